@@ -1,0 +1,51 @@
+/**
+ * The only way the cascade reaches the networks. A backend (tfjs, ONNX Runtime, ...) implements
+ * this; the core never imports one.
+ *
+ * Conventions shared by every method:
+ * - Pixels are HWC, RGB, float32, already normalised as `(v - 127.5) * 0.0078125`, in **image
+ *   orientation** (row = image y, column = image x). Backends deal with the weights' transposed
+ *   spatial axes themselves (see `@mtcnn/models` layout helpers).
+ * - Outputs are plain typed arrays the backend no longer needs (the core may keep them).
+ * - Box offsets are `(dx1, dy1, dx2, dy2)` in image orientation; landmarks are `x1..x5, y1..y5`,
+ *   each relative to the input box (0..1).
+ */
+export interface PNetOutput {
+  /** Face probability (softmax channel 1), `height * width`, row-major. */
+  prob: Float32Array;
+  /** Box offsets, `height * width * 4`, row-major, the 4 offsets last. */
+  reg: Float32Array;
+  /** Size of the output map: `ceil((H - 2) / 2) - 4` by `ceil((W - 2) / 2) - 4`. */
+  height: number;
+  width: number;
+}
+
+export interface RNetOutput {
+  /** Face probability per crop, `count`. */
+  prob: Float32Array;
+  /** Box offsets per crop, `count * 4`. */
+  reg: Float32Array;
+}
+
+export interface ONetOutput extends RNetOutput {
+  /** Landmarks per crop, `count * 10`: x1..x5 then y1..y5, relative to the crop's box. */
+  landmarks: Float32Array;
+}
+
+export interface MtcnnBackend {
+  /** e.g. `tfjs-wasm`, `tfjs-cpu`, `onnx`. */
+  readonly name: string;
+  /** Run P-Net on one pyramid level (`height * width * 3` floats). Level sides are >= 12. */
+  runPNet(level: Float32Array, height: number, width: number): Promise<PNetOutput>;
+  /** Run R-Net on a batch of `count` 24x24 crops (`count * 24 * 24 * 3` floats). `count` >= 1. */
+  runRNet(crops: Float32Array, count: number): Promise<RNetOutput>;
+  /** Run O-Net on a batch of `count` 48x48 crops (`count * 48 * 48 * 3` floats). `count` >= 1. */
+  runONet(crops: Float32Array, count: number): Promise<ONetOutput>;
+  /** Release every native / GPU resource the backend holds. Idempotent. */
+  dispose(): void;
+}
+
+/** Output side of P-Net for an input side (12 -> 1; stride 2 overall). */
+export function pnetOutputSize(inputSize: number): number {
+  return Math.ceil((inputSize - 2) / 2) - 4;
+}
