@@ -1,0 +1,68 @@
+import { createDetector, isMtcnnError, type DetectorOptions, type Face, type StageCounts } from '@mtcnn/core';
+import { loadImage } from '@mtcnn/core/node';
+import { writeAnnotated } from './annotate.js';
+import { BACKENDS, type BackendName } from './backends.js';
+
+export interface DetectCommandOptions {
+  backend: BackendName;
+  detector: DetectorOptions;
+  stats: boolean;
+  annotate?: string;
+  autoOrient: boolean;
+  log: (line: string) => void;
+}
+
+/** Stage counts under the names the reference uses (the CLI's JSON contract). */
+export interface CliStages {
+  scales: number;
+  pnet: number;
+  pnet_nms: number;
+  rnet: number;
+  rnet_nms: number;
+  onet: number;
+  faces: number;
+}
+
+export type DetectEntry =
+  | { file: string; width: number; height: number; faces: Face[]; stages?: CliStages }
+  | { file: string; error: { code: string; message: string } };
+
+export function cliStages(c: StageCounts): CliStages {
+  return { scales: c.scales, pnet: c.pnet, pnet_nms: c.pnetNms, rnet: c.rnet, rnet_nms: c.rnetNms, onet: c.onet, faces: c.faces };
+}
+
+/**
+ * Detect faces in each file, in order. A file that fails becomes an `error` entry; the others go
+ * on. Options are validated before the backend loads.
+ */
+export async function detectFiles(files: readonly string[], o: DetectCommandOptions): Promise<DetectEntry[]> {
+  const backend = await BACKENDS[o.backend]();
+  let detector;
+  try {
+    detector = createDetector(backend, o.detector);
+  } catch (e) {
+    backend.dispose();
+    throw e;
+  }
+  const entries: DetectEntry[] = [];
+  try {
+    for (const file of files) {
+      try {
+        const image = await loadImage(file, { autoOrient: o.autoOrient });
+        const report = await detector.detectWithStats(image);
+        const entry: DetectEntry = { file, width: image.width, height: image.height, faces: report.faces };
+        if (o.stats) entry.stages = cliStages(report.counts);
+        entries.push(entry);
+        o.log(`${file}: ${report.faces.length} face${report.faces.length === 1 ? '' : 's'} (${image.width}x${image.height}, ${report.timings.total.toFixed(0)} ms)`);
+        if (o.annotate) o.log(`  annotated: ${await writeAnnotated(o.annotate, file, image, report.faces)}`);
+      } catch (e) {
+        if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED') throw e;
+        entries.push({ file, error: { code: e.code, message: e.message } });
+        o.log(`${file}: ${e.code}: ${e.message}`);
+      }
+    }
+  } finally {
+    detector.dispose();
+  }
+  return entries;
+}

@@ -1,0 +1,97 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
+import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
+import { detectFiles } from './detect.js';
+
+function number(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number.`);
+    return n;
+  };
+}
+
+function numberList(count: number) {
+  return (v: string): number[] => {
+    const parts = v.split(',').map((s) => Number(s));
+    if (parts.length !== count || parts.some((n) => !Number.isFinite(n))) {
+      throw new InvalidArgumentError(`expected ${count} comma-separated numbers, e.g. 0.6,0.7,0.7.`);
+    }
+    return parts;
+  };
+}
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** The `mtcnn` command. `run` resolves to the exit code. */
+export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
+  const program = new Command('mtcnn')
+    .description('Detect faces with the MTCNN cascade (P-Net, R-Net, O-Net).')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('detect')
+    .description('Detect faces; prints one JSON array to stdout, one entry per image, in input order.')
+    .argument('<images...>', 'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF)')
+    .addOption(new Option('--backend <name>', 'inference backend').choices(Object.keys(BACKENDS)).default(DEFAULT_BACKEND))
+    .addOption(new Option('--preset <name>', "'reference' = facenet-pytorch exactly (stretch borders, no EXIF rotation)").choices(['default', 'reference']))
+    .option('--min-face <px>', 'smallest face side to find (>= 12; default 20)', number('--min-face'))
+    .option('--scale-factor <f>', 'pyramid scale step in (0, 1) (default 0.709)', number('--scale-factor'))
+    .option('--thresholds <a,b,c>', 'P-Net, R-Net, O-Net score thresholds (default 0.6,0.7,0.7)', numberList(3))
+    .option('--nms <a,b,c,d>', 'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default 0.5,0.7,0.7,0.7)', numberList(4))
+    .addOption(new Option('--border <mode>', 'out-of-image part of a crop').choices(['zero-pad', 'stretch']))
+    .addOption(new Option('--box-format <format>', 'box as [x,y,w,h] or [x1,y1,x2,y2]').choices(['xywh', 'xyxy']).default('xywh'))
+    .option('--no-auto-orient', 'do not apply the EXIF orientation (off with --preset reference)')
+    .option('--stats', 'add per-stage counts ("stages") to each entry')
+    .option('--annotate <dir>', 'write each image with its boxes and landmarks drawn, as PNG, into <dir>')
+    .option('-q, --quiet', 'no progress lines on stderr')
+    .action(async (images: string[], o: Record<string, unknown>) => {
+      const detector: DetectorOptions = {
+        preset: o.preset as DetectorOptions['preset'],
+        minFaceSize: o.minFace as number | undefined,
+        scaleFactor: o.scaleFactor as number | undefined,
+        thresholds: o.thresholds as DetectorOptions['thresholds'],
+        nmsThresholds: o.nms as DetectorOptions['nmsThresholds'],
+        borderMode: o.border as DetectorOptions['borderMode'],
+        boxFormat: o.boxFormat as DetectorOptions['boxFormat'],
+      };
+      // Only an explicit --auto-orient flag overrides the preset's choice; commander gives `true` by default.
+      const explicitOrient = program.commands[0].getOptionValueSource('autoOrient') === 'cli';
+      const autoOrient = explicitOrient ? (o.autoOrient as boolean) : o.preset !== 'reference';
+      const entries = await detectFiles(images, {
+        backend: o.backend as BackendName,
+        detector,
+        stats: o.stats === true,
+        annotate: o.annotate as string | undefined,
+        autoOrient,
+        log: o.quiet ? () => {} : (line) => io.stderr(line + '\n'),
+      });
+      io.stdout(JSON.stringify(entries, null, 2) + '\n');
+      if (entries.some((e) => 'error' in e)) setExitCode(1);
+    });
+  return program;
+}
+
+/** Parse `argv` (without node and script) and run. Returns the process exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const ce = e as { code?: string; exitCode?: number };
+    if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
+      return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : (ce.exitCode ?? 2);
+    }
+    if (e instanceof MtcnnError) {
+      io.stderr(`mtcnn: ${e.code}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return code;
+}

@@ -1,0 +1,63 @@
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDetector, type Detector } from '@mtcnn/core';
+import { loadImage } from '@mtcnn/core/node';
+import { BACKENDS } from './backends.js';
+import { matchFaces } from './match.js';
+import { DEV_DIR, loadOracle, sharedAvailable, warnSharedMissing } from './shared.js';
+
+// Parity with the reference (facenet-pytorch) on every dev image, per SPEC §3: equal per-stage
+// counts, every reference face matched with IoU >= 0.99, landmarks within 0.05 px,
+// |confidence - prob| < 1e-3, and no extra faces.
+if (!sharedAvailable) warnSharedMissing('parity with the reference');
+
+const oracle = sharedAvailable ? loadOracle() : {};
+const images = sharedAvailable ? readdirSync(DEV_DIR).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort() : [];
+
+describe.skipIf(!sharedAvailable).each(BACKENDS)('parity with the reference on $name', ({ name, create }) => {
+  let detector: Detector;
+  const figures: string[] = [];
+  beforeAll(async () => {
+    detector = createDetector(await create(), { preset: 'reference' });
+  });
+  afterAll(() => {
+    detector?.dispose();
+    console.log(`parity figures (${name}):\n${figures.join('\n')}`);
+  });
+
+  it('covers all 10 dev images', () => {
+    expect(images).toHaveLength(10);
+    expect(images.every((f) => f in oracle)).toBe(true);
+  });
+
+  it.each(images)('%s', async (file) => {
+    const ref = oracle[file];
+    // The reference does not apply EXIF orientation.
+    const image = await loadImage(DEV_DIR + file, { autoOrient: false });
+    expect([image.width, image.height]).toEqual([ref.width, ref.height]);
+    const { faces, counts } = await detector.detectWithStats(image);
+    const s = ref.stages;
+    expect(counts).toEqual({
+      scales: s.pyramid.length,
+      pnet: s.pyramid.reduce((t, l) => t + l.candidates_ge_thr, 0),
+      pnetNms: s['pnet_after_cross_scale_nms_0.7'],
+      rnet: s.rnet_pass_thr,
+      rnetNms: s['rnet_after_nms_0.7'],
+      onet: s.onet_pass_thr ?? 0,
+      faces: s['onet_after_nms_0.7_min'] ?? 0,
+    });
+    const { matches, extra } = matchFaces(ref.faces, faces);
+    expect(extra).toEqual([]);
+    for (const m of matches) {
+      expect(m.iou).toBeGreaterThanOrEqual(0.99);
+      expect(m.landmarkDev).toBeLessThan(0.05);
+      expect(m.probDev).toBeLessThan(1e-3);
+    }
+    // Same order as the reference: largest box first.
+    expect(matches.every((m, i) => m.face === faces[i])).toBe(true);
+    const max = (k: 'boxDev' | 'landmarkDev' | 'probDev'): number => Math.max(0, ...matches.map((m) => m[k]));
+    figures.push(
+      `  ${file}: ${faces.length} faces, max box dev ${max('boxDev').toExponential(2)} px, landmarks ${max('landmarkDev').toExponential(2)} px, prob ${max('probDev').toExponential(2)}`,
+    );
+  });
+});

@@ -1,0 +1,106 @@
+import type { MtcnnBackend } from './backend.js';
+import { MtcnnError } from './errors.js';
+import { makeFace, type Face } from './face.js';
+import { toRgbImage, type PixelData, type RgbImage } from './image.js';
+import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.js';
+import { runONetStage } from './stages/onet.js';
+import { runPNetStage } from './stages/pnet.js';
+import { runRNetStage } from './stages/rnet.js';
+import type { StageCounts, StageTimings, StageTrace } from './trace.js';
+
+export interface DetectCallOptions {
+  /** Record the stage trace (off by default; costs memory on large images). */
+  trace?: boolean;
+  /** Stops the detection between pyramid levels and stages; rejects with code `ABORTED`. */
+  signal?: AbortSignal;
+}
+
+export interface DetectionReport {
+  faces: Face[];
+  counts: StageCounts;
+  timings: StageTimings;
+  /** Present when `trace: true` was asked for. */
+  trace?: StageTrace;
+}
+
+export interface Detector {
+  readonly options: Readonly<ResolvedOptions>;
+  readonly backend: MtcnnBackend;
+  /** Faces in `image`, largest first. */
+  detect(image: PixelData | RgbImage, call?: DetectCallOptions): Promise<Face[]>;
+  /** Faces plus per-stage counts, timings and (opt-in) the stage trace. */
+  detectWithStats(image: PixelData | RgbImage, call?: DetectCallOptions): Promise<DetectionReport>;
+  /** Disposes the backend. The detector cannot be used afterwards. Idempotent. */
+  dispose(): void;
+}
+
+/**
+ * A detector on a backend. Options are validated here (throws `MtcnnError('INVALID_OPTION')`).
+ * The detector owns the backend: `dispose()` disposes it.
+ */
+export function createDetector(backend: MtcnnBackend, options: DetectorOptions = {}): Detector {
+  const opts = resolveOptions(options);
+  let disposed = false;
+
+  async function detectWithStats(input: PixelData | RgbImage, call: DetectCallOptions = {}): Promise<DetectionReport> {
+    if (disposed) throw new MtcnnError('DISPOSED', 'This detector was disposed; create a new one.');
+    const image = toRgbImage(input);
+    const withTrace = call.trace === true;
+    const checkpoint = (): void => {
+      if (disposed) throw new MtcnnError('DISPOSED', 'The detector was disposed during detection.');
+      if (call.signal?.aborted) throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal.reason });
+    };
+    checkpoint();
+    const t0 = performance.now();
+    const p = await runPNetStage(backend, image, opts, withTrace, checkpoint);
+    const t1 = performance.now();
+    checkpoint();
+    const r = await runRNetStage(backend, image, p.boxes, p.ids, opts, withTrace);
+    const t2 = performance.now();
+    checkpoint();
+    const o = await runONetStage(backend, image, r.boxes, r.ids, opts, withTrace);
+    const t3 = performance.now();
+    const faces = o.faces.map((f) => makeFace(f.box, f.score, f.landmarks, opts.boxFormat));
+    const counts: StageCounts = {
+      scales: p.scales.length,
+      pnet: p.candidateCount,
+      pnetNms: p.boxes.length,
+      rnet: r.passedCount,
+      rnetNms: r.boxes.length,
+      onet: o.passedCount,
+      faces: faces.length,
+    };
+    const timings: StageTimings = { pyramid: p.pyramidMs, pnet: t1 - t0, rnet: t2 - t1, onet: t3 - t2, total: t3 - t0 };
+    const report: DetectionReport = { faces, counts, timings };
+    if (withTrace) {
+      report.trace = {
+        image: { width: image.width, height: image.height },
+        options: { ...opts },
+        pyramid: p.trace!.levels,
+        pnet: { candidates: p.trace!.candidates },
+        rnet: { inputs: r.trace! },
+        onet: { inputs: o.trace! },
+        faces,
+        counts,
+        timings,
+      };
+    }
+    return report;
+  }
+
+  return {
+    options: opts,
+    backend,
+    detectWithStats,
+    async detect(image, call) {
+      return (await detectWithStats(image, call)).faces;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      backend.dispose();
+    },
+  };
+}
+
+export type { RgbImage };

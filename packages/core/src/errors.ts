@@ -1,0 +1,25 @@
+/** Stable error codes: callers branch on `code`, never on the message. */
+export type MtcnnErrorCode =
+  | 'INVALID_OPTION'
+  | 'INVALID_IMAGE'
+  | 'DECODE_FAILED'
+  | 'UNSUPPORTED_FORMAT'
+  | 'IMAGE_TOO_LARGE'
+  | 'DISPOSED'
+  | 'ABORTED'
+  | 'BACKEND_FAILED';
+
+/** The one error class of the library. `message` says what to do about it. */
+export class MtcnnError extends Error {
+  readonly code: MtcnnErrorCode;
+
+  constructor(code: MtcnnErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MtcnnError';
+    this.code = code;
+  }
+}
+
+export function isMtcnnError(e: unknown, code?: MtcnnErrorCode): e is MtcnnError {
+  return e instanceof MtcnnError && (code === undefined || e.code === code);
+}

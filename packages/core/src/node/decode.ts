@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { MtcnnError } from '../errors.js';
+import type { RgbImage } from '../image.js';
+
+export interface LoadImageOptions {
+  /** Rotate by the EXIF orientation tag (default true). The `reference` preset's users turn it off. */
+  autoOrient?: boolean;
+}
+
+type Sharp = typeof import('sharp');
+
+let sharpModule: Promise<Sharp> | undefined;
+async function getSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then(
+    (m) => ((m as unknown as { default?: Sharp }).default ?? (m as unknown as Sharp)),
+    (cause: unknown) => {
+      sharpModule = undefined;
+      throw new MtcnnError('UNSUPPORTED_FORMAT', 'Decoding images in Node needs the optional dependency `sharp`: install it (npm i sharp).', { cause });
+    },
+  );
+  return sharpModule;
+}
+
+/**
+ * Decode an image file (path) or encoded bytes (JPEG, PNG, WebP, ...) to 8-bit RGB with `sharp`,
+ * whose JPEG decoding is bit-identical to the reference's (PIL / libjpeg-turbo). Alpha is dropped
+ * and grey replicated, like PIL's `convert('RGB')`; an embedded ICC profile is ignored, like PIL.
+ */
+export async function loadImage(source: string | Uint8Array, options: LoadImageOptions = {}): Promise<RgbImage> {
+  const sharp = await getSharp();
+  let bytes: Uint8Array;
+  if (typeof source === 'string') {
+    try {
+      bytes = await readFile(source);
+    } catch (cause) {
+      throw new MtcnnError('DECODE_FAILED', `Cannot read image file ${source}: ${(cause as Error).message}`, { cause });
+    }
+  } else {
+    bytes = source;
+  }
+  const what = typeof source === 'string' ? source : 'image buffer';
+  if (bytes.length === 0) throw new MtcnnError('DECODE_FAILED', `${what} is empty (0 bytes).`);
+  try {
+    // ignoreIcc: the reference (PIL), and the data the networks were trained on, use the stored
+    // pixel values; converting through an embedded ICC profile shifts them (bbt5.jpg's face count changes).
+    let pipeline = sharp(bytes, { failOn: 'error', ignoreIcc: true });
+    if (options.autoOrient !== false) pipeline = pipeline.rotate();
+    const { data, info } = await pipeline
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) {
+      throw new MtcnnError('UNSUPPORTED_FORMAT', `${what}: decoded to ${info.channels} channels, expected RGB.`);
+    }
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  } catch (cause) {
+    if (cause instanceof MtcnnError) throw cause;
+    const msg = (cause as Error).message ?? String(cause);
+    const code = /unsupported image format|Input buffer contains unsupported/i.test(msg) ? 'UNSUPPORTED_FORMAT' : 'DECODE_FAILED';
+    throw new MtcnnError(code, `Cannot decode ${what}: ${msg}. Is it a complete JPEG, PNG, WebP, GIF, AVIF or TIFF file?`, { cause });
+  }
+}

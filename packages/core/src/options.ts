@@ -1,0 +1,116 @@
+import { MtcnnError } from './errors.js';
+
+/**
+ * How the out-of-image part of a box is handled when cropping it for R-Net / O-Net:
+ * - `'zero-pad'`: the crop keeps the box's geometry; pixels outside the image are black (0).
+ * - `'stretch'`: only the in-image part is taken and stretched to the crop size (the reference).
+ */
+export type BorderMode = 'zero-pad' | 'stretch';
+
+/** Result box format: `'xywh'` = `[x, y, width, height]` (default), `'xyxy'` = `[x1, y1, x2, y2]`. */
+export type BoxFormat = 'xywh' | 'xyxy';
+
+/** `'default'`: the seed algorithm (zero-pad borders). `'reference'`: facenet-pytorch exactly. */
+export type Preset = 'default' | 'reference';
+
+export interface DetectorOptions {
+  /** Starting point for every other option. Explicit options override it. Default `'default'`. */
+  preset?: Preset;
+  /** Smallest face side to find, in pixels (>= 12). Default 20. */
+  minFaceSize?: number;
+  /** Pyramid scale step, in (0, 1). Default 0.709. */
+  scaleFactor?: number;
+  /** Score thresholds for P-Net (>=), R-Net (>) and O-Net (>), each in [0, 1]. Default [0.6, 0.7, 0.7]. */
+  thresholds?: readonly [number, number, number];
+  /**
+   * NMS thresholds: P-Net per scale (IoU), P-Net across scales (IoU), R-Net (IoU), O-Net
+   * (intersection over the smaller box, "Min"). Default [0.5, 0.7, 0.7, 0.7].
+   */
+  nmsThresholds?: readonly [number, number, number, number];
+  /** Default `'zero-pad'`; `'stretch'` with the `reference` preset. */
+  borderMode?: BorderMode;
+  /** Default `'xywh'`. */
+  boxFormat?: BoxFormat;
+}
+
+export interface ResolvedOptions {
+  preset: Preset;
+  minFaceSize: number;
+  scaleFactor: number;
+  thresholds: [number, number, number];
+  nmsThresholds: [number, number, number, number];
+  borderMode: BorderMode;
+  boxFormat: BoxFormat;
+}
+
+const PRESETS: Record<Preset, ResolvedOptions> = {
+  default: {
+    preset: 'default',
+    minFaceSize: 20,
+    scaleFactor: 0.709,
+    thresholds: [0.6, 0.7, 0.7],
+    nmsThresholds: [0.5, 0.7, 0.7, 0.7],
+    borderMode: 'zero-pad',
+    boxFormat: 'xywh',
+  },
+  reference: {
+    preset: 'reference',
+    minFaceSize: 20,
+    scaleFactor: 0.709,
+    thresholds: [0.6, 0.7, 0.7],
+    nmsThresholds: [0.5, 0.7, 0.7, 0.7],
+    borderMode: 'stretch',
+    boxFormat: 'xywh',
+  },
+};
+
+function invalid(message: string): MtcnnError {
+  return new MtcnnError('INVALID_OPTION', message);
+}
+
+function checkTuple(name: string, v: unknown, length: number, lo: number, hi: number): number[] {
+  if (!Array.isArray(v) || v.length !== length) {
+    throw invalid(`${name} must be an array of ${length} numbers, got ${JSON.stringify(v)}.`);
+  }
+  for (const x of v) {
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < lo || x > hi) {
+      throw invalid(`${name} must hold numbers in [${lo}, ${hi}], got ${JSON.stringify(v)}.`);
+    }
+  }
+  return [...v];
+}
+
+/** Merge options over their preset and validate them; throws `MtcnnError('INVALID_OPTION')`. */
+export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw invalid('Options must be an object.');
+  const preset = options.preset ?? 'default';
+  if (!Object.hasOwn(PRESETS, preset)) throw invalid(`preset must be 'default' or 'reference', got ${JSON.stringify(preset)}.`);
+  const base = PRESETS[preset];
+  const minFaceSize = options.minFaceSize ?? base.minFaceSize;
+  if (typeof minFaceSize !== 'number' || !Number.isFinite(minFaceSize) || minFaceSize < 12) {
+    throw invalid(`minFaceSize must be a number >= 12 (P-Net's 12x12 window), got ${minFaceSize}.`);
+  }
+  const scaleFactor = options.scaleFactor ?? base.scaleFactor;
+  if (typeof scaleFactor !== 'number' || !Number.isFinite(scaleFactor) || scaleFactor <= 0 || scaleFactor >= 1) {
+    throw invalid(`scaleFactor must be a number in (0, 1), got ${scaleFactor}.`);
+  }
+  const thresholds = checkTuple('thresholds', options.thresholds ?? base.thresholds, 3, 0, 1);
+  const nmsThresholds = checkTuple('nmsThresholds', options.nmsThresholds ?? base.nmsThresholds, 4, 0, 1);
+  const borderMode = options.borderMode ?? base.borderMode;
+  if (borderMode !== 'zero-pad' && borderMode !== 'stretch') {
+    throw invalid(`borderMode must be 'zero-pad' or 'stretch', got ${JSON.stringify(borderMode)}.`);
+  }
+  const boxFormat = options.boxFormat ?? base.boxFormat;
+  if (boxFormat !== 'xywh' && boxFormat !== 'xyxy') {
+    throw invalid(`boxFormat must be 'xywh' or 'xyxy', got ${JSON.stringify(boxFormat)}.`);
+  }
+  return {
+    preset,
+    minFaceSize,
+    scaleFactor,
+    thresholds: thresholds as ResolvedOptions['thresholds'],
+    nmsThresholds: nmsThresholds as ResolvedOptions['nmsThresholds'],
+    borderMode,
+    boxFormat,
+  };
+}

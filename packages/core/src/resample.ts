@@ -1,0 +1,92 @@
+import type { RgbImage } from './image.js';
+
+/**
+ * Area resampling (PyTorch's adaptive average pooling, the reference's `interpolate(mode='area')`)
+ * and MTCNN's input normalisation, fused: SPEC §2.4.
+ *
+ * Output pixel i averages source pixels `[floor(i*n/out), ceil((i+1)*n/out))` with equal weights.
+ * The sum is separable and, for 8-bit images, exact in float64 whatever the order, so summing rows
+ * first gives the reference's sums bit for bit; the average is then `sum / kh / kw` in float32
+ * (the reference's own rounding), and the normalisation `(v - 127.5) * 0.0078125` in float32.
+ */
+
+/** A source window in image pixels, half-open: columns `[x0, x1)`, rows `[y0, y1)`. May leave the image. */
+export interface Window {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+const start = (i: number, n: number, out: number): number => Math.floor((i * n) / out);
+const end = (i: number, n: number, out: number): number => Math.ceil(((i + 1) * n) / out);
+
+/**
+ * Resample `win` of `image` to `outW` x `outH`, normalised, into `out` at `offset` (HWC, RGB).
+ * Pixels of the window outside the image count as 0 (black): the zero-pad border mode. Callers
+ * wanting the stretch mode clamp the window to the image first.
+ */
+export function resampleArea(
+  image: RgbImage,
+  win: Window,
+  outW: number,
+  outH: number,
+  out: Float32Array,
+  offset = 0,
+): void {
+  const { data, width: W, height: H } = image;
+  const cw = win.x1 - win.x0;
+  const ch = win.y1 - win.y0;
+  if (cw <= 0 || ch <= 0) {
+    // An empty window has no pixels: the reference would fail; we give the all-black crop.
+    out.fill(Math.fround(-127.5 * 0.0078125), offset, offset + outW * outH * 3);
+    return;
+  }
+  // Horizontal pass: per source row of the window, the sums over each output column's window.
+  const rows = new Float64Array(ch * outW * 3);
+  for (let r = 0; r < ch; r++) {
+    const y = win.y0 + r;
+    if (y < 0 || y >= H) continue; // outside rows stay 0
+    const rowBase = y * W * 3;
+    const dst = r * outW * 3;
+    for (let ox = 0; ox < outW; ox++) {
+      const a = Math.max(win.x0 + start(ox, cw, outW), 0);
+      const b = Math.min(win.x0 + end(ox, cw, outW), W);
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let x = a, p = rowBase + a * 3; x < b; x++, p += 3) {
+        s0 += data[p];
+        s1 += data[p + 1];
+        s2 += data[p + 2];
+      }
+      const d = dst + ox * 3;
+      rows[d] = s0;
+      rows[d + 1] = s1;
+      rows[d + 2] = s2;
+    }
+  }
+  // Vertical pass, then average and normalise in float32.
+  const rowLen = outW * 3;
+  const kws = new Float64Array(outW);
+  for (let ox = 0; ox < outW; ox++) kws[ox] = end(ox, cw, outW) - start(ox, cw, outW);
+  for (let oy = 0; oy < outH; oy++) {
+    const a = start(oy, ch, outH);
+    const b = end(oy, ch, outH);
+    const kh = b - a;
+    const dst = offset + oy * rowLen;
+    for (let j = 0; j < rowLen; j++) {
+      let s = 0;
+      for (let r = a, p = a * rowLen + j; r < b; r++, p += rowLen) s += rows[p];
+      const v = Math.fround(Math.fround(Math.fround(s) / kh) / kws[(j / 3) | 0]);
+      out[dst + j] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
+    }
+  }
+}
+
+/** Resample the whole image to `outW` x `outH` (one pyramid level), normalised. */
+export function resampleImage(image: RgbImage, outW: number, outH: number): Float32Array {
+  const out = new Float32Array(outW * outH * 3);
+  resampleArea(image, { x0: 0, y0: 0, x1: image.width, y1: image.height }, outW, outH, out);
+  return out;
+}

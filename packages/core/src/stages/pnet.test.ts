@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { MtcnnBackend, PNetOutput } from '../backend.js';
+import { pnetOutputSize } from '../backend.js';
+import type { RgbImage } from '../image.js';
+import { resolveOptions } from '../options.js';
+import { pnetCandidates, runPNetStage } from './pnet.js';
+
+interface Hot {
+  x: number;
+  y: number;
+  p: number;
+  reg?: [number, number, number, number];
+}
+
+/** A P-Net output map of `height` x `width` cells, probability 0 except the given cells. */
+function pnetMap(height: number, width: number, hot: Hot[]): PNetOutput {
+  const prob = new Float32Array(height * width);
+  const reg = new Float32Array(height * width * 4);
+  for (const h of hot) {
+    const i = h.y * width + h.x;
+    prob[i] = h.p;
+    if (h.reg) reg.set(h.reg, i * 4);
+  }
+  return { prob, reg, height, width };
+}
+
+/** The largest float32 below the float32 nearest to `v` (v > 0). */
+function f32Below(v: number): number {
+  const a = new Float32Array([v]);
+  new Uint32Array(a.buffer)[0] -= 1;
+  return a[0];
+}
+
+describe('pnetCandidates', () => {
+  it('keeps cells with prob >= threshold: a cell at exactly float32(0.6) passes, the float32 just below does not', () => {
+    const below = f32Below(0.6);
+    expect(below).toBeLessThan(Math.fround(0.6));
+    const out = pnetMap(1, 3, [
+      { x: 0, y: 0, p: 0.6 }, // stored as Math.fround(0.6)
+      { x: 1, y: 0, p: below },
+      { x: 2, y: 0, p: 0.99 },
+    ]);
+    const c = pnetCandidates(out, 1, 0, 0.6);
+    expect(c.map((k) => k.cell)).toEqual([
+      [0, 0],
+      [2, 0],
+    ]);
+    expect(c[0].score).toBe(Math.fround(0.6));
+  });
+
+  it('lists cells in row-major order, with cell = [x, y]', () => {
+    const out = pnetMap(2, 3, [
+      { x: 1, y: 1, p: 0.7 },
+      { x: 2, y: 0, p: 0.9 },
+      { x: 0, y: 1, p: 0.8 },
+    ]);
+    expect(pnetCandidates(out, 1, 0, 0.6).map((k) => k.cell)).toEqual([
+      [2, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+  });
+
+  it('maps cell (x, y) to [floor((2x+1)/s), floor((2y+1)/s), floor((2x+12)/s), floor((2y+12)/s)]', () => {
+    const out = pnetMap(3, 4, [{ x: 3, y: 2, p: 0.9 }]);
+    // s = 1: [7, 5, 18, 16]; s = 0.5: [14, 10, 36, 32]; s = 0.25: [28, 20, 72, 64].
+    expect(pnetCandidates(out, 1, 0, 0.6)[0].box).toEqual([7, 5, 18, 16]);
+    expect(pnetCandidates(out, 0.5, 0, 0.6)[0].box).toEqual([14, 10, 36, 32]);
+    expect(pnetCandidates(out, 0.25, 0, 0.6)[0].box).toEqual([28, 20, 72, 64]);
+  });
+
+  it('takes the offsets of its own cell from reg (HWC, the 4 offsets last), the score, and the level', () => {
+    const out = pnetMap(2, 2, [
+      { x: 1, y: 0, p: 0.75, reg: [0.125, -0.25, 0.5, -1] },
+      { x: 0, y: 1, p: 0.875, reg: [1, 2, 3, 4] },
+    ]);
+    const c = pnetCandidates(out, 1, 7, 0.6);
+    expect(c).toHaveLength(2);
+    // Cell (1, 0) is flat index 1: reg[4..8); cell (0, 1) is index 2: reg[8..12).
+    expect(c[0]).toEqual({ level: 7, cell: [1, 0], box: [3, 1, 14, 12], score: 0.75, offsets: [0.125, -0.25, 0.5, -1] });
+    expect(c[1]).toEqual({ level: 7, cell: [0, 1], box: [1, 3, 12, 14], score: 0.875, offsets: [1, 2, 3, 4] });
+  });
+
+  it('returns nothing for an empty or all-below map', () => {
+    expect(pnetCandidates(pnetMap(0, 0, []), 1, 0, 0.6)).toEqual([]);
+    expect(pnetCandidates(pnetMap(2, 2, [{ x: 0, y: 0, p: 0.5 }]), 1, 0, 0.6)).toEqual([]);
+  });
+});
+
+describe('pnetCandidates float32 box division (SPEC §2.5)', () => {
+  // Cells whose window edge differs between the float64 division and the float32 one.
+  const flips: Array<{ s: number; x: number; k: 1 | 12; f64: number; f32: number }> = [];
+  for (const s of [0.6, 0.6 * 0.709]) {
+    for (let x = 0; x <= 400; x++) {
+      for (const k of [1, 12] as const) {
+        const f64 = Math.floor((2 * x + k) / s);
+        const f32 = Math.floor(Math.fround((2 * x + k) / Math.fround(s)));
+        if (f64 !== f32) flips.push({ s, x, k, f64, f32 });
+      }
+    }
+  }
+
+  it('such cells exist', () => {
+    expect(flips.length).toBeGreaterThan(0);
+  });
+
+  it('uses the float32 result for every such cell, along x and along y', () => {
+    for (const { s, x, k, f32 } of flips) {
+      // One hot cell at column x of a 1-row map, and at row x of a 1-column map.
+      const row = pnetCandidates(pnetMap(1, x + 1, [{ x, y: 0, p: 0.9 }]), s, 0, 0.6);
+      const col = pnetCandidates(pnetMap(x + 1, 1, [{ x: 0, y: x, p: 0.9 }]), s, 0, 0.6);
+      expect(row).toHaveLength(1);
+      expect(col).toHaveLength(1);
+      expect(row[0].box[k === 1 ? 0 : 2], `s=${s} x=${x} k=${k}`).toBe(f32);
+      expect(col[0].box[k === 1 ? 1 : 3], `s=${s} y=${x} k=${k}`).toBe(f32);
+    }
+  });
+});
+
+describe('runPNetStage', () => {
+  it('runs P-Net per level, NMS per level then across levels, regresses (no +1) and squares', async () => {
+    // 24x24, minFaceSize 12, factor 0.5: scales [1, 0.5]; levels 25x25 (map 8x8) and 13x13 (map 2x2).
+    const image: RgbImage = { data: new Uint8Array(24 * 24 * 3), width: 24, height: 24 };
+    const opts = resolveOptions({ minFaceSize: 12, scaleFactor: 0.5, nmsThresholds: [0.5, 0.1, 0.7, 0.7] });
+    const seen: Array<[number, number, number]> = [];
+    const backend: MtcnnBackend = {
+      name: 'fake',
+      async runPNet(level, height, width) {
+        seen.push([height, width, level.length]);
+        const mh = pnetOutputSize(height);
+        const mw = pnetOutputSize(width);
+        if (height === 25) {
+          // A: box [1, 1, 12, 12]; B: [3, 1, 14, 12], IoU with A 99/143 > 0.5, so dropped on this level.
+          return pnetMap(mh, mw, [
+            { x: 0, y: 0, p: 0.9 },
+            { x: 1, y: 0, p: 0.8 },
+          ]);
+        }
+        // C at s = 0.5: [2, 2, 24, 24]; IoU with A = 100/505 ~ 0.198 > 0.1: C (better) drops A across levels.
+        return pnetMap(mh, mw, [{ x: 0, y: 0, p: 0.95, reg: [0.125, 0, 0, 0.25] }]);
+      },
+      runRNet: () => Promise.reject(new Error('unused')),
+      runONet: () => Promise.reject(new Error('unused')),
+      dispose() {},
+    };
+    let checkpoints = 0;
+    const r = await runPNetStage(backend, image, opts, true, () => checkpoints++);
+    expect(r.scales).toEqual([1, 0.5]);
+    expect(seen).toEqual([
+      [25, 25, 25 * 25 * 3],
+      [13, 13, 13 * 13 * 3],
+    ]);
+    expect(checkpoints).toBe(2);
+    expect(r.candidateCount).toBe(3);
+    // Candidate ids in level order: A = 0, B = 1, C = 2.
+    expect(r.ids).toEqual([2]);
+    expect(r.scores).toEqual([Math.fround(0.95)]);
+    // Regress C (w = h = 22): x1 = 2 + 0.125*22 = 4.75, y2 = 24 + 0.25*22 = 29.5 -> [4.75, 2, 24, 29.5];
+    // square: l = 27.5, x1 = 4.75 + 9.625 - 13.75 = 0.625 -> [0.625, 2, 28.125, 29.5].
+    expect(r.boxes).toEqual([[0.625, 2, 28.125, 29.5]]);
+
+    const t = r.trace!;
+    expect(t.levels.map((l) => [l.scale, l.height, l.width, l.mapHeight, l.mapWidth, l.candidates, l.afterNms])).toEqual([
+      [1, 25, 25, 8, 8, 2, 1],
+      [0.5, 13, 13, 2, 2, 1, 1],
+    ]);
+    expect(t.candidates.map((c) => c.id)).toEqual([0, 1, 2]);
+    expect(t.candidates[1].scaleNms).toMatchObject({ kept: false, by: 0 });
+    expect(t.candidates[1].crossNms).toBeUndefined();
+    expect(t.candidates[0].scaleNms).toEqual({ kept: true });
+    expect(t.candidates[0].crossNms).toMatchObject({ kept: false, by: 2 });
+    expect(t.candidates[2].crossNms).toEqual({ kept: true });
+    expect(t.candidates[2].regressed).toEqual([4.75, 2, 24, 29.5]);
+    expect(t.candidates[2].squared).toEqual([0.625, 2, 28.125, 29.5]);
+  });
+
+  it('gives no trace unless asked, and nothing for an image below one P-Net window', async () => {
+    const image: RgbImage = { data: new Uint8Array(10 * 10 * 3), width: 10, height: 10 };
+    const backend = {
+      name: 'fake',
+      runPNet: () => Promise.reject(new Error('must not run')),
+      runRNet: () => Promise.reject(new Error('unused')),
+      runONet: () => Promise.reject(new Error('unused')),
+      dispose() {},
+    } satisfies MtcnnBackend;
+    const r = await runPNetStage(backend, image, resolveOptions(), false, () => {});
+    expect(r).toMatchObject({ scales: [], candidateCount: 0, boxes: [], scores: [], ids: [] });
+    expect(r.trace).toBeUndefined();
+  });
+});

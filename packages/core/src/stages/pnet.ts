@@ -1,0 +1,144 @@
+import type { MtcnnBackend, PNetOutput } from '../backend.js';
+import { regressPNet, square, type Box, type Offsets } from '../box.js';
+import { f32 } from '../f32.js';
+import type { RgbImage } from '../image.js';
+import { nms } from '../nms.js';
+import type { ResolvedOptions } from '../options.js';
+import { levelSize, pyramidScales } from '../pyramid.js';
+import { resampleImage } from '../resample.js';
+import type { LevelTrace, PNetCandidateTrace } from '../trace.js';
+
+/** A P-Net cell at or above threshold, mapped back to the image. */
+export interface PNetCandidate {
+  level: number;
+  cell: [number, number];
+  box: Box;
+  score: number;
+  offsets: Offsets;
+}
+
+/**
+ * Cells of one level's probability map at or above `threshold` (compared in float32, like the
+ * reference's tensor comparison), in row-major order, each with its 12x12 window in image
+ * pixels: `floor((2x + 1) / s)` .. `floor((2x + 12) / s)`, the division in float32 (SPEC §2.5).
+ */
+export function pnetCandidates(out: PNetOutput, scale: number, level: number, threshold: number): PNetCandidate[] {
+  const thr = f32(threshold);
+  const s = f32(scale);
+  const cands: PNetCandidate[] = [];
+  const { prob, reg, width } = out;
+  for (let i = 0; i < prob.length; i++) {
+    const p = prob[i];
+    if (!(p >= thr)) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    cands.push({
+      level,
+      cell: [x, y],
+      box: [
+        Math.floor(f32((2 * x + 1) / s)),
+        Math.floor(f32((2 * y + 1) / s)),
+        Math.floor(f32((2 * x + 12) / s)),
+        Math.floor(f32((2 * y + 12) / s)),
+      ],
+      score: p,
+      offsets: [reg[i * 4], reg[i * 4 + 1], reg[i * 4 + 2], reg[i * 4 + 3]],
+    });
+  }
+  return cands;
+}
+
+export interface PNetStageResult {
+  scales: number[];
+  /** Cells at or above threshold over all levels. */
+  candidateCount: number;
+  /** Boxes for R-Net: regressed and squared survivors of both NMS rounds, best first. */
+  boxes: Box[];
+  /** Their P-Net scores. */
+  scores: number[];
+  /** Their candidate ids (index over all levels' candidates, in level order). */
+  ids: number[];
+  pyramidMs: number;
+  trace?: { levels: LevelTrace[]; candidates: PNetCandidateTrace[] };
+}
+
+/**
+ * Stage 1: resample each pyramid level, run P-Net on it, threshold, NMS per level; then NMS
+ * across levels, regression (no +1) and squaring.
+ */
+export async function runPNetStage(
+  backend: MtcnnBackend,
+  image: RgbImage,
+  opts: ResolvedOptions,
+  withTrace: boolean,
+  checkpoint: () => void,
+): Promise<PNetStageResult> {
+  const scales = pyramidScales(image.height, image.width, opts.minFaceSize, opts.scaleFactor);
+  const [scaleIou, crossIou] = opts.nmsThresholds;
+  let pyramidMs = 0;
+  const all: PNetCandidate[] = [];
+  const scaleKept: number[] = [];
+  const levels: LevelTrace[] = [];
+  const traced: PNetCandidateTrace[] = [];
+  for (let k = 0; k < scales.length; k++) {
+    checkpoint();
+    const { height, width } = levelSize(image.height, image.width, scales[k]);
+    const t0 = performance.now();
+    const level = resampleImage(image, width, height);
+    pyramidMs += performance.now() - t0;
+    const out = await backend.runPNet(level, height, width);
+    const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0]);
+    const r = nms(cands.map((c) => c.box), cands.map((c) => c.score), scaleIou, 'union');
+    const offset = all.length;
+    for (const i of r.keep) scaleKept.push(offset + i);
+    all.push(...cands);
+    if (withTrace) {
+      levels.push({
+        index: k,
+        scale: scales[k],
+        height,
+        width,
+        mapHeight: out.height,
+        mapWidth: out.width,
+        prob: Array.from(out.prob),
+        candidates: cands.length,
+        afterNms: r.keep.length,
+      });
+      cands.forEach((c, i) => {
+        const s = r.suppressedBy[i];
+        traced.push({
+          id: offset + i,
+          level: k,
+          cell: c.cell,
+          box: c.box,
+          score: c.score,
+          offsets: c.offsets,
+          scaleNms: s ? { kept: false, by: offset + s.by, overlap: s.overlap } : { kept: true },
+        });
+      });
+    }
+  }
+  // Across levels: the per-level survivors, level by level, each level best first.
+  const cross = nms(scaleKept.map((id) => all[id].box), scaleKept.map((id) => all[id].score), crossIou, 'union');
+  const ids = cross.keep.map((i) => scaleKept[i]);
+  const boxes = ids.map((id) => square(regressPNet(all[id].box, all[id].offsets)));
+  if (withTrace) {
+    scaleKept.forEach((id, i) => {
+      const s = cross.suppressedBy[i];
+      traced[id].crossNms = s ? { kept: false, by: scaleKept[s.by], overlap: s.overlap } : { kept: true };
+    });
+    ids.forEach((id, i) => {
+      traced[id].regressed = regressPNet(all[id].box, all[id].offsets);
+      traced[id].squared = boxes[i];
+    });
+  }
+  return {
+    scales,
+    candidateCount: all.length,
+    boxes,
+    scores: ids.map((id) => all[id].score),
+    ids,
+    pyramidMs,
+    trace: withTrace ? { levels, candidates: traced } : undefined,
+  };
+}

@@ -1,0 +1,64 @@
+import type { MtcnnBackend } from '../backend.js';
+import { regressPlusOne, square, type Box, type Offsets } from '../box.js';
+import { cropBatch } from '../crop.js';
+import { f32 } from '../f32.js';
+import type { RgbImage } from '../image.js';
+import { nms } from '../nms.js';
+import type { ResolvedOptions } from '../options.js';
+import type { CropTrace } from '../trace.js';
+
+export const RNET_SIZE = 24;
+
+export interface RNetStageResult {
+  /** R-Net boxes above threshold. */
+  passedCount: number;
+  /** Boxes for O-Net: NMS survivors, regressed (+1) and squared, best first. */
+  boxes: Box[];
+  /** Their input index (into the boxes given to this stage). */
+  ids: number[];
+  trace?: CropTrace[];
+}
+
+/** Stage 2: crop every P-Net box to 24x24 (one batch), R-Net, threshold (>), NMS, regress, square. */
+export async function runRNetStage(
+  backend: MtcnnBackend,
+  image: RgbImage,
+  input: readonly Box[],
+  sources: readonly number[],
+  opts: ResolvedOptions,
+  withTrace: boolean,
+): Promise<RNetStageResult> {
+  if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], trace: withTrace ? [] : undefined };
+  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode);
+  const out = await backend.runRNet(data, input.length);
+  const thr = f32(opts.thresholds[1]);
+  const passed: number[] = [];
+  for (let i = 0; i < input.length; i++) if (out.prob[i] > thr) passed.push(i);
+  const offsets = (i: number): Offsets => [out.reg[i * 4], out.reg[i * 4 + 1], out.reg[i * 4 + 2], out.reg[i * 4 + 3]];
+  // NMS on the boxes R-Net saw (before its own regression), as the reference does.
+  const r = nms(passed.map((i) => input[i]), passed.map((i) => out.prob[i]), opts.nmsThresholds[2], 'union');
+  const ids = r.keep.map((k) => passed[k]);
+  const regressed = ids.map((i) => regressPlusOne(input[i], offsets(i)));
+  const boxes = regressed.map(square);
+  let trace: CropTrace[] | undefined;
+  if (withTrace) {
+    trace = input.map((box, i) => ({
+      id: i,
+      source: sources[i],
+      box,
+      window: windows[i],
+      score: out.prob[i],
+      passed: out.prob[i] > thr,
+    }));
+    passed.forEach((i, k) => {
+      const s = r.suppressedBy[k];
+      trace![i].nms = s ? { kept: false, by: passed[s.by], overlap: s.overlap } : { kept: true };
+      trace![i].offsets = offsets(i);
+    });
+    ids.forEach((i, k) => {
+      trace![i].regressed = regressed[k];
+      trace![i].squared = boxes[k];
+    });
+  }
+  return { passedCount: passed.length, boxes, ids, trace };
+}
