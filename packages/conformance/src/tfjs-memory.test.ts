@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { createDetector, type RgbImage } from '@mtcnn/core';
+import { loadImage } from '@mtcnn/core/node';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+
+// Every tfjs tensor a detection creates is freed: the count is flat over 50 detections.
+const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage.jpg', import.meta.url));
+
+async function small(): Promise<RgbImage> {
+  const { data, info } = await sharp(SAMPLE).resize(400, 208).raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+describe.each([
+  { kind: 'wasm' as const, image: () => loadImage(SAMPLE) },
+  // The pure-JS cpu backend is ~20x slower: a smaller copy keeps the test short.
+  { kind: 'cpu' as const, image: small },
+])('tfjs-$kind memory', ({ kind, image }) => {
+  it('numTensors is the same before and after 50 detections, and dispose frees the weights', async () => {
+    const img = await image();
+    await import(kind === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend(kind);
+    const before = tf.memory().numTensors;
+    const detector = createDetector(await createNodeTfjsBackend({ backend: kind }));
+    const withWeights = tf.memory().numTensors;
+    expect(withWeights).toBeGreaterThan(before);
+    const first = await detector.detect(img);
+    expect(first.length).toBeGreaterThan(0);
+    for (let i = 1; i < 50; i++) {
+      await detector.detect(img, { trace: i % 10 === 0 });
+      expect(tf.memory().numTensors).toBe(withWeights);
+    }
+    detector.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
