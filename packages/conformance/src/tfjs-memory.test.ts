@@ -1,23 +1,17 @@
-import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createDetector, type RgbImage } from '@mtcnn/core';
+import { createDetector } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { SAMPLE, tileRgb } from './fixtures.js';
 
 // Every tfjs tensor a detection creates is freed: the count is flat over 50 detections.
-const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage.jpg', import.meta.url));
 
-async function small(): Promise<RgbImage> {
-  const { data, info } = await sharp(SAMPLE).resize(400, 208).raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data), width: info.width, height: info.height };
-}
 
 describe.each([
   { kind: 'wasm' as const, image: () => loadImage(SAMPLE) },
-  // The pure-JS cpu backend is ~20x slower: a smaller copy keeps the test short.
-  { kind: 'cpu' as const, image: small },
+  // The pure-JS cpu backend is ~20x slower: one 120x120 astronaut keeps the test short.
+  { kind: 'cpu' as const, image: () => tileRgb(120) },
 ])('tfjs-$kind memory', ({ kind, image }) => {
   it('numTensors is the same before and after 50 detections, and dispose frees the weights', async () => {
     const img = await image();

@@ -1,8 +1,10 @@
 import type { MtcnnBackend } from './backend.js';
 import { MtcnnError } from './errors.js';
 import { makeFace, type Face } from './face.js';
-import { toRgbImage, type PixelData, type RgbImage } from './image.js';
+import type { RgbImage } from './image.js';
+import { readImage, type ImageDecoder, type ImageInput } from './input.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.js';
+import { serialBackend } from './serial.js';
 import { runONetStage } from './stages/onet.js';
 import { runPNetStage } from './stages/pnet.js';
 import { runRNetStage } from './stages/rnet.js';
@@ -27,38 +29,49 @@ export interface Detector {
   readonly options: Readonly<ResolvedOptions>;
   readonly backend: MtcnnBackend;
   /** Faces in `image`, largest first. */
-  detect(image: PixelData | RgbImage, call?: DetectCallOptions): Promise<Face[]>;
+  detect(image: ImageInput, call?: DetectCallOptions): Promise<Face[]>;
   /** Faces plus per-stage counts, timings and (opt-in) the stage trace. */
-  detectWithStats(image: PixelData | RgbImage, call?: DetectCallOptions): Promise<DetectionReport>;
+  detectWithStats(image: ImageInput, call?: DetectCallOptions): Promise<DetectionReport>;
   /** Disposes the backend. The detector cannot be used afterwards. Idempotent. */
   dispose(): void;
 }
 
+export interface CreateDetectorOptions extends DetectorOptions {
+  /** Decodes paths and encoded bytes; in Node, `loadImage` from `@mtcnn/core/node`. */
+  decoder?: ImageDecoder;
+}
+
 /**
  * A detector on a backend. Options are validated here (throws `MtcnnError('INVALID_OPTION')`).
- * The detector owns the backend: `dispose()` disposes it.
+ * The detector owns the backend: `dispose()` disposes it. Concurrent `detect()` calls are safe
+ * and give what sequential calls give.
  */
-export function createDetector(backend: MtcnnBackend, options: DetectorOptions = {}): Detector {
+export function createDetector(backend: MtcnnBackend, options: CreateDetectorOptions = {}): Detector {
   const opts = resolveOptions(options);
+  const decoder = options.decoder;
+  if (decoder !== undefined && typeof decoder !== 'function') {
+    throw new MtcnnError('INVALID_OPTION', 'decoder must be a function (source, options) => Promise<RgbImage>.');
+  }
+  const net = serialBackend(backend);
   let disposed = false;
 
-  async function detectWithStats(input: PixelData | RgbImage, call: DetectCallOptions = {}): Promise<DetectionReport> {
-    if (disposed) throw new MtcnnError('DISPOSED', 'This detector was disposed; create a new one.');
-    const image = toRgbImage(input);
+  async function detectWithStats(input: ImageInput, call: DetectCallOptions = {}): Promise<DetectionReport> {
     const withTrace = call.trace === true;
     const checkpoint = (): void => {
-      if (disposed) throw new MtcnnError('DISPOSED', 'The detector was disposed during detection.');
+      if (disposed) throw new MtcnnError('DISPOSED', 'This detector was disposed; create a new one.');
       if (call.signal?.aborted) throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal.reason });
     };
     checkpoint();
+    const image = await readImage(input, { decoder, autoOrient: opts.autoOrient, maxPixels: opts.maxPixels });
+    checkpoint();
     const t0 = performance.now();
-    const p = await runPNetStage(backend, image, opts, withTrace, checkpoint);
+    const p = await runPNetStage(net, image, opts, withTrace, checkpoint);
     const t1 = performance.now();
     checkpoint();
-    const r = await runRNetStage(backend, image, p.boxes, p.ids, opts, withTrace);
+    const r = await runRNetStage(net, image, p.boxes, p.ids, opts, withTrace);
     const t2 = performance.now();
     checkpoint();
-    const o = await runONetStage(backend, image, r.boxes, r.ids, opts, withTrace);
+    const o = await runONetStage(net, image, r.boxes, r.ids, opts, withTrace);
     const t3 = performance.now();
     const faces = o.faces.map((f) => makeFace(f.box, f.score, f.landmarks, opts.boxFormat));
     const counts: StageCounts = {

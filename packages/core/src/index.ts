@@ -5,6 +5,8 @@ export * from './detector.js';
 export * from './errors.js';
 export * from './face.js';
 export * from './image.js';
+export * from './input.js';
+export * from './serial.js';
 export * from './nms.js';
 export * from './options.js';
 export * from './pyramid.js';

@@ -10,6 +10,8 @@ const DEFAULTS = {
   nmsThresholds: [0.5, 0.7, 0.7, 0.7],
   borderMode: 'zero-pad',
   boxFormat: 'xywh',
+  autoOrient: true,
+  maxPixels: 100_000_000,
 };
 
 function invalidCode(options: unknown): string | undefined {
@@ -30,7 +32,7 @@ describe('resolveOptions', () => {
   });
 
   it("'reference' preset: the same numbers, stretch at borders", () => {
-    expect(resolveOptions({ preset: 'reference' })).toEqual({ ...DEFAULTS, preset: 'reference', borderMode: 'stretch' });
+    expect(resolveOptions({ preset: 'reference' })).toEqual({ ...DEFAULTS, preset: 'reference', borderMode: 'stretch', autoOrient: false });
   });
 
   it('explicit options override the preset', () => {
@@ -51,6 +53,8 @@ describe('resolveOptions', () => {
       nmsThresholds: [0.4, 0.5, 0.6, 0.8],
       borderMode: 'stretch',
       boxFormat: 'xyxy',
+      autoOrient: false,
+      maxPixels: 100_000_000,
     });
   });
 

@@ -31,6 +31,10 @@ export interface DetectorOptions {
   borderMode?: BorderMode;
   /** Default `'xywh'`. */
   boxFormat?: BoxFormat;
+  /** Apply the EXIF orientation when decoding files and bytes. Default true; false with the `reference` preset. */
+  autoOrient?: boolean;
+  /** Largest image accepted, in pixels (`IMAGE_TOO_LARGE` above it, checked before decoding). Default 100 megapixels. */
+  maxPixels?: number;
 }
 
 export interface ResolvedOptions {
@@ -41,6 +45,8 @@ export interface ResolvedOptions {
   nmsThresholds: [number, number, number, number];
   borderMode: BorderMode;
   boxFormat: BoxFormat;
+  autoOrient: boolean;
+  maxPixels: number;
 }
 
 const PRESETS: Record<Preset, ResolvedOptions> = {
@@ -52,6 +58,8 @@ const PRESETS: Record<Preset, ResolvedOptions> = {
     nmsThresholds: [0.5, 0.7, 0.7, 0.7],
     borderMode: 'zero-pad',
     boxFormat: 'xywh',
+    autoOrient: true,
+    maxPixels: 100_000_000,
   },
   reference: {
     preset: 'reference',
@@ -61,6 +69,8 @@ const PRESETS: Record<Preset, ResolvedOptions> = {
     nmsThresholds: [0.5, 0.7, 0.7, 0.7],
     borderMode: 'stretch',
     boxFormat: 'xywh',
+    autoOrient: false,
+    maxPixels: 100_000_000,
   },
 };
 
@@ -104,6 +114,12 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
   if (boxFormat !== 'xywh' && boxFormat !== 'xyxy') {
     throw invalid(`boxFormat must be 'xywh' or 'xyxy', got ${JSON.stringify(boxFormat)}.`);
   }
+  const autoOrient = options.autoOrient ?? base.autoOrient;
+  if (typeof autoOrient !== 'boolean') throw invalid(`autoOrient must be true or false, got ${JSON.stringify(autoOrient)}.`);
+  const maxPixels = options.maxPixels ?? base.maxPixels;
+  if (typeof maxPixels !== 'number' || !Number.isFinite(maxPixels) || maxPixels < 1) {
+    throw invalid(`maxPixels must be a positive number, got ${maxPixels}.`);
+  }
   return {
     preset,
     minFaceSize,
@@ -112,5 +128,7 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
     nmsThresholds: nmsThresholds as ResolvedOptions['nmsThresholds'],
     borderMode,
     boxFormat,
+    autoOrient,
+    maxPixels,
   };
 }

@@ -5,6 +5,8 @@ import type { RgbImage } from '../image.js';
 export interface LoadImageOptions {
   /** Rotate by the EXIF orientation tag (default true). The `reference` preset's users turn it off. */
   autoOrient?: boolean;
+  /** Refuse images whose header declares more pixels than this, before decoding (default 100 megapixels). */
+  maxPixels?: number;
 }
 
 type Sharp = typeof import('sharp');
@@ -43,7 +45,16 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
   try {
     // ignoreIcc: the reference (PIL), and the data the networks were trained on, use the stored
     // pixel values; converting through an embedded ICC profile shifts them (bbt5.jpg's face count changes).
-    let pipeline = sharp(bytes, { failOn: 'error', ignoreIcc: true });
+    const maxPixels = options.maxPixels ?? 100_000_000;
+    // The header alone gives the size: refuse huge images before libvips allocates them.
+    const meta = await sharp(bytes).metadata();
+    if (meta.width !== undefined && meta.height !== undefined && meta.width * meta.height > maxPixels) {
+      throw new MtcnnError(
+        'IMAGE_TOO_LARGE',
+        `${what} is ${meta.width}x${meta.height} = ${meta.width * meta.height} pixels, over maxPixels (${maxPixels}). Downscale it, or raise maxPixels.`,
+      );
+    }
+    let pipeline = sharp(bytes, { failOn: 'error', ignoreIcc: true, limitInputPixels: Math.max(1, Math.floor(maxPixels)) });
     if (options.autoOrient !== false) pipeline = pipeline.rotate();
     const { data, info } = await pipeline
       .toColourspace('srgb')
@@ -57,7 +68,11 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
   } catch (cause) {
     if (cause instanceof MtcnnError) throw cause;
     const msg = (cause as Error).message ?? String(cause);
-    const code = /unsupported image format|Input buffer contains unsupported/i.test(msg) ? 'UNSUPPORTED_FORMAT' : 'DECODE_FAILED';
+    const code = /unsupported image format|Input buffer contains unsupported/i.test(msg)
+      ? 'UNSUPPORTED_FORMAT'
+      : /exceeds pixel limit/i.test(msg)
+        ? 'IMAGE_TOO_LARGE'
+        : 'DECODE_FAILED';
     throw new MtcnnError(code, `Cannot decode ${what}: ${msg}. Is it a complete JPEG, PNG, WebP, GIF, AVIF or TIFF file?`, { cause });
   }
 }
