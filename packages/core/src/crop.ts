@@ -1,7 +1,7 @@
 import type { Box } from './box.js';
 import type { RgbImage } from './image.js';
 import type { BorderMode } from './options.js';
-import { resampleArea, type Window } from './resample.js';
+import { areaSampler, type AreaSampler, type Window } from './resample.js';
 
 /**
  * The source window cropped for a box (SPEC §2.8), in 0-based half-open pixel coordinates.
@@ -23,12 +23,18 @@ export function cropWindow(box: Box, width: number, height: number, mode: Border
  * Crop, resample (area) and normalise every box into one batch of `size` x `size` RGB crops,
  * ready for R-Net (24) or O-Net (48): `boxes.length * size * size * 3` floats.
  */
-export function cropBatch(image: RgbImage, boxes: readonly Box[], size: number, mode: BorderMode): { data: Float32Array; windows: Window[] } {
+export function cropBatch(
+  image: RgbImage,
+  boxes: readonly Box[],
+  size: number,
+  mode: BorderMode,
+  sampler: AreaSampler = areaSampler(image),
+): { data: Float32Array; windows: Window[] } {
   const stride = size * size * 3;
   const data = new Float32Array(boxes.length * stride);
   const windows = boxes.map((b, i) => {
     const w = cropWindow(b, image.width, image.height, mode);
-    resampleArea(image, w, size, size, data, i * stride);
+    sampler.resample(w, size, size, data, i * stride);
     return w;
   });
   return { data, windows };

@@ -4,6 +4,7 @@ import { makeFace, type Face } from './face.js';
 import type { RgbImage } from './image.js';
 import { readImage, type ImageDecoder, type ImageInput } from './input.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.js';
+import { areaSampler } from './resample.js';
 import { serialBackend } from './serial.js';
 import { runONetStage } from './stages/onet.js';
 import { runPNetStage } from './stages/pnet.js';
@@ -65,13 +66,15 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
     const image = await readImage(input, { decoder, autoOrient: opts.autoOrient, maxPixels: opts.maxPixels });
     checkpoint();
     const t0 = performance.now();
-    const p = await runPNetStage(net, image, opts, withTrace, checkpoint);
+    // One summed-area table serves every level and crop of this image; it dies with this call.
+    const sampler = areaSampler(image);
+    const p = await runPNetStage(net, image, opts, withTrace, checkpoint, sampler);
     const t1 = performance.now();
     checkpoint();
-    const r = await runRNetStage(net, image, p.boxes, p.ids, opts, withTrace);
+    const r = await runRNetStage(net, image, p.boxes, p.ids, opts, withTrace, sampler);
     const t2 = performance.now();
     checkpoint();
-    const o = await runONetStage(net, image, r.boxes, r.ids, opts, withTrace);
+    const o = await runONetStage(net, image, r.boxes, r.ids, opts, withTrace, sampler);
     const t3 = performance.now();
     const faces = o.faces.map((f) => makeFace(f.box, f.score, f.landmarks, opts.boxFormat));
     const counts: StageCounts = {

@@ -5,6 +5,7 @@ export * from './detector.js';
 export * from './errors.js';
 export * from './face.js';
 export * from './image.js';
+export * from './integral.js';
 export * from './input.js';
 export * from './serial.js';
 export * from './nms.js';

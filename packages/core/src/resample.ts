@@ -1,4 +1,5 @@
 import type { RgbImage } from './image.js';
+import { INTEGRAL_MAX_WINDOW, integralImage, type IntegralImage } from './integral.js';
 
 /**
  * Area resampling (PyTorch's adaptive average pooling, the reference's `interpolate(mode='area')`)
@@ -84,9 +85,86 @@ export function resampleArea(
   }
 }
 
+/**
+ * The same resampling from a summed-area table: 4 lookups per output value instead of one add per
+ * input pixel. Bit-identical to `resampleArea` for 8-bit images (integer sums are exact).
+ */
+export function resampleAreaIntegral(
+  ii: IntegralImage,
+  win: Window,
+  outW: number,
+  outH: number,
+  out: Float32Array,
+  offset = 0,
+): void {
+  const { width: W, height: H, table } = ii;
+  const cw = win.x1 - win.x0;
+  const ch = win.y1 - win.y0;
+  if (cw <= 0 || ch <= 0) {
+    out.fill(Math.fround(-127.5 * 0.0078125), offset, offset + outW * outH * 3);
+    return;
+  }
+  const stride = (W + 1) * 3;
+  // Per output column: the window's size, and its part inside the image as table offsets.
+  const kws = new Float64Array(outW);
+  const xa = new Int32Array(outW);
+  const xb = new Int32Array(outW);
+  for (let ox = 0; ox < outW; ox++) {
+    const s = start(ox, cw, outW);
+    const e = end(ox, cw, outW);
+    kws[ox] = e - s;
+    xa[ox] = Math.min(Math.max(win.x0 + s, 0), W) * 3;
+    xb[ox] = Math.min(Math.max(win.x0 + e, 0), W) * 3;
+  }
+  for (let oy = 0; oy < outH; oy++) {
+    const s = start(oy, ch, outH);
+    const e = end(oy, ch, outH);
+    const kh = e - s;
+    const top = Math.min(Math.max(win.y0 + s, 0), H) * stride;
+    const bottom = Math.min(Math.max(win.y0 + e, 0), H) * stride;
+    let o = offset + oy * outW * 3;
+    for (let ox = 0; ox < outW; ox++) {
+      const a = xa[ox];
+      const b = xb[ox];
+      const kw = kws[ox];
+      for (let c = 0; c < 3; c++) {
+        // Modulo 2^32: exact for windows under INTEGRAL_MAX_WINDOW pixels.
+        const sum = (table[bottom + b + c] - table[bottom + a + c] - table[top + b + c] + table[top + a + c]) >>> 0;
+        const v = Math.fround(Math.fround(sum / kh) / kw);
+        out[o++] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
+      }
+    }
+  }
+}
+
+/**
+ * Resampling of one image, many times (every pyramid level, every crop). 8-bit images get a
+ * summed-area table built once; other images (float pixels) sum directly.
+ */
+export interface AreaSampler {
+  resample(win: Window, outW: number, outH: number, out: Float32Array, offset?: number): void;
+}
+
+export function areaSampler(image: RgbImage): AreaSampler {
+  if (!(image.data instanceof Uint8Array) || image.width * image.height === 0) {
+    return { resample: (win, outW, outH, out, offset = 0) => resampleArea(image, win, outW, outH, out, offset) };
+  }
+  let ii: IntegralImage | undefined;
+  return {
+    resample(win, outW, outH, out, offset = 0) {
+      if ((win.x1 - win.x0) * (win.y1 - win.y0) > INTEGRAL_MAX_WINDOW) {
+        resampleArea(image, win, outW, outH, out, offset); // beyond the table's exact range
+        return;
+      }
+      ii ??= integralImage(image);
+      resampleAreaIntegral(ii, win, outW, outH, out, offset);
+    },
+  };
+}
+
 /** Resample the whole image to `outW` x `outH` (one pyramid level), normalised. */
-export function resampleImage(image: RgbImage, outW: number, outH: number): Float32Array {
+export function resampleImage(image: RgbImage, outW: number, outH: number, sampler: AreaSampler = areaSampler(image)): Float32Array {
   const out = new Float32Array(outW * outH * 3);
-  resampleArea(image, { x0: 0, y0: 0, x1: image.width, y1: image.height }, outW, outH, out);
+  sampler.resample({ x0: 0, y0: 0, x1: image.width, y1: image.height }, outW, outH, out);
   return out;
 }

@@ -4,6 +4,7 @@ import { cropBatch } from '../crop.js';
 import { add, f32, mul, sub } from '../f32.js';
 import type { Point } from '../face.js';
 import type { RgbImage } from '../image.js';
+import { areaSampler, type AreaSampler } from '../resample.js';
 import { nms } from '../nms.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CropTrace } from '../trace.js';
@@ -49,9 +50,10 @@ export async function runONetStage(
   sources: readonly number[],
   opts: ResolvedOptions,
   withTrace: boolean,
+  sampler: AreaSampler = areaSampler(image),
 ): Promise<ONetStageResult> {
   if (input.length === 0) return { passedCount: 0, faces: [], trace: withTrace ? [] : undefined };
-  const { data, windows } = cropBatch(image, input, ONET_SIZE, opts.borderMode);
+  const { data, windows } = cropBatch(image, input, ONET_SIZE, opts.borderMode, sampler);
   const out = await backend.runONet(data, input.length);
   const thr = f32(opts.thresholds[2]);
   const passed: number[] = [];

@@ -5,7 +5,7 @@ import type { RgbImage } from '../image.js';
 import { nms } from '../nms.js';
 import type { ResolvedOptions } from '../options.js';
 import { levelSize, pyramidScales } from '../pyramid.js';
-import { resampleImage } from '../resample.js';
+import { areaSampler, resampleImage, type AreaSampler } from '../resample.js';
 import type { LevelTrace, PNetCandidateTrace } from '../trace.js';
 
 /** A P-Net cell at or above threshold, mapped back to the image. */
@@ -72,6 +72,7 @@ export async function runPNetStage(
   opts: ResolvedOptions,
   withTrace: boolean,
   checkpoint: () => void,
+  sampler: AreaSampler = areaSampler(image),
 ): Promise<PNetStageResult> {
   const scales = pyramidScales(image.height, image.width, opts.minFaceSize, opts.scaleFactor);
   const [scaleIou, crossIou] = opts.nmsThresholds;
@@ -84,7 +85,7 @@ export async function runPNetStage(
     checkpoint();
     const { height, width } = levelSize(image.height, image.width, scales[k]);
     const t0 = performance.now();
-    const level = resampleImage(image, width, height);
+    const level = resampleImage(image, width, height, sampler);
     pyramidMs += performance.now() - t0;
     const out = await backend.runPNet(level, height, width);
     const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0]);

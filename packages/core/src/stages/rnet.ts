@@ -3,6 +3,7 @@ import { regressPlusOne, square, type Box, type Offsets } from '../box.js';
 import { cropBatch } from '../crop.js';
 import { f32 } from '../f32.js';
 import type { RgbImage } from '../image.js';
+import { areaSampler, type AreaSampler } from '../resample.js';
 import { nms } from '../nms.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CropTrace } from '../trace.js';
@@ -27,9 +28,10 @@ export async function runRNetStage(
   sources: readonly number[],
   opts: ResolvedOptions,
   withTrace: boolean,
+  sampler: AreaSampler = areaSampler(image),
 ): Promise<RNetStageResult> {
   if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], trace: withTrace ? [] : undefined };
-  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode);
+  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode, sampler);
   const out = await backend.runRNet(data, input.length);
   const thr = f32(opts.thresholds[1]);
   const passed: number[] = [];
