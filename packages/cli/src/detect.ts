@@ -1,4 +1,4 @@
-import { createDetector, isMtcnnError, type DetectorOptions, type Face, type StageCounts } from '@mtcnn/core';
+import { createDetector, isMtcnnError, type Detector, type DetectorOptions, type Face, type StageCounts } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { writeAnnotated } from './annotate.js';
 import { BACKENDS, type BackendName } from './backends.js';
@@ -47,22 +47,43 @@ export async function detectFiles(files: readonly string[], o: DetectCommandOpti
   const entries: DetectEntry[] = [];
   try {
     for (const file of files) {
-      try {
-        const image = await loadImage(file, { autoOrient: o.autoOrient });
-        const report = await detector.detectWithStats(image);
-        const entry: DetectEntry = { file, width: image.width, height: image.height, faces: report.faces };
-        if (o.stats) entry.stages = cliStages(report.counts);
-        entries.push(entry);
-        o.log(`${file}: ${report.faces.length} face${report.faces.length === 1 ? '' : 's'} (${image.width}x${image.height}, ${report.timings.total.toFixed(0)} ms)`);
-        if (o.annotate) o.log(`  annotated: ${await writeAnnotated(o.annotate, file, image, report.faces)}`);
-      } catch (e) {
-        if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED') throw e;
-        entries.push({ file, error: { code: e.code, message: e.message } });
-        o.log(`${file}: ${e.code}: ${e.message}`);
-      }
+      const done = await detectFile(detector, file, o);
+      entries.push(done.entry);
+      for (const line of done.log) o.log(line);
     }
   } finally {
     detector.dispose();
   }
   return entries;
+}
+
+export interface FileDetection {
+  entry: DetectEntry;
+  /** What to tell the user about it (stderr lines). */
+  log: string[];
+}
+
+/**
+ * One file through `detector`: decode, detect, optionally annotate. A per-image failure (unreadable,
+ * corrupt, unsupported) becomes an `error` entry; a failure of the detector itself throws.
+ * Shared by `detectFiles` and the batch workers.
+ */
+export async function detectFile(
+  detector: Detector,
+  file: string,
+  o: Pick<DetectCommandOptions, 'stats' | 'annotate' | 'autoOrient'>,
+): Promise<FileDetection> {
+  try {
+    const image = await loadImage(file, { autoOrient: o.autoOrient });
+    const report = await detector.detectWithStats(image);
+    const entry: DetectEntry = { file, width: image.width, height: image.height, faces: report.faces };
+    if (o.stats) entry.stages = cliStages(report.counts);
+    const n = report.faces.length;
+    const log = [`${file}: ${n} face${n === 1 ? '' : 's'} (${image.width}x${image.height}, ${report.timings.total.toFixed(0)} ms)`];
+    if (o.annotate) log.push(`  annotated: ${await writeAnnotated(o.annotate, file, image, report.faces)}`);
+    return { entry, log };
+  } catch (e) {
+    if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED') throw e;
+    return { entry: { file, error: { code: e.code, message: e.message } }, log: [`${file}: ${e.code}: ${e.message}`] };
+  }
 }

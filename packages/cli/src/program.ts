@@ -1,7 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
 import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
-import { detectFiles } from './detect.js';
+import { runBatch } from './batch.js';
+import { registerCrop } from './crop.js';
+import { registerExportOnnx } from './export-onnx.js';
+import { registerReport } from './report.js';
 
 function number(name: string) {
   return (v: string): number => {
@@ -24,6 +28,16 @@ function numberList(count: number) {
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stderr when it is a terminal: batch runs draw their progress bar on it. */
+  progressStream?: NodeJS.WriteStream;
+}
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1.`);
+    return n;
+  };
 }
 
 /** The `mtcnn` command. `run` resolves to the exit code. */
@@ -35,8 +49,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
 
   program
     .command('detect')
-    .description('Detect faces; prints one JSON array to stdout, one entry per image, in input order.')
-    .argument('<images...>', 'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF)')
+    .description('Detect faces; prints one JSON array to stdout, one entry per image, in input order (or JSON lines with --output).')
+    .argument('<images...>', 'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF), directories (searched recursively) or quoted glob patterns')
     .addOption(new Option('--backend <name>', 'inference backend').choices(Object.keys(BACKENDS)).default(DEFAULT_BACKEND))
     .addOption(new Option('--preset <name>', "'reference' = facenet-pytorch exactly (stretch borders, no EXIF rotation)").choices(['default', 'reference']))
     .option('--min-face <px>', 'smallest face side to find (>= 12; default 20)', number('--min-face'))
@@ -49,7 +63,11 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--stats', 'add per-stage counts ("stages") to each entry')
     .option('--annotate <dir>', 'write each image with its boxes and landmarks drawn, as PNG, into <dir>')
     .option('-q, --quiet', 'no progress lines on stderr')
-    .action(async (images: string[], o: Record<string, unknown>) => {
+    .option('-o, --output <file.jsonl>', "write one JSON line per image to <file.jsonl> as each finishes (nothing on stdout); '-' = JSON lines on stdout")
+    .option('--resume', 'continue --output: skip the images it already has')
+    .option('--overwrite', 'start an existing --output file over')
+    .option('-j, --jobs <n>', `worker threads, each with its own detector (default: ${availableParallelism()}, the number of cores)`, positiveInt('--jobs'))
+    .action(async (images: string[], o: Record<string, unknown>, cmd: Command) => {
       const detector: DetectorOptions = {
         preset: o.preset as DetectorOptions['preset'],
         minFaceSize: o.minFace as number | undefined,
@@ -60,19 +78,25 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         boxFormat: o.boxFormat as DetectorOptions['boxFormat'],
       };
       // Only an explicit --auto-orient flag overrides the preset's choice; commander gives `true` by default.
-      const explicitOrient = program.commands[0].getOptionValueSource('autoOrient') === 'cli';
+      const explicitOrient = cmd.getOptionValueSource('autoOrient') === 'cli';
       const autoOrient = explicitOrient ? (o.autoOrient as boolean) : o.preset !== 'reference';
-      const entries = await detectFiles(images, {
+      const code = await runBatch(images, {
         backend: o.backend as BackendName,
         detector,
         stats: o.stats === true,
         annotate: o.annotate as string | undefined,
         autoOrient,
-        log: o.quiet ? () => {} : (line) => io.stderr(line + '\n'),
-      });
-      io.stdout(JSON.stringify(entries, null, 2) + '\n');
-      if (entries.some((e) => 'error' in e)) setExitCode(1);
+        jobs: (o.jobs as number | undefined) ?? availableParallelism(),
+        output: o.output as string | undefined,
+        resume: o.resume === true,
+        overwrite: o.overwrite === true,
+        quiet: o.quiet === true,
+      }, io);
+      if (code !== 0) setExitCode(code);
     });
+  registerExportOnnx(program, io);
+  registerCrop(program, io, setExitCode);
+  registerReport(program, io);
   return program;
 }
 
@@ -85,7 +109,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     const ce = e as { code?: string; exitCode?: number };
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) {
-      return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : (ce.exitCode ?? 2);
+      // Usage errors exit 2, never 1: 1 means "some image failed" (commander's own default is 1).
+      return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : 2;
     }
     if (e instanceof MtcnnError) {
       io.stderr(`mtcnn: ${e.code}: ${e.message}\n`);

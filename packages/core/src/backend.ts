@@ -32,15 +32,26 @@ export interface ONetOutput extends RNetOutput {
   landmarks: Float32Array;
 }
 
+/**
+ * Layout of input pixels: `hwc` (per pixel R, G, B; the default everywhere) or `chw` (three planes
+ * per level or crop), which NCHW runtimes (ONNX) take without a transposing copy.
+ */
+export type PixelLayout = 'hwc' | 'chw';
+
 export interface MtcnnBackend {
   /** e.g. `tfjs-wasm`, `tfjs-cpu`, `onnx`. */
   readonly name: string;
-  /** Run P-Net on one pyramid level (`height * width * 3` floats). Level sides are >= 12. */
-  runPNet(level: Float32Array, height: number, width: number): Promise<PNetOutput>;
+  /**
+   * The layout this backend runs on without a copy; default `hwc`. The detector resamples straight
+   * into it and says so in each call's `layout` argument. Every backend accepts `hwc`.
+   */
+  readonly pixelLayout?: PixelLayout;
+  /** Run P-Net on one pyramid level (`height * width * 3` floats in `layout`, default `hwc`). Level sides are >= 12. */
+  runPNet(level: Float32Array, height: number, width: number, layout?: PixelLayout): Promise<PNetOutput>;
   /** Run R-Net on a batch of `count` 24x24 crops (`count * 24 * 24 * 3` floats). `count` >= 1. */
-  runRNet(crops: Float32Array, count: number): Promise<RNetOutput>;
+  runRNet(crops: Float32Array, count: number, layout?: PixelLayout): Promise<RNetOutput>;
   /** Run O-Net on a batch of `count` 48x48 crops (`count * 48 * 48 * 3` floats). `count` >= 1. */
-  runONet(crops: Float32Array, count: number): Promise<ONetOutput>;
+  runONet(crops: Float32Array, count: number, layout?: PixelLayout): Promise<ONetOutput>;
   /** Release every native / GPU resource the backend holds. Idempotent. */
   dispose(): void;
 }

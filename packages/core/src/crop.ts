@@ -1,3 +1,4 @@
+import type { PixelLayout } from './backend.js';
 import type { Box } from './box.js';
 import type { RgbImage } from './image.js';
 import type { BorderMode } from './options.js';
@@ -21,7 +22,8 @@ export function cropWindow(box: Box, width: number, height: number, mode: Border
 
 /**
  * Crop, resample (area) and normalise every box into one batch of `size` x `size` RGB crops,
- * ready for R-Net (24) or O-Net (48): `boxes.length * size * size * 3` floats.
+ * ready for R-Net (24) or O-Net (48): `boxes.length * size * size * 3` floats, each crop HWC or
+ * (`layout` `chw`) three planes.
  */
 export function cropBatch(
   image: RgbImage,
@@ -29,12 +31,13 @@ export function cropBatch(
   size: number,
   mode: BorderMode,
   sampler: AreaSampler = areaSampler(image),
+  layout: PixelLayout = 'hwc',
 ): { data: Float32Array; windows: Window[] } {
   const stride = size * size * 3;
   const data = new Float32Array(boxes.length * stride);
   const windows = boxes.map((b, i) => {
     const w = cropWindow(b, image.width, image.height, mode);
-    sampler.resample(w, size, size, data, i * stride);
+    sampler.resample(w, size, size, data, i * stride, layout);
     return w;
   });
   return { data, windows };

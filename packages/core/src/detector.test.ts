@@ -98,7 +98,7 @@ describe('createDetector plumbing (fake backend)', () => {
     expect(calls.onet).toEqual([2]);
     expect(report.counts).toEqual({ scales: 4, pnet: 3, pnetNms: 2, rnet: 2, rnetNms: 2, onet: 1, faces: 1 });
     expect(report.faces).toEqual([{ box: [7, 1, 5, 11], confidence: Math.fround(0.95), keypoints: KEYPOINTS }]);
-    for (const k of ['pyramid', 'pnet', 'rnet', 'onet', 'total'] as const) expect(report.timings[k]).toBeGreaterThanOrEqual(0);
+    for (const k of ['pyramid', 'pnet', 'rnet', 'onet', 'post', 'total'] as const) expect(report.timings[k]).toBeGreaterThanOrEqual(0);
     expect(report.trace).toBeUndefined();
     expect('trace' in report).toBe(false);
     // detect() gives the same faces.

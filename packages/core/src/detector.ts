@@ -86,7 +86,8 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
       onet: o.passedCount,
       faces: faces.length,
     };
-    const timings: StageTimings = { pyramid: p.pyramidMs, pnet: t1 - t0, rnet: t2 - t1, onet: t3 - t2, total: t3 - t0 };
+    const post = p.postMs + r.postMs + o.postMs;
+    const timings: StageTimings = { pyramid: p.pyramidMs, pnet: t1 - t0, rnet: t2 - t1, onet: t3 - t2, post, total: t3 - t0 };
     const report: DetectionReport = { faces, counts, timings };
     if (withTrace) {
       report.trace = {

@@ -172,3 +172,58 @@ describe('nms greedy order and bookkeeping', () => {
     expect(nms(boxes, [0.8, 0.8], 0.5, 'min').keep).toEqual([1]);
   });
 });
+
+describe('nms on a grid (many boxes) equals the all-pairs definition', () => {
+  /** Deterministic pseudo-random numbers (mulberry32). */
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const f = Math.fround;
+  const cases: [string, (r: () => number) => Box][] = [
+    // One P-Net level: equal integer boxes on a stride, many overlapping.
+    ['equal boxes on a lattice', (r) => {
+      const x = Math.floor(r() * 60) * 3;
+      const y = Math.floor(r() * 40) * 3;
+      return [x, y, x + 17, y + 17];
+    }],
+    // Across levels / after regression: float32 boxes of very different sizes, some huge.
+    ['mixed sizes, float32', (r) => {
+      const s = r() < 0.05 ? 300 + r() * 500 : 5 + r() * 60;
+      const x = f(r() * 400 - 50);
+      const y = f(r() * 300 - 50);
+      return [x, y, f(x + s), f(y + s * (0.5 + r()))];
+    }],
+    // Touching edges and boxes one pixel apart (the +1 of "min").
+    ['touching', (r) => {
+      const x = Math.floor(r() * 30) * 10;
+      const y = Math.floor(r() * 30) * 10;
+      return [x, y, x + 10 - (r() < 0.5 ? 1 : 0), y + 10];
+    }],
+  ];
+  for (const [name, make] of cases) {
+    for (const method of ['union', 'min'] as const) {
+      for (const threshold of [0, 0.3, 0.5, 0.7]) {
+        it(`${name}, ${method}, threshold ${threshold}`, () => {
+          const r = rng(name.length * 1000 + threshold * 10);
+          const boxes = Array.from({ length: 700 }, () => make(r));
+          // Ties in scores exercise the tie-break order.
+          const scores = boxes.map(() => f(Math.floor(r() * 50) / 50));
+          const grid = nms(boxes, scores, threshold, method);
+          const all = nms(boxes, scores, threshold, method, { grid: false });
+          expect(grid.keep).toEqual(all.keep);
+          expect(grid.suppressedBy).toEqual(all.suppressedBy);
+        });
+      }
+    }
+  }
+
+  it('falls back to the definition for degenerate boxes (zero area)', () => {
+    const boxes: Box[] = Array.from({ length: 100 }, (_, i) => [i, 0, i, 10]);
+    const scores = boxes.map((_, i) => 1 - i / 100);
+    expect(nms(boxes, scores, 0.5, 'union')).toEqual(nms(boxes, scores, 0.5, 'union', { grid: false }));
+    expect(nms(boxes, scores, 0.5, 'min')).toEqual(nms(boxes, scores, 0.5, 'min', { grid: false }));
+  });
+});

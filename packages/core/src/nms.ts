@@ -19,7 +19,15 @@ export interface NmsResult {
   suppressedBy: Array<{ by: number; overlap: number } | undefined>;
 }
 
-export function nms(boxes: readonly Box[], scores: ArrayLike<number>, threshold: number, method: NmsMethod): NmsResult {
+/** Below this many boxes the all-pairs loop is as fast as building the grid. */
+const GRID_MIN_BOXES = 64;
+
+export interface NmsOptions {
+  /** `false` forces the all-pairs loop (the definition), e.g. to test the grid against it. */
+  grid?: boolean;
+}
+
+export function nms(boxes: readonly Box[], scores: ArrayLike<number>, threshold: number, method: NmsMethod, options: NmsOptions = {}): NmsResult {
   const n = boxes.length;
   const order = Array.from({ length: n }, (_, i) => i);
   if (method === 'union') {
@@ -29,34 +37,142 @@ export function nms(boxes: readonly Box[], scores: ArrayLike<number>, threshold:
   }
   const plusOne = method === 'min' ? 1 : 0;
   const areas = new Float64Array(n);
+  let gridable = options.grid !== false && n >= GRID_MIN_BOXES && threshold >= 0;
   for (let i = 0; i < n; i++) {
     const b = boxes[i];
     areas[i] = mul(add(sub(b[2], b[0]), plusOne), add(sub(b[3], b[1]), plusOne));
+    // The grid skips pairs that do not intersect: their overlap must then be 0 (kept), which
+    // needs finite boxes of positive area (0 / 0 is NaN, which "min" drops).
+    if (!(areas[i] > 0 && b[2] >= b[0] && b[3] >= b[1] && Number.isFinite(areas[i]))) gridable = false;
   }
   // torchvision compares the float IoU with the double threshold; numpy casts it to float32.
   const thr = method === 'union' ? threshold : f32(threshold);
+  const ctx: Ctx = { boxes, areas, order, plusOne, union: method === 'union', thr };
+  return gridable ? nmsGrid(ctx) : nmsAllPairs(ctx);
+}
+
+interface Ctx {
+  boxes: readonly Box[];
+  areas: Float64Array;
+  /** Indices by decreasing priority. */
+  order: number[];
+  plusOne: number;
+  union: boolean;
+  thr: number;
+}
+
+/** The overlap of boxes i and j, in float32 with the reference's operation order (symmetric in i, j). */
+function overlapOf(c: Ctx, i: number, j: number): number {
+  const bi = c.boxes[i];
+  const bj = c.boxes[j];
+  const w = Math.max(0, add(sub(Math.min(bi[2], bj[2]), Math.max(bi[0], bj[0])), c.plusOne));
+  const h = Math.max(0, add(sub(Math.min(bi[3], bj[3]), Math.max(bi[1], bj[1])), c.plusOne));
+  const inter = mul(w, h);
+  return c.union ? div(inter, sub(add(c.areas[i], c.areas[j]), inter)) : div(inter, Math.min(c.areas[i], c.areas[j]));
+}
+
+/** `min` keeps only overlap <= threshold, so NaN is dropped; `union` drops overlap > threshold. */
+const drops = (c: Ctx, overlap: number): boolean => (c.union ? overlap > c.thr : !(overlap <= c.thr));
+
+/** The definition: each kept box, in order, suppresses every later box it overlaps too much. */
+function nmsAllPairs(c: Ctx): NmsResult {
+  const n = c.order.length;
   const suppressed = new Uint8Array(n);
   const suppressedBy: NmsResult['suppressedBy'] = new Array(n).fill(undefined);
   const keep: number[] = [];
   for (let oi = 0; oi < n; oi++) {
-    const i = order[oi];
+    const i = c.order[oi];
     if (suppressed[i]) continue;
     keep.push(i);
-    const bi = boxes[i];
-    const ai = areas[i];
     for (let oj = oi + 1; oj < n; oj++) {
-      const j = order[oj];
+      const j = c.order[oj];
       if (suppressed[j]) continue;
-      const bj = boxes[j];
-      const w = Math.max(0, add(sub(Math.min(bi[2], bj[2]), Math.max(bi[0], bj[0])), plusOne));
-      const h = Math.max(0, add(sub(Math.min(bi[3], bj[3]), Math.max(bi[1], bj[1])), plusOne));
-      const inter = mul(w, h);
-      const overlap = method === 'union' ? div(inter, sub(add(ai, areas[j]), inter)) : div(inter, Math.min(ai, areas[j]));
-      // `!(overlap <= thr)` for min: numpy keeps only boxes with overlap <= threshold (NaN is dropped).
-      const drop = method === 'union' ? overlap > thr : !(overlap <= thr);
-      if (drop) {
+      const overlap = overlapOf(c, i, j);
+      if (drops(c, overlap)) {
         suppressed[j] = 1;
         suppressedBy[j] = { by: i, overlap };
+      }
+    }
+  }
+  return { keep, suppressedBy };
+}
+
+/**
+ * The same result in about O(n) for the thousands of P-Net boxes of a large image: a box is
+ * suppressed iff some earlier *kept* box drops it, and then by the earliest such box (that is
+ * what the loop above records). Only intersecting boxes can drop one another, so each box is
+ * checked against the kept boxes sharing a grid cell with it, not against all of them.
+ */
+function nmsGrid(c: Ctx): NmsResult {
+  const { boxes, order, plusOne } = c;
+  const n = order.length;
+  // Cells of about the median box side; boxes spanning many cells go to a list checked always.
+  const sides = new Float64Array(n);
+  let minX = Infinity;
+  let minY = Infinity;
+  for (let i = 0; i < n; i++) {
+    const b = boxes[i];
+    sides[i] = Math.max(b[2] - b[0], b[3] - b[1]) + plusOne;
+    minX = Math.min(minX, b[0]);
+    minY = Math.min(minY, b[1]);
+  }
+  const cell = Math.max(1, sides.sort()[n >> 1]);
+  // A box covers cells [cx0, cx1] x [cy0, cy1]: every x in [x1, x2 + plusOne], so two boxes that
+  // intersect (x-overlap > 0 after float32 rounding implies real overlap) share a cell.
+  const span = (i: number): [number, number, number, number] => {
+    const b = boxes[i];
+    return [Math.floor((b[0] - minX) / cell), Math.floor((b[1] - minY) / cell), Math.floor((b[2] + plusOne - minX) / cell), Math.floor((b[3] + plusOne - minY) / cell)];
+  };
+  const BIG = 8;
+  const cells = new Map<number, number[]>();
+  const big: number[] = [];
+  const key = (cx: number, cy: number): number => cx * 1_048_576 + cy;
+  const rank = new Int32Array(n); // position in `order`
+  order.forEach((i, r) => (rank[i] = r));
+  const seen = new Int32Array(n).fill(-1);
+  const suppressedBy: NmsResult['suppressedBy'] = new Array(n).fill(undefined);
+  const keep: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const j = order[r];
+    const [x0, y0, x1, y1] = span(j);
+    let by = -1;
+    let byOverlap = 0;
+    const check = (i: number): void => {
+      if (seen[i] === j) return;
+      seen[i] = j;
+      if (by >= 0 && rank[i] > rank[by]) return; // a earlier dropper already found
+      const overlap = overlapOf(c, i, j);
+      if (drops(c, overlap)) {
+        by = i;
+        byOverlap = overlap;
+      }
+    };
+    for (const i of big) check(i);
+    for (let cx = x0; cx <= x1 && cx - x0 < BIG; cx++) {
+      for (let cy = y0; cy <= y1 && cy - y0 < BIG; cy++) {
+        const list = cells.get(key(cx, cy));
+        if (list) for (const i of list) check(i);
+      }
+    }
+    if (x1 - x0 >= BIG || y1 - y0 >= BIG) {
+      // A big box: its cells were only partly scanned above; check every kept box.
+      for (const i of keep) check(i);
+    }
+    if (by >= 0) {
+      suppressedBy[j] = { by, overlap: byOverlap };
+      continue;
+    }
+    keep.push(j);
+    if (x1 - x0 >= BIG || y1 - y0 >= BIG) {
+      big.push(j);
+    } else {
+      for (let cx = x0; cx <= x1; cx++) {
+        for (let cy = y0; cy <= y1; cy++) {
+          const k = key(cx, cy);
+          const list = cells.get(k);
+          if (list) list.push(j);
+          else cells.set(k, [j]);
+        }
       }
     }
   }

@@ -187,3 +187,45 @@ describe('resampleArea windows', () => {
     expect(Array.from(out.subarray(17))).toEqual([42, 42, 42, 42, 42]);
   });
 });
+
+describe('chw layout (for NCHW backends)', () => {
+  /** A random 8-bit image. */
+  const image = (w: number, h: number): RgbImage => {
+    const data = new Uint8Array(w * h * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+    return { data, width: w, height: h };
+  };
+  const toChw = (hwc: Float32Array, w: number, h: number): Float32Array => {
+    const out = new Float32Array(hwc.length);
+    for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) out[c * w * h + p] = hwc[p * 3 + c];
+    return out;
+  };
+
+  it('gives the hwc values as three planes, from the summed-area table and from direct sums', async () => {
+    const { areaSampler, resampleAreaIntegral } = await import('./resample.js');
+    const { integralImage } = await import('./integral.js');
+    const img = image(37, 23);
+    const ii = integralImage(img);
+    for (const win of [
+      { x0: 0, y0: 0, x1: 37, y1: 23 },
+      { x0: -5, y0: 3, x1: 20, y1: 30 },
+      { x0: 4, y0: -2, x1: 9, y1: 5 },
+    ]) {
+      for (const [w, h] of [[12, 12], [24, 24], [7, 13], [50, 31]]) {
+        const hwc = new Float32Array(w * h * 3 + 5);
+        resampleArea(img, win, w, h, hwc, 5);
+        const expected = toChw(hwc.subarray(5), w, h);
+        const direct = new Float32Array(w * h * 3 + 5);
+        resampleArea(img, win, w, h, direct, 5, 'chw');
+        expect(direct.subarray(5)).toEqual(expected);
+        const integral = new Float32Array(w * h * 3 + 5);
+        resampleAreaIntegral(ii, win, w, h, integral, 5, 'chw');
+        expect(integral.subarray(5)).toEqual(expected);
+        const sampled = new Float32Array(w * h * 3);
+        areaSampler(img).resample(win, w, h, sampled, 0, 'chw');
+        expect(sampled).toEqual(expected);
+      }
+    }
+    expect(resampleImage(img, 11, 7, undefined, 'chw')).toEqual(toChw(resampleImage(img, 11, 7), 11, 7));
+  });
+});

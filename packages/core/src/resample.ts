@@ -1,3 +1,4 @@
+import type { PixelLayout } from './backend.js';
 import type { RgbImage } from './image.js';
 import { INTEGRAL_MAX_WINDOW, integralImage, type IntegralImage } from './integral.js';
 
@@ -23,9 +24,9 @@ const start = (i: number, n: number, out: number): number => Math.floor((i * n) 
 const end = (i: number, n: number, out: number): number => Math.ceil(((i + 1) * n) / out);
 
 /**
- * Resample `win` of `image` to `outW` x `outH`, normalised, into `out` at `offset` (HWC, RGB).
- * Pixels of the window outside the image count as 0 (black): the zero-pad border mode. Callers
- * wanting the stretch mode clamp the window to the image first.
+ * Resample `win` of `image` to `outW` x `outH`, normalised, into `out` at `offset` (HWC, RGB; or
+ * three planes with `layout` `chw`). Pixels of the window outside the image count as 0 (black):
+ * the zero-pad border mode. Callers wanting the stretch mode clamp the window to the image first.
  */
 export function resampleArea(
   image: RgbImage,
@@ -34,6 +35,7 @@ export function resampleArea(
   outH: number,
   out: Float32Array,
   offset = 0,
+  layout: PixelLayout = 'hwc',
 ): void {
   const { data, width: W, height: H } = image;
   const cw = win.x1 - win.x0;
@@ -69,6 +71,7 @@ export function resampleArea(
   }
   // Vertical pass, then average and normalise in float32.
   const rowLen = outW * 3;
+  const plane = outW * outH;
   const kws = new Float64Array(outW);
   for (let ox = 0; ox < outW; ox++) kws[ox] = end(ox, cw, outW) - start(ox, cw, outW);
   for (let oy = 0; oy < outH; oy++) {
@@ -79,8 +82,10 @@ export function resampleArea(
     for (let j = 0; j < rowLen; j++) {
       let s = 0;
       for (let r = a, p = a * rowLen + j; r < b; r++, p += rowLen) s += rows[p];
-      const v = Math.fround(Math.fround(Math.fround(s) / kh) / kws[(j / 3) | 0]);
-      out[dst + j] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
+      const ox = (j / 3) | 0;
+      const v = Math.fround(Math.fround(Math.fround(s) / kh) / kws[ox]);
+      const o = layout === 'hwc' ? dst + j : offset + (j - ox * 3) * plane + oy * outW + ox;
+      out[o] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
     }
   }
 }
@@ -96,6 +101,7 @@ export function resampleAreaIntegral(
   outH: number,
   out: Float32Array,
   offset = 0,
+  layout: PixelLayout = 'hwc',
 ): void {
   const { width: W, height: H, table } = ii;
   const cw = win.x1 - win.x0;
@@ -122,8 +128,12 @@ export function resampleAreaIntegral(
     const kh = e - s;
     const top = Math.min(Math.max(win.y0 + s, 0), H) * stride;
     const bottom = Math.min(Math.max(win.y0 + e, 0), H) * stride;
-    let o = offset + oy * outW * 3;
-    for (let ox = 0; ox < outW; ox++) {
+    // Where R, G and B of output pixel (ox, oy) go: `o`, `o + g`, `o + b`, then `o += step`.
+    const planar = layout === 'chw';
+    let o = offset + oy * outW * (planar ? 1 : 3);
+    const step = planar ? 1 : 3;
+    const g = planar ? outW * outH : 1;
+    for (let ox = 0; ox < outW; ox++, o += step) {
       const a = xa[ox];
       const b = xb[ox];
       const kw = kws[ox];
@@ -131,7 +141,7 @@ export function resampleAreaIntegral(
         // Modulo 2^32: exact for windows under INTEGRAL_MAX_WINDOW pixels.
         const sum = (table[bottom + b + c] - table[bottom + a + c] - table[top + b + c] + table[top + a + c]) >>> 0;
         const v = Math.fround(Math.fround(sum / kh) / kw);
-        out[o++] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
+        out[o + c * g] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
       }
     }
   }
@@ -142,29 +152,35 @@ export function resampleAreaIntegral(
  * summed-area table built once; other images (float pixels) sum directly.
  */
 export interface AreaSampler {
-  resample(win: Window, outW: number, outH: number, out: Float32Array, offset?: number): void;
+  resample(win: Window, outW: number, outH: number, out: Float32Array, offset?: number, layout?: PixelLayout): void;
 }
 
 export function areaSampler(image: RgbImage): AreaSampler {
   if (!(image.data instanceof Uint8Array) || image.width * image.height === 0) {
-    return { resample: (win, outW, outH, out, offset = 0) => resampleArea(image, win, outW, outH, out, offset) };
+    return { resample: (win, outW, outH, out, offset = 0, layout = 'hwc') => resampleArea(image, win, outW, outH, out, offset, layout) };
   }
   let ii: IntegralImage | undefined;
   return {
-    resample(win, outW, outH, out, offset = 0) {
+    resample(win, outW, outH, out, offset = 0, layout = 'hwc') {
       if ((win.x1 - win.x0) * (win.y1 - win.y0) > INTEGRAL_MAX_WINDOW) {
-        resampleArea(image, win, outW, outH, out, offset); // beyond the table's exact range
+        resampleArea(image, win, outW, outH, out, offset, layout); // beyond the table's exact range
         return;
       }
       ii ??= integralImage(image);
-      resampleAreaIntegral(ii, win, outW, outH, out, offset);
+      resampleAreaIntegral(ii, win, outW, outH, out, offset, layout);
     },
   };
 }
 
 /** Resample the whole image to `outW` x `outH` (one pyramid level), normalised. */
-export function resampleImage(image: RgbImage, outW: number, outH: number, sampler: AreaSampler = areaSampler(image)): Float32Array {
+export function resampleImage(
+  image: RgbImage,
+  outW: number,
+  outH: number,
+  sampler: AreaSampler = areaSampler(image),
+  layout: PixelLayout = 'hwc',
+): Float32Array {
   const out = new Float32Array(outW * outH * 3);
-  sampler.resample({ x0: 0, y0: 0, x1: image.width, y1: image.height }, outW, outH, out);
+  sampler.resample({ x0: 0, y0: 0, x1: image.width, y1: image.height }, outW, outH, out, 0, layout);
   return out;
 }

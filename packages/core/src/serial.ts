@@ -16,6 +16,7 @@ export function serialBackend(backend: MtcnnBackend): MtcnnBackend {
     };
   return {
     name: backend.name,
+    pixelLayout: backend.pixelLayout,
     runPNet: serial(backend.runPNet),
     runRNet: serial(backend.runRNet),
     runONet: serial(backend.runONet),

@@ -34,6 +34,8 @@ export interface StageTimings {
   pnet: number;
   rnet: number;
   onet: number;
+  /** Of the three stages above: thresholds, NMS, regression, squaring and landmarks. */
+  post: number;
   total: number;
 }
 

@@ -25,6 +25,8 @@ export interface ONetStageResult {
   passedCount: number;
   /** Survivors of the final NMS, by box area, largest first (the reference's order). */
   faces: ONetFace[];
+  /** Thresholding, landmarks, regression, NMS and ordering, ms. */
+  postMs: number;
   trace?: CropTrace[];
 }
 
@@ -52,9 +54,11 @@ export async function runONetStage(
   withTrace: boolean,
   sampler: AreaSampler = areaSampler(image),
 ): Promise<ONetStageResult> {
-  if (input.length === 0) return { passedCount: 0, faces: [], trace: withTrace ? [] : undefined };
-  const { data, windows } = cropBatch(image, input, ONET_SIZE, opts.borderMode, sampler);
-  const out = await backend.runONet(data, input.length);
+  if (input.length === 0) return { passedCount: 0, faces: [], postMs: 0, trace: withTrace ? [] : undefined };
+  const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
+  const { data, windows } = cropBatch(image, input, ONET_SIZE, opts.borderMode, sampler, layout);
+  const out = await backend.runONet(data, input.length, layout);
+  const t0 = performance.now();
   const thr = f32(opts.thresholds[2]);
   const passed: number[] = [];
   for (let i = 0; i < input.length; i++) if (out.prob[i] > thr) passed.push(i);
@@ -69,6 +73,7 @@ export async function runONetStage(
     .sort((p, q) => q.a - p.a || q.pos - p.pos)
     .map((e) => e.k);
   const faces = order.map((k) => ({ box: regressed[k], score: out.prob[passed[k]], landmarks: landmarks[k], id: passed[k] }));
+  const postMs = performance.now() - t0;
   let trace: CropTrace[] | undefined;
   if (withTrace) {
     trace = input.map((box, i) => ({
@@ -89,5 +94,5 @@ export async function runONetStage(
       });
     });
   }
-  return { passedCount: passed.length, faces, trace };
+  return { passedCount: passed.length, faces, postMs, trace };
 }

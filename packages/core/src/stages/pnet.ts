@@ -59,6 +59,8 @@ export interface PNetStageResult {
   /** Their candidate ids (index over all levels' candidates, in level order). */
   ids: number[];
   pyramidMs: number;
+  /** Thresholding, NMS, regression and squaring, ms. */
+  postMs: number;
   trace?: { levels: LevelTrace[]; candidates: PNetCandidateTrace[] };
 }
 
@@ -75,8 +77,10 @@ export async function runPNetStage(
   sampler: AreaSampler = areaSampler(image),
 ): Promise<PNetStageResult> {
   const scales = pyramidScales(image.height, image.width, opts.minFaceSize, opts.scaleFactor);
+  const layout = backend.pixelLayout ?? 'hwc'; // resample straight into the backend's layout
   const [scaleIou, crossIou] = opts.nmsThresholds;
   let pyramidMs = 0;
+  let postMs = 0;
   const all: PNetCandidate[] = [];
   const scaleKept: number[] = [];
   const levels: LevelTrace[] = [];
@@ -85,14 +89,16 @@ export async function runPNetStage(
     checkpoint();
     const { height, width } = levelSize(image.height, image.width, scales[k]);
     const t0 = performance.now();
-    const level = resampleImage(image, width, height, sampler);
+    const level = resampleImage(image, width, height, sampler, layout);
     pyramidMs += performance.now() - t0;
-    const out = await backend.runPNet(level, height, width);
+    const out = await backend.runPNet(level, height, width, layout);
+    const t1 = performance.now();
     const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0]);
     const r = nms(cands.map((c) => c.box), cands.map((c) => c.score), scaleIou, 'union');
     const offset = all.length;
     for (const i of r.keep) scaleKept.push(offset + i);
     all.push(...cands);
+    postMs += performance.now() - t1;
     if (withTrace) {
       levels.push({
         index: k,
@@ -120,9 +126,11 @@ export async function runPNetStage(
     }
   }
   // Across levels: the per-level survivors, level by level, each level best first.
+  const t2 = performance.now();
   const cross = nms(scaleKept.map((id) => all[id].box), scaleKept.map((id) => all[id].score), crossIou, 'union');
   const ids = cross.keep.map((i) => scaleKept[i]);
   const boxes = ids.map((id) => square(regressPNet(all[id].box, all[id].offsets)));
+  postMs += performance.now() - t2;
   if (withTrace) {
     scaleKept.forEach((id, i) => {
       const s = cross.suppressedBy[i];
@@ -140,6 +148,7 @@ export async function runPNetStage(
     scores: ids.map((id) => all[id].score),
     ids,
     pyramidMs,
+    postMs,
     trace: withTrace ? { levels, candidates: traced } : undefined,
   };
 }

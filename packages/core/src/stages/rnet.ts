@@ -17,6 +17,8 @@ export interface RNetStageResult {
   boxes: Box[];
   /** Their input index (into the boxes given to this stage). */
   ids: number[];
+  /** Thresholding, NMS, regression and squaring, ms. */
+  postMs: number;
   trace?: CropTrace[];
 }
 
@@ -30,9 +32,11 @@ export async function runRNetStage(
   withTrace: boolean,
   sampler: AreaSampler = areaSampler(image),
 ): Promise<RNetStageResult> {
-  if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], trace: withTrace ? [] : undefined };
-  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode, sampler);
-  const out = await backend.runRNet(data, input.length);
+  if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], postMs: 0, trace: withTrace ? [] : undefined };
+  const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
+  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode, sampler, layout);
+  const out = await backend.runRNet(data, input.length, layout);
+  const t0 = performance.now();
   const thr = f32(opts.thresholds[1]);
   const passed: number[] = [];
   for (let i = 0; i < input.length; i++) if (out.prob[i] > thr) passed.push(i);
@@ -42,6 +46,7 @@ export async function runRNetStage(
   const ids = r.keep.map((k) => passed[k]);
   const regressed = ids.map((i) => regressPlusOne(input[i], offsets(i)));
   const boxes = regressed.map(square);
+  const postMs = performance.now() - t0;
   let trace: CropTrace[] | undefined;
   if (withTrace) {
     trace = input.map((box, i) => ({
@@ -62,5 +67,5 @@ export async function runRNetStage(
       trace![i].squared = boxes[k];
     });
   }
-  return { passedCount: passed.length, boxes, ids, trace };
+  return { passedCount: passed.length, boxes, ids, postMs, trace };
 }

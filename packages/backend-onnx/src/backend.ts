@@ -1,0 +1,217 @@
+import { MtcnnError, pnetOutputSize, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '@mtcnn/models';
+import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
+import { enqueue } from './queue.js';
+import { toNCHW, toNHWC } from './nchw.js';
+import { levelRows, pnetStrips } from './strips.js';
+import type { PReluForm } from './prelu.js';
+import { loadOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
+
+export interface OnnxBackendOptions {
+  /** From `@mtcnn/models` (`loadWeights` / `loadWeightsFromUrl`); the graphs are built from them. */
+  weights: MtcnnWeights;
+  /**
+   * Your ONNX Runtime module (`onnxruntime-node`, `onnxruntime-web`, `onnxruntime-web/webgpu`, ...).
+   * Default: `onnxruntime-node` in Node, `onnxruntime-web/wasm` elsewhere.
+   */
+  ort?: Ort;
+  /** Reported as `backend.name`; default `onnx`. */
+  name?: string;
+  /** Passed to every `InferenceSession.create` (threads, execution providers, ...). */
+  sessionOptions?: OrtSessionOptions;
+  /** Graph input layout; default `nchw`, whose pixels the detector resamples straight into planes (`pixelLayout` `chw`). */
+  inputLayout?: InputLayout;
+  /** Crops per R-Net / O-Net run, bounding peak memory (defaults 128 / 32 on onnxruntime-node, else 512 / 128 as the tfjs backend). */
+  maxBatch?: { rnet?: number; onet?: number };
+  /**
+   * P-Net runs on levels larger than this many pixels go in horizontal strips (strips.ts), to bound
+   * the runtime's memory. Default 262144 on onnxruntime-node (bit for bit the same outputs there),
+   * unlimited elsewhere (onnxruntime-web's kernels round strips differently, by ~1e-7).
+   */
+  maxPNetPixels?: number;
+  /**
+   * How PReLU is written in the graphs (prelu.ts): `relu-sum` (default on onnxruntime-node, much
+   * faster there, bit for bit equal) or the standard `prelu` node (default elsewhere).
+   */
+  prelu?: PReluForm;
+}
+
+export interface OnnxBackend extends MtcnnBackend {
+  readonly inputLayout: InputLayout;
+  /** `chw` for the `nchw` graph (pixels arrive as planes), `hwc` for `nhwc`. */
+  readonly pixelLayout: PixelLayout;
+  /** `dispose()`, resolving once every session is released (after runs in flight finish). Idempotent. */
+  disposeAsync(): Promise<void>;
+}
+
+function checkInput(what: string, data: Float32Array, expected: number): void {
+  if (!(data instanceof Float32Array) || data.length !== expected) {
+    throw new RangeError(`${what}: expected a Float32Array of ${expected} values, got ${data?.length ?? typeof data}`);
+  }
+}
+
+function checkCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be an integer >= 1, got ${count}`);
+}
+
+function positiveInt(v: number | undefined, fallback: number, what: string): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer >= 1, got ${v}`);
+  return v;
+}
+
+// Memory patterns are planned per input shape: with P-Net's many level sizes they made the arena
+// hold about 150 MB more (measured at 1920x1080), for no speed-up.
+const DEFAULT_SESSION_OPTIONS: OrtSessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential', enableMemPattern: false };
+
+/**
+ * An `MtcnnBackend` on ONNX Runtime. Builds the three graphs from the weights and creates one
+ * session per network, once; `dispose()` releases them.
+ */
+export async function createOnnxBackend(options: OnnxBackendOptions): Promise<OnnxBackend> {
+  const { weights } = options;
+  const inputLayout = options.inputLayout ?? 'nchw';
+  const name = options.name ?? 'onnx';
+  const pixelLayout: PixelLayout = inputLayout === 'nchw' ? 'chw' : 'hwc';
+  const ort = options.ort ?? (await loadOrt());
+  // onnxruntime-node reports its version in env.versions.node; its CPU kernels are what the
+  // relu-sum form and the strips were measured (and tested bit-exact) on.
+  const isOrtNode = typeof (ort.env as { versions?: { node?: unknown } } | undefined)?.versions?.node === 'string';
+  const maxPNetPixels = options.maxPNetPixels === Infinity ? Infinity : positiveInt(options.maxPNetPixels, isOrtNode ? 262_144 : Infinity, 'maxPNetPixels');
+  const preluForm: PReluForm = options.prelu ?? (isOrtNode ? 'relu-sum' : 'prelu');
+  // onnxruntime-node keeps each session's largest activations in its arena: smaller chunks bound
+  // RSS (measured: 297 -> 212 MB for 2790 R-Net + 89 O-Net crops) at the same speed.
+  const maxRNet = positiveInt(options.maxBatch?.rnet, isOrtNode ? 128 : 512, 'maxBatch.rnet');
+  const maxONet = positiveInt(options.maxBatch?.onet, isOrtNode ? 32 : 128, 'maxBatch.onet');
+  const sessionOptions = { ...DEFAULT_SESSION_OPTIONS, ...options.sessionOptions };
+
+  const sessions: Partial<Record<NetworkName, OrtSession>> = {};
+  try {
+    for (const net of ['pnet', 'rnet', 'onet'] as const) {
+      sessions[net] = await ort.InferenceSession.create(buildOnnxModel(weights, NETWORKS[net], { inputLayout, prelu: preluForm }), sessionOptions);
+    }
+  } catch (cause) {
+    await Promise.allSettled(Object.values(sessions).map((s) => s.release()));
+    if (cause instanceof MtcnnError || cause instanceof RangeError) throw cause;
+    throw new MtcnnError('BACKEND_FAILED', `ONNX Runtime could not create the ${name} sessions: ${String(cause)}`, { cause });
+  }
+  const { pnet, rnet, onet } = sessions as Record<NetworkName, OrtSession>;
+  // Runs are queued per runtime instance (its `env` is shared by all its sessions): see queue.ts.
+  const runtimeKey: object = ort.env ?? ort.InferenceSession;
+
+  let disposed: Promise<void> | null = null;
+  /** Runs in flight, so that release waits for them (releasing a running session is undefined). */
+  const inflight = new Set<Promise<unknown>>();
+
+  const alive = (): void => {
+    if (disposed) throw new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`);
+  };
+
+  /** One session run on `input` laid out as NHWC `[n, h, w, 3]`; returns the outputs' data. */
+  const run = async (session: OrtSession, input: Float32Array, n: number, h: number, w: number, layout: PixelLayout): Promise<Record<string, Float32Array>> => {
+    alive();
+    // The detector resamples straight into our `pixelLayout` (CHW for an NCHW graph): no copy then.
+    let pixels = input;
+    if (layout !== pixelLayout) pixels = pixelLayout === 'chw' ? toNCHW(input, n, h, w, 3) : toNHWC(input, n, h, w, 3);
+    const tensor = new ort.Tensor('float32', pixels, inputLayout === 'nchw' ? [n, 3, h, w] : [n, h, w, 3]);
+    const pending = enqueue(runtimeKey, () => session.run({ [INPUT_NAME]: tensor }));
+    inflight.add(pending);
+    try {
+      const out = await pending;
+      const data: Record<string, Float32Array> = {};
+      for (const [key, value] of Object.entries(out)) {
+        if (!(value.data instanceof Float32Array)) throw new MtcnnError('BACKEND_FAILED', `${name}: output ${key} is not float32 on the CPU`);
+        data[key] = value.data;
+      }
+      return data;
+    } catch (cause) {
+      if (cause instanceof MtcnnError) throw cause;
+      throw new MtcnnError('BACKEND_FAILED', `${name}: ONNX Runtime failed: ${String(cause)}`, { cause });
+    } finally {
+      inflight.delete(pending);
+    }
+  };
+
+  const expectLength = (what: string, data: Float32Array | undefined, length: number): Float32Array => {
+    if (!data || data.length !== length) {
+      throw new MtcnnError('BACKEND_FAILED', `${name}: ${what} has ${data?.length} values, expected ${length}`);
+    }
+    return data;
+  };
+
+  /** R-Net / O-Net over `count` crops, in chunks of at most `chunk`. */
+  const runBatch = async (net: NetworkName, session: OrtSession, crops: Float32Array, count: number, chunk: number, layout: PixelLayout) => {
+    checkCount(count);
+    const side = NETWORKS[net].inputSize!;
+    const per = side * side * 3;
+    checkInput(`${net} crops`, crops, count * per);
+    const heads = NETWORKS[net].heads.map((h) => ({ output: h.output, width: h.softmax ? 1 : h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures }));
+    const out: Partial<Record<HeadOutput, Float32Array>> = {};
+    for (let at = 0; at < count; at += chunk) {
+      const n = Math.min(chunk, count - at);
+      const got = await run(session, crops.subarray(at * per, (at + n) * per), n, side, side, layout);
+      for (const { output, width } of heads) {
+        const part = expectLength(`${net} ${output}`, got[output], n * width);
+        if (n === count) out[output] = part;
+        else (out[output] ??= new Float32Array(count * width)).set(part, at * width);
+      }
+    }
+    return out;
+  };
+
+  const disposeAsync = (): Promise<void> => {
+    disposed ??= Promise.allSettled([...inflight])
+      .then(() => Promise.allSettled([pnet, rnet, onet].map((s) => s.release())))
+      .then((results) => {
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw new MtcnnError('BACKEND_FAILED', `${name}: releasing a session failed: ${String(failed.reason)}`, { cause: failed.reason });
+      });
+    return disposed;
+  };
+
+  return {
+    name,
+    inputLayout,
+    pixelLayout,
+
+    async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
+      if (!Number.isInteger(height) || !Number.isInteger(width) || height < 12 || width < 12) {
+        throw new RangeError(`P-Net needs an integer level of at least 12x12, got ${height}x${width}`);
+      }
+      checkInput('P-Net level', level, height * width * 3);
+      const mapH = pnetOutputSize(height);
+      const mapW = pnetOutputSize(width);
+      const strips = pnetStrips(height, width, mapH, maxPNetPixels);
+      if (strips.length === 1) {
+        const got = await run(pnet, level, 1, height, width, layout);
+        return { prob: expectLength('P-Net prob', got.prob, mapH * mapW), reg: expectLength('P-Net reg', got.reg, mapH * mapW * 4), height: mapH, width: mapW };
+      }
+      const prob = new Float32Array(mapH * mapW);
+      const reg = new Float32Array(mapH * mapW * 4);
+      for (const s of strips) {
+        const got = await run(pnet, levelRows(level, layout, height, width, s.r0, s.rows), 1, s.rows, width, layout);
+        const cells = (s.y1 - s.y0) * mapW;
+        prob.set(expectLength('P-Net prob', got.prob, cells), s.y0 * mapW);
+        reg.set(expectLength('P-Net reg', got.reg, cells * 4), s.y0 * mapW * 4);
+      }
+      return { prob, reg, height: mapH, width: mapW };
+    },
+
+    async runRNet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<RNetOutput> {
+      const out = await runBatch('rnet', rnet, crops, count, maxRNet, layout);
+      return { prob: out.prob!, reg: out.reg! };
+    },
+
+    async runONet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<ONetOutput> {
+      const out = await runBatch('onet', onet, crops, count, maxONet, layout);
+      return { prob: out.prob!, reg: out.reg!, landmarks: out.landmarks! };
+    },
+
+    dispose(): void {
+      // The interface is synchronous: release in the background; disposeAsync() reports failures.
+      disposeAsync().catch(() => undefined);
+    },
+
+    disposeAsync,
+  };
+}

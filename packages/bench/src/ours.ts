@@ -1,0 +1,58 @@
+/** One of our backends on one image: warm-up, then timed runs with the per-stage split. */
+import { createDetector, type MtcnnBackend, type StageCounts } from '@mtcnn/core';
+import { loadImage } from '@mtcnn/core/node';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { OPTIONS, type OurBackend } from './protocol.js';
+import { timedBackend, type NetworkMs } from './timed-backend.js';
+
+export const CREATE: Record<OurBackend, () => Promise<MtcnnBackend>> = {
+  onnx: () => createNodeOnnxBackend({ runtime: 'node' }),
+  'onnx-wasm': () => createNodeOnnxBackend({ runtime: 'wasm' }),
+  'tfjs-wasm': () => createNodeTfjsBackend({ backend: 'wasm' }),
+  'tfjs-cpu': () => createNodeTfjsBackend({ backend: 'cpu' }),
+};
+
+/** One timed run, ms. The stages partition `total`; `post` and `network` cut across them. */
+export interface RunMs {
+  total: number;
+  /** Pyramid resampling + P-Net runs + P-Net post-processing. */
+  pnet: number;
+  /** R-Net crops + runs + post-processing. */
+  rnet: number;
+  onet: number;
+  /** Thresholds, NMS, regression, squaring, landmarks over the three stages (inside them). */
+  post: number;
+  pyramid: number;
+  network: NetworkMs;
+}
+
+export interface ImageRun {
+  width: number;
+  height: number;
+  runs: RunMs[];
+  counts: StageCounts;
+  faces: number;
+}
+
+export async function runOurs(backendName: OurBackend, file: string, runs: number, warmup: number): Promise<ImageRun> {
+  const image = await loadImage(file); // decoded before any timing
+  const timed = timedBackend(await CREATE[backendName]());
+  const detector = createDetector(timed.backend, OPTIONS);
+  try {
+    const out: RunMs[] = [];
+    let last;
+    for (let i = 0; i < warmup + runs; i++) {
+      timed.take();
+      const t0 = performance.now();
+      last = await detector.detectWithStats(image);
+      const total = performance.now() - t0;
+      const network = timed.take();
+      const t = last.timings;
+      if (i >= warmup) out.push({ total, pnet: t.pnet, rnet: t.rnet, onet: t.onet, post: t.post, pyramid: t.pyramid, network });
+    }
+    return { width: image.width, height: image.height, runs: out, counts: last!.counts, faces: last!.faces.length };
+  } finally {
+    detector.dispose();
+  }
+}

@@ -1,0 +1,135 @@
+import '../styles.css';
+import { select } from 'd3';
+import { createViewer } from '../viewer.js';
+import { BROWSER_BACKENDS, createBrowserBackend, type BrowserBackendId } from './backends.js';
+import { buildControls } from './controls.js';
+import { decodeImage, listenForImages, loadSample, SAMPLES, type LoadedImage } from './image-input.js';
+import { DetectionSession } from './session.js';
+
+/**
+ * The app: pick an image and a backend, move the options, and every stage of the cascade is
+ * redrawn from the core's trace. The status line (with data-* attributes the browser tests
+ * read) says what ran.
+ */
+const app = select('#app').attr('class', 'app');
+const head = app.append('header').attr('class', 'app-head');
+head.append('h1').html('MTCNN, <span>stage by stage</span>');
+head
+  .append('p')
+  .attr('class', 'lede')
+  .text('Three small networks find faces in turn: P-Net scans a pyramid of the image, R-Net and O-Net re-check the best windows. Drop, pick or paste an image and follow every decision.');
+
+const bar = app.append('section').attr('class', 'source card');
+const pick = bar.append('div').attr('class', 'pick');
+const fileLabel = pick.append('label').attr('class', 'file button primary');
+fileLabel.append('span').text('Open image…');
+const fileInput = fileLabel.append('input').attr('type', 'file').attr('accept', 'image/*').attr('name', 'image');
+const samples = pick.append('div').attr('class', 'samples');
+samples.append('span').attr('class', 'muted').text('or a sample:');
+for (const s of SAMPLES) {
+  samples.append('button').attr('type', 'button').attr('class', 'button sample').attr('data-sample', s.file).text(s.label).on('click', () => void useImage(() => loadSample(s.file)));
+}
+pick.append('span').attr('class', 'muted hint').text('You can also drop an image anywhere or paste one (Ctrl/⌘ V).');
+const backendRow = bar.append('label').attr('class', 'backend');
+backendRow.append('span').text('Backend');
+const backendSelect = backendRow.append('select').attr('name', 'backend');
+for (const b of BROWSER_BACKENDS) backendSelect.append('option').attr('value', b.id).text(b.label);
+
+const optionsBox = app.append('details').attr('class', 'card options-box').attr('open', '');
+optionsBox.append('summary').text('Options');
+const status = app.append('p').attr('class', 'status').attr('role', 'status').attr('data-state', 'idle').attr('data-runs', 0);
+const viewerHost = app.append('div').attr('class', 'viewer-host');
+const viewer = createViewer(viewerHost.node()!);
+const foot = app.append('footer').attr('class', 'app-foot');
+foot.append('span').text('All numbers come from the detector’s own stage trace (@mtcnn/core); nothing is recomputed here.');
+
+const session = new DetectionSession();
+let runs = 0;
+let loadedImage: LoadedImage | undefined;
+let backendId: BrowserBackendId = 'tfjs-webgl';
+let backendReady: Promise<void> | undefined;
+
+const controls = buildControls(optionsBox.node() as HTMLElement, () => void detect());
+
+function setStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error', text: string): void {
+  status.attr('data-state', state).text(text);
+}
+
+async function ensureBackend(): Promise<void> {
+  backendReady ??= (async () => {
+    setStatus('loading', `Loading ${backendId} and the weights…`);
+    session.setBackend(await createBrowserBackend(backendId));
+  })().catch((e: unknown) => {
+    backendReady = undefined;
+    throw e;
+  });
+  return backendReady;
+}
+
+function describeRun(ms: number, post: number, faces: number, nets: Record<string, { ran: number; cached: number }>): string {
+  const ran = (['pnet', 'rnet', 'onet'] as const).filter((n) => nets[n].ran > 0);
+  const name = { pnet: 'P-Net', rnet: 'R-Net', onet: 'O-Net' } as const;
+  const what =
+    ran.length === 0
+      ? 'only the post-processing re-ran; every network output came from the cache'
+      : ran.map((n) => `${name[n]} ran on ${nets[n].ran} ${n === 'pnet' ? 'level' : 'crop'}${nets[n].ran === 1 ? '' : 's'}${nets[n].cached ? ` (${nets[n].cached} cached)` : ''}`).join(', ');
+  return `${faces} face${faces === 1 ? '' : 's'} in ${ms.toFixed(0)} ms (post-processing ${post.toFixed(1)} ms) on ${session.backendName} — ${what}.`;
+}
+
+async function detect(): Promise<void> {
+  if (!loadedImage) return;
+  try {
+    await ensureBackend();
+    setStatus('running', 'Detecting…');
+    const input = await session.run(controls.options());
+    if (!input) return; // superseded by a newer run
+    runs++;
+    viewer.update(input);
+    const nets = input.run!.networks!;
+    status
+      .attr('data-runs', runs)
+      .attr('data-faces', input.trace.counts.faces)
+      .attr('data-network-calls', session.networkCalls)
+      .attr('data-backend', session.backendName ?? '');
+    setStatus('done', describeRun(input.trace.timings.total, input.trace.timings.post ?? 0, input.trace.counts.faces, nets));
+  } catch (e) {
+    console.error(e);
+    setStatus('error', `Error: ${(e as Error).message}`);
+  }
+}
+
+async function useImage(load: () => Promise<LoadedImage>): Promise<void> {
+  try {
+    setStatus('loading', 'Decoding the image…');
+    loadedImage = await load();
+    session.setImage(loadedImage);
+    await detect();
+  } catch (e) {
+    console.error(e);
+    setStatus('error', `Error: ${(e as Error).message}`);
+  }
+}
+
+fileInput.on('change', function () {
+  const f = (this as HTMLInputElement).files?.[0];
+  if (f) void useImage(() => decodeImage(f, f.name));
+});
+listenForImages(
+  (f) => void useImage(() => decodeImage(f, f.name)),
+  (over) => app.classed('dragging', over),
+);
+backendSelect.on('change', function () {
+  backendId = (this as HTMLSelectElement).value as BrowserBackendId;
+  backendReady = undefined;
+  void detect();
+});
+
+// ?backend=onnx-wasm&sample=camera.png preselects (used by links and the browser tests).
+const params = new URLSearchParams(location.search);
+const wanted = params.get('backend');
+if (wanted && BROWSER_BACKENDS.some((b) => b.id === wanted)) {
+  backendId = wanted as BrowserBackendId;
+  backendSelect.property('value', backendId);
+}
+const sample = params.get('sample') ?? SAMPLES[0].file;
+void useImage(() => loadSample(sample));

@@ -1,0 +1,63 @@
+import type { CropTrace, PNetCandidateTrace, RgbImage, StageTrace } from '@mtcnn/core';
+
+/** The image the trace was computed on: `href` for display (a data URL, so exported SVGs stand alone), `rgb` for the exact pixels. */
+export interface VizImage {
+  href: string;
+  /** The decoded pixels the detector saw. Without them, levels and crops are drawn without pixels. */
+  rgb?: RgbImage;
+  /** File name or sample name, for titles. */
+  name?: string;
+}
+
+/** What re-ran for this trace: the networks, or only the post-processing (from cached network outputs). */
+export interface RunInfo {
+  backend: string;
+  /** Per network: inputs run on the network vs answered from the cache (levels for P-Net, crops for R-/O-Net). */
+  networks?: Record<'pnet' | 'rnet' | 'onet', { ran: number; cached: number }>;
+}
+
+/**
+ * Everything a renderer draws from. `trace` is the core's stage trace, unmodified: the visualizer
+ * derives nothing the core did not decide (see docs/visualizer.md).
+ */
+export interface VizInput {
+  trace: StageTrace;
+  image: VizImage;
+  run?: RunInfo;
+}
+
+/**
+ * The most confident final face followed back through the trace's `source` ids: its O-Net crop,
+ * R-Net crop and P-Net candidate. Panels open on it so a first look shows a real face's path.
+ */
+export function bestFacePath(trace: StageTrace): { onet?: CropTrace; rnet?: CropTrace; pnet?: PNetCandidateTrace } {
+  const onet = trace.onet.inputs.filter((c) => c.passed && c.nms?.kept).sort((a, b) => b.score - a.score)[0];
+  const rnet = onet && trace.rnet.inputs[onet.source];
+  const pnet = rnet && trace.pnet.candidates[rnet.source];
+  return { onet, rnet, pnet };
+}
+
+export type CropStatus = 'kept' | 'suppressed' | 'rejected';
+
+/** An R-Net / O-Net input's fate: below threshold, suppressed by NMS, or kept. */
+export function cropStatus(c: CropTrace): CropStatus {
+  if (!c.passed) return 'rejected';
+  return c.nms?.kept === false ? 'suppressed' : 'kept';
+}
+
+export type CandidateStatus = 'kept' | 'scale-suppressed' | 'cross-suppressed';
+
+/** A P-Net candidate's fate in the two NMS rounds. */
+export function candidateStatus(c: PNetCandidateTrace): CandidateStatus {
+  if (!c.scaleNms.kept) return 'scale-suppressed';
+  return c.crossNms?.kept === false ? 'cross-suppressed' : 'kept';
+}
+
+/** Number formatting shared by every panel. */
+export const fmt = {
+  score: (v: number): string => v.toFixed(3),
+  px: (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1)),
+  ms: (v: number): string => (v < 10 ? v.toFixed(1) : v.toFixed(0)),
+  scale: (v: number): string => v.toFixed(3),
+  box: (b: readonly number[]): string => `[${b.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))).join(', ')}]`,
+};

@@ -1,0 +1,36 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { container, num, rectBox } from '../dom.test-util.js';
+import { fixtureInput } from '../fixture.test-util.js';
+import { onetRenderer } from './onet.js';
+
+describe('onetRenderer', () => {
+  it('draws one 48x48 crop per O-Net input', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(onetRenderer, input);
+    expect(sel.selectAll('g.crop').size()).toBe(input.trace.onet.inputs.length);
+    const frame = sel.select('g.crop rect.frame').node() as Element;
+    expect(num(frame, 'width')).toBe(48 * 1.5 + 2);
+  });
+
+  it('draws the final faces with their five landmarks where the trace puts them', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(onetRenderer, input);
+    const faces = sel.selectAll<SVGRectElement, unknown>('rect.face').nodes();
+    expect(faces).toHaveLength(input.trace.counts.faces);
+    expect(sel.selectAll('circle.landmark').size()).toBe(5 * input.trace.counts.faces);
+    for (const el of faces) {
+      const c = input.trace.onet.inputs[Number((el.parentNode as SVGGElement).dataset.id)];
+      rectBox(el).forEach((v, i) => expect(v).toBeCloseTo(c.regressed![i], 4));
+      const dots = (el.parentNode as SVGGElement).querySelectorAll('circle.landmark');
+      dots.forEach((d, k) => {
+        expect(num(d, 'cx')).toBeCloseTo(c.landmarks![k][0], 4);
+        expect(num(d, 'cy')).toBeCloseTo(c.landmarks![k][1], 4);
+      });
+    }
+    // The final faces are the trace's faces (xywh by default).
+    const [x, y, w] = input.trace.faces[0].box;
+    const r = rectBox(faces[0]);
+    expect([r[0], r[1], r[2] - r[0]].map((v) => v.toFixed(3))).toEqual([x, y, w].map((v) => v.toFixed(3)));
+  });
+});

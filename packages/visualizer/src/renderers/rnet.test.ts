@@ -1,0 +1,72 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { container, rectBox } from '../dom.test-util.js';
+import { fixtureInput } from '../fixture.test-util.js';
+import { cropStatus } from '../model.js';
+import { rnetRenderer, type RNetState } from './rnet.js';
+
+describe('rnetRenderer', () => {
+  it('draws one crop per R-Net input, best first, with its status and score', async () => {
+    const input = await fixtureInput();
+    const inputs = input.trace.rnet.inputs;
+    const sel = container().call(rnetRenderer, input);
+    const crops = sel.selectAll<SVGGElement, unknown>('g.crop').nodes();
+    expect(crops).toHaveLength(inputs.length);
+    const scores = crops.map((g) => inputs[Number(g.dataset.id)].score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const g of crops) {
+      const c = inputs[Number(g.dataset.id)];
+      expect(g.dataset.status).toBe(cropStatus(c));
+      expect(g.querySelector('text.score')!.textContent).toContain(c.score.toFixed(3));
+    }
+    for (const s of ['kept', 'suppressed', 'rejected'] as const) {
+      expect(sel.selectAll(`g.crop[data-status="${s}"]`).size()).toBe(inputs.filter((c) => cropStatus(c) === s).length);
+    }
+  });
+
+  it('draws the regressed and squared boxes of the kept crops on the image', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(rnetRenderer, input);
+    const kept = input.trace.rnet.inputs.filter((c) => cropStatus(c) === 'kept');
+    expect(sel.selectAll('g.crop-box.kept rect.regressed').size()).toBe(kept.length);
+    for (const el of sel.selectAll<SVGRectElement, unknown>('g.crop-box.kept rect.squared').nodes()) {
+      const c = input.trace.rnet.inputs[Number((el.parentNode as SVGGElement).dataset.id)];
+      expect(rectBox(el)[0]).toBeCloseTo(c.squared![0], 4);
+      expect(rectBox(el)[3]).toBeCloseTo(c.squared![3], 4);
+    }
+  });
+
+  it('hatches the part of a zero-padded crop that lies outside the image', async () => {
+    const input = await fixtureInput();
+    const edge = input.trace.rnet.inputs.find((c) => c.window.x0 < 0 || c.window.y0 < 0 || c.window.x1 > input.trace.image.width || c.window.y1 > input.trace.image.height);
+    expect(edge).toBeDefined();
+    const sel = container().call(rnetRenderer, input);
+    const g = sel.select(`g.crop[data-id="${edge!.id}"]`).node() as SVGGElement;
+    expect(g.querySelectorAll('rect.pad').length).toBeGreaterThan(0);
+    const inside = input.trace.rnet.inputs.find((c) => c.window.x0 >= 0 && c.window.y0 >= 0 && c.window.x1 <= 60 && c.window.y1 <= 40);
+    if (inside) expect((sel.select(`g.crop[data-id="${inside.id}"]`).node() as SVGGElement).querySelectorAll('rect.pad').length).toBe(0);
+  });
+
+  it('filters by status and explains a suppressed crop', async () => {
+    const input = await fixtureInput();
+    const victim = input.trace.rnet.inputs.find((c) => cropStatus(c) === 'suppressed')!;
+    const state: RNetState = { filter: 'suppressed', selected: victim.id };
+    const sel = container().call(rnetRenderer, input, state);
+    expect(sel.selectAll('g.crop').size()).toBe(input.trace.rnet.inputs.filter((c) => cropStatus(c) === 'suppressed').length);
+    expect(sel.select('.details').text()).toContain(`suppressed by #${victim.nms!.by}`);
+    expect(sel.select('.details').text()).toContain(victim.nms!.overlap!.toFixed(3));
+  });
+});
+
+describe('rnetRenderer selection', () => {
+  it('selects a crop when its cell is clicked and outlines its box on the image', async () => {
+    const input = await fixtureInput();
+    const c = input.trace.rnet.inputs[2];
+    const state: RNetState = {};
+    const sel = container().call(rnetRenderer, input, state);
+    (sel.select(`g.crop[data-id="${c.id}"] rect.hit`).node() as SVGRectElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(state.selected).toBe(c.id);
+    expect(sel.select('.details').text()).toContain(`#${c.id}`);
+    expect(rectBox(sel.select('rect.focus-box').node() as Element)).toEqual(c.box);
+  });
+});
