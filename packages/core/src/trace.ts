@@ -75,8 +75,9 @@ export interface PNetCandidateTrace {
   scaleNms: NmsDecision;
   /** Cross-scale NMS, for candidates that survived their level's NMS. */
   crossNms?: NmsDecision;
-  /** For survivors of both: the regressed box, then squared (R-Net's input box). */
-  regressed?: Box;
+  /** The box after P-Net's regression (every candidate, to compare with its window `box`). */
+  regressed: Box;
+  /** For survivors of both NMS rounds: the regressed box squared (R-Net's input box). */
   squared?: Box;
 }
 

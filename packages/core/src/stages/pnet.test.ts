@@ -3,7 +3,7 @@ import type { MtcnnBackend, PNetOutput } from '../backend.js';
 import { pnetOutputSize } from '../backend.js';
 import type { RgbImage } from '../image.js';
 import { resolveOptions } from '../options.js';
-import { pnetCandidates, runPNetStage } from './pnet.js';
+import { cellBox, pnetCandidates, runPNetStage } from './pnet.js';
 
 interface Hot {
   x: number;
@@ -186,5 +186,14 @@ describe('runPNetStage', () => {
     const r = await runPNetStage(backend, image, resolveOptions(), false, () => {});
     expect(r).toMatchObject({ scales: [], candidateCount: 0, boxes: [], scores: [], ids: [] });
     expect(r.trace).toBeUndefined();
+  });
+});
+
+describe('cellBox', () => {
+  it('maps a cell to its 12x12 window divided by the scale (hand-computed)', () => {
+    // Scale 1: cell (0, 0) sees level pixels [0, 12) -> [floor(1/1), .., floor(12/1)].
+    expect(cellBox(0, 0, 1)).toEqual([1, 1, 12, 12]);
+    // Scale 0.5: cell (3, 1) -> x: floor(7/0.5)=14, floor(18/0.5)=36; y: floor(3/0.5)=6, floor(14/0.5)=28.
+    expect(cellBox(3, 1, 0.5)).toEqual([14, 6, 36, 28]);
   });
 });

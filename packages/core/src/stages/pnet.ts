@@ -18,13 +18,20 @@ export interface PNetCandidate {
 }
 
 /**
+ * The 12x12 window of P-Net cell (x, y) at `scale`, mapped back to image pixels:
+ * `floor((2x + 1) / s)` .. `floor((2x + 12) / s)`, the division in float32 (SPEC §2.5).
+ */
+export function cellBox(x: number, y: number, scale: number): Box {
+  const s = f32(scale);
+  return [Math.floor(f32((2 * x + 1) / s)), Math.floor(f32((2 * y + 1) / s)), Math.floor(f32((2 * x + 12) / s)), Math.floor(f32((2 * y + 12) / s))];
+}
+
+/**
  * Cells of one level's probability map at or above `threshold` (compared in float32, like the
- * reference's tensor comparison), in row-major order, each with its 12x12 window in image
- * pixels: `floor((2x + 1) / s)` .. `floor((2x + 12) / s)`, the division in float32 (SPEC §2.5).
+ * reference's tensor comparison), in row-major order, each with its window (`cellBox`).
  */
 export function pnetCandidates(out: PNetOutput, scale: number, level: number, threshold: number): PNetCandidate[] {
   const thr = f32(threshold);
-  const s = f32(scale);
   const cands: PNetCandidate[] = [];
   const { prob, reg, width } = out;
   for (let i = 0; i < prob.length; i++) {
@@ -35,12 +42,7 @@ export function pnetCandidates(out: PNetOutput, scale: number, level: number, th
     cands.push({
       level,
       cell: [x, y],
-      box: [
-        Math.floor(f32((2 * x + 1) / s)),
-        Math.floor(f32((2 * y + 1) / s)),
-        Math.floor(f32((2 * x + 12) / s)),
-        Math.floor(f32((2 * y + 12) / s)),
-      ],
+      box: cellBox(x, y, scale),
       score: p,
       offsets: [reg[i * 4], reg[i * 4 + 1], reg[i * 4 + 2], reg[i * 4 + 3]],
     });
@@ -120,6 +122,7 @@ export async function runPNetStage(
           box: c.box,
           score: c.score,
           offsets: c.offsets,
+          regressed: regressPNet(c.box, c.offsets),
           scaleNms: s ? { kept: false, by: offset + s.by, overlap: s.overlap } : { kept: true },
         });
       });
@@ -137,7 +140,6 @@ export async function runPNetStage(
       traced[id].crossNms = s ? { kept: false, by: scaleKept[s.by], overlap: s.overlap } : { kept: true };
     });
     ids.forEach((id, i) => {
-      traced[id].regressed = regressPNet(all[id].box, all[id].offsets);
       traced[id].squared = boxes[i];
     });
   }
