@@ -4,4 +4,6 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: './',
   build: { outDir: 'dist/app', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
+  // The detection worker (src/app/detect.worker.ts) loads its runtimes with dynamic imports: ES module output.
+  worker: { format: 'es' },
 });

@@ -1,9 +1,8 @@
-import { MtcnnError, pnetOutputSize, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import { levelRows, MtcnnError, pnetOutputSize, pnetStrips, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '@mtcnn/models';
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
 import { enqueue } from './queue.js';
 import { toNCHW, toNHWC } from './nchw.js';
-import { levelRows, pnetStrips } from './strips.js';
 import type { PReluForm } from './prelu.js';
 import { loadOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
 
@@ -21,7 +20,7 @@ export interface OnnxBackendOptions {
   sessionOptions?: OrtSessionOptions;
   /** Graph input layout; default `nchw`, whose pixels the detector resamples straight into planes (`pixelLayout` `chw`). */
   inputLayout?: InputLayout;
-  /** Crops per R-Net / O-Net run, bounding peak memory (defaults 128 / 32 on onnxruntime-node, else 512 / 128 as the tfjs backend). */
+  /** Crops per R-Net / O-Net run, bounding peak memory (defaults 64 / 16 on onnxruntime-node, else 512 / 128 as the tfjs backend). */
   maxBatch?: { rnet?: number; onet?: number };
   /**
    * P-Net runs on levels larger than this many pixels go in horizontal strips (strips.ts), to bound
@@ -80,9 +79,9 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   const maxPNetPixels = options.maxPNetPixels === Infinity ? Infinity : positiveInt(options.maxPNetPixels, isOrtNode ? 262_144 : Infinity, 'maxPNetPixels');
   const preluForm: PReluForm = options.prelu ?? (isOrtNode ? 'relu-sum' : 'prelu');
   // onnxruntime-node keeps each session's largest activations in its arena: smaller chunks bound
-  // RSS (measured: 297 -> 212 MB for 2790 R-Net + 89 O-Net crops) at the same speed.
-  const maxRNet = positiveInt(options.maxBatch?.rnet, isOrtNode ? 128 : 512, 'maxBatch.rnet');
-  const maxONet = positiveInt(options.maxBatch?.onet, isOrtNode ? 32 : 128, 'maxBatch.onet');
+  // RSS (measured: 297 -> 193 MB for 2790 R-Net + 89 O-Net crops) at the same speed.
+  const maxRNet = positiveInt(options.maxBatch?.rnet, isOrtNode ? 64 : 512, 'maxBatch.rnet');
+  const maxONet = positiveInt(options.maxBatch?.onet, isOrtNode ? 16 : 128, 'maxBatch.onet');
   const sessionOptions = { ...DEFAULT_SESSION_OPTIONS, ...options.sessionOptions };
 
   const sessions: Partial<Record<NetworkName, OrtSession>> = {};
@@ -103,13 +102,8 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   /** Runs in flight, so that release waits for them (releasing a running session is undefined). */
   const inflight = new Set<Promise<unknown>>();
 
-  const alive = (): void => {
-    if (disposed) throw new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`);
-  };
-
   /** One session run on `input` laid out as NHWC `[n, h, w, 3]`; returns the outputs' data. */
   const run = async (session: OrtSession, input: Float32Array, n: number, h: number, w: number, layout: PixelLayout): Promise<Record<string, Float32Array>> => {
-    alive();
     // The detector resamples straight into our `pixelLayout` (CHW for an NCHW graph): no copy then.
     let pixels = input;
     if (layout !== pixelLayout) pixels = pixelLayout === 'chw' ? toNCHW(input, n, h, w, 3) : toNHWC(input, n, h, w, 3);
@@ -169,7 +163,20 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
     return disposed;
   };
 
-  return {
+  /**
+   * A public call: refused once disposed, and tracked as a whole, so that dispose() lets every
+   * chunk / strip of a call already started finish before the sessions are released.
+   */
+  const call = <A extends unknown[], T>(f: (...args: A) => Promise<T>) => (...args: A): Promise<T> => {
+    if (disposed) return Promise.reject(new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`));
+    const p = f(...args);
+    inflight.add(p);
+    const done = (): void => void inflight.delete(p);
+    p.then(done, done);
+    return p;
+  };
+
+  const backend: OnnxBackend = {
     name,
     inputLayout,
     pixelLayout,
@@ -188,8 +195,10 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
       }
       const prob = new Float32Array(mapH * mapW);
       const reg = new Float32Array(mapH * mapW * 4);
+      // One buffer for this call's strips (runs are sequential within the call).
+      const buffer = layout === 'chw' ? new Float32Array(Math.max(...strips.map((x) => x.rows)) * width * 3) : undefined;
       for (const s of strips) {
-        const got = await run(pnet, levelRows(level, layout, height, width, s.r0, s.rows), 1, s.rows, width, layout);
+        const got = await run(pnet, levelRows(level, layout, height, width, s.r0, s.rows, buffer), 1, s.rows, width, layout);
         const cells = (s.y1 - s.y0) * mapW;
         prob.set(expectLength('P-Net prob', got.prob, cells), s.y0 * mapW);
         reg.set(expectLength('P-Net reg', got.reg, cells * 4), s.y0 * mapW * 4);
@@ -214,4 +223,8 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
 
     disposeAsync,
   };
+  backend.runPNet = call(backend.runPNet);
+  backend.runRNet = call(backend.runRNet);
+  backend.runONet = call(backend.runONet);
+  return backend;
 }

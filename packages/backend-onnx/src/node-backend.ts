@@ -14,7 +14,8 @@ export interface NodeOnnxBackendOptions {
   /** Directory of the weight files (ignored when `weights` is given). */
   weightsDir?: string;
   /**
-   * Threads per network run. onnxruntime-node: `intraOpNumThreads`, default all cores.
+   * Threads per network run. onnxruntime-node: `intraOpNumThreads`, default all cores (1 inside
+   * a worker thread, where the application is taken to parallelise already).
    * onnxruntime-web: `env.wasm.numThreads` (global, fixed by the first session), default 1: its
    * worker threads made runs slower in Node.
    */
@@ -53,8 +54,10 @@ export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}
   let sessionOptions: OnnxBackendOptions['sessionOptions'];
   if (runtime === 'node') {
     const { availableParallelism } = await import('node:os');
-    // One network runs at a time: all cores inside an operator, none across operators.
-    sessionOptions = { intraOpNumThreads: options.threads ?? availableParallelism(), interOpNumThreads: 1 };
+    const { isMainThread } = await import('node:worker_threads');
+    // One network runs at a time: all cores inside an operator, none across operators. In a worker
+    // thread the application parallelises already (e.g. `mtcnn detect --jobs`): one thread each.
+    sessionOptions = { intraOpNumThreads: options.threads ?? (isMainThread ? availableParallelism() : 1), interOpNumThreads: 1 };
   } else {
     await configureWasm(ort, options.threads ?? 1);
   }

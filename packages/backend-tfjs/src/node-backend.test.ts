@@ -6,10 +6,10 @@ import { maxAbsDiff, naivePNet, randomInput } from './naive.test-util.js';
 
 describe('createNodeTfjsBackend', () => {
   it.each(['wasm', 'cpu'] as const)('starts tfjs-%s with the weights from disk', async (kind) => {
-    const backend = await createNodeTfjsBackend({ backend: kind });
+    const backend = await createNodeTfjsBackend({ backend: kind, threads: 1 });
     try {
       expect(backend.name).toBe(`tfjs-${kind}`);
-      // Same tfjs-core instance as the one the test imports.
+      // In-process (threads: 1): the same tfjs-core instance as the one the test imports.
       expect(tf.getBackend()).toBe(kind);
       const level = randomInput(9, 14 * 15 * 3);
       const got = await backend.runPNet(level, 14, 15);

@@ -12,6 +12,14 @@ export interface NodeTfjsBackendOptions {
   /** Directory of the weight files (ignored when `weights` is given). */
   weightsDir?: string;
   maxBatch?: TfjsBackendOptions['maxBatch'];
+  /**
+   * Threads computing the networks. tfjs's wasm and cpu backends use one thread per JavaScript
+   * realm; with `threads` > 1 the backend runs that many copies of tfjs in worker threads and
+   * splits every call between them (threads.ts), with exactly the same outputs. Default: the
+   * number of cores on the main thread, 1 (in-process) inside a worker thread, where the
+   * application is taken to parallelise already (e.g. `mtcnn detect --jobs`).
+   */
+  threads?: number;
 }
 
 /**
@@ -23,6 +31,9 @@ export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}
   const kind = options.backend ?? 'wasm';
   if (kind !== 'wasm' && kind !== 'cpu') {
     throw new MtcnnError('INVALID_OPTION', `Unknown tfjs backend "${String(kind)}"; use "wasm" or "cpu".`);
+  }
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new MtcnnError('INVALID_OPTION', `threads must be an integer >= 1, got ${options.threads}`);
   }
   const tf = await import('@tensorflow/tfjs-core');
   try {
@@ -39,14 +50,23 @@ export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}
       { cause },
     );
   }
-  let weights = options.weights;
-  if (!weights) {
-    // `loadWeights` only exists in @mtcnn/models' `node` export condition.
-    const { loadWeights } = await import('@mtcnn/models');
-    if (typeof loadWeights !== 'function') {
-      throw new MtcnnError('BACKEND_FAILED', 'createNodeTfjsBackend needs Node; elsewhere use createTfjsBackend with loadWeightsFromUrl.');
-    }
-    weights = await loadWeights({ dir: options.weightsDir });
+  // tfjs is set up in this thread either way (callers may pass tfjs tensors to detect()).
+  const { availableParallelism } = await import('node:os');
+  const { isMainThread } = await import('node:worker_threads');
+  const threads = options.threads ?? (isMainThread ? availableParallelism() : 1);
+  if (threads > 1) {
+    const { createThreadedTfjsBackend } = await import('./threads.js');
+    return createThreadedTfjsBackend({ kind, weights: await weightsOf(options), threads, maxBatch: options.maxBatch });
   }
-  return createTfjsBackend({ tf, weights, name: `tfjs-${kind}`, maxBatch: options.maxBatch });
+  return createTfjsBackend({ tf, weights: await weightsOf(options), name: `tfjs-${kind}`, maxBatch: options.maxBatch });
+}
+
+async function weightsOf(options: NodeTfjsBackendOptions): Promise<MtcnnWeights> {
+  if (options.weights) return options.weights;
+  // `loadWeights` only exists in @mtcnn/models' `node` export condition.
+  const { loadWeights } = await import('@mtcnn/models');
+  if (typeof loadWeights !== 'function') {
+    throw new MtcnnError('BACKEND_FAILED', 'createNodeTfjsBackend needs Node; elsewhere use createTfjsBackend with loadWeightsFromUrl.');
+  }
+  return loadWeights({ dir: options.weightsDir });
 }

@@ -26,7 +26,7 @@ const HELP = `pnpm bench [options]
   --images a,b        subset of the protocol's images, by file name
   --memory-count N    detections of the 1920x1080 image on onnx for the memory figure (default 200; 0 = skip)
   --cli-images N|all  FDDB dev images for the --jobs 1 vs 2 figure (default 200; 0 = skip)
-  --cli-backend NAME  backend of that CLI run (default onnx)
+  --cli-backend NAME  backend of that CLI run (default onnx, the CLI's default)
   --json              print the results as JSON on stdout (tables go to stderr)
   --docs / --no-docs  write docs/benchmarks.md (default: only for a full-protocol run)`;
 
@@ -65,7 +65,7 @@ for (const b of backends) if (!all.includes(b)) throw new Error(`unknown backend
 const images = a.images ? IMAGES.filter((i) => a.images!.split(",").some((n) => basename(i).includes(n))) : [...IMAGES];
 const memoryCount = int(a['memory-count'], 200);
 const cliImages = a['cli-images'] === 'all' ? undefined : int(a['cli-images'], 200);
-const cliBackend = a['cli-backend'] ?? 'onnx';
+const cliBackend = a['cli-backend'] ?? 'onnx'; // the CLI's default
 const full = runs >= RUNS && backends.length === all.length && images.length === IMAGES.length;
 const writeDocs = a['no-docs'] ? false : (a.docs ?? full);
 const log = (s: string): void => void process.stderr.write(s + '\n');

@@ -47,7 +47,9 @@ export interface MemoryResult {
 export async function measureMemory(task: MemoryTask): Promise<MemoryResult> {
   const image = await loadImage(task.file);
   const backend = await CREATE[task.backend]();
-  const tf = task.backend.startsWith('tfjs') ? await import('@tensorflow/tfjs-core') : undefined;
+  // Tensors are countable only for tfjs in this thread (the threaded backend keeps them in workers).
+  const inProcess = (backend as { threads?: number }).threads === undefined;
+  const tf = task.backend.startsWith('tfjs') && inProcess ? await import('@tensorflow/tfjs-core') : undefined;
   const detector = createDetector(backend, OPTIONS);
   const samples: MemorySample[] = [];
   const sample = (detections: number): MemorySample => {

@@ -18,7 +18,8 @@ describe.each([
     await import(kind === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu');
     await tf.setBackend(kind);
     const before = tf.memory().numTensors;
-    const detector = createDetector(await createNodeTfjsBackend({ backend: kind }));
+    // In-process (threads: 1), so that this thread's tfjs holds every tensor.
+    const detector = createDetector(await createNodeTfjsBackend({ backend: kind, threads: 1 }));
     const withWeights = tf.memory().numTensors;
     expect(withWeights).toBeGreaterThan(before);
     const first = await detector.detect(img);

@@ -17,6 +17,8 @@ export interface Shot {
   frames: number;
   from: CameraPose;
   to: CameraPose;
+  /** Hand-held sway: the centre circles this many pixels (source units) every 24 frames. */
+  sway?: number;
 }
 
 /** Smoothstep: the camera eases in and out, as a hand-held pan or a zoom lens does. */
@@ -27,7 +29,13 @@ export function poseAt(shot: Shot, i: number): CameraPose {
   const t = shot.frames > 1 ? ease(i / (shot.frames - 1)) : 0;
   const lerp = (a: number, b: number): number => a + (b - a) * t;
   // Zoom geometrically, so the apparent speed of the zoom is even.
-  return { cx: lerp(shot.from.cx, shot.to.cx), cy: lerp(shot.from.cy, shot.to.cy), scale: shot.from.scale * (shot.to.scale / shot.from.scale) ** t };
+  const a = (2 * Math.PI * i) / 24;
+  const sway = shot.sway ?? 0;
+  return {
+    cx: lerp(shot.from.cx, shot.to.cx) + sway * Math.cos(a),
+    cy: lerp(shot.from.cy, shot.to.cy) + sway * Math.sin(a),
+    scale: shot.from.scale * (shot.to.scale / shot.from.scale) ** t,
+  };
 }
 
 /** Frame -> source map of a pose (frame pixel centres at integers). */
@@ -48,10 +56,13 @@ export function renderFrame(shot: Shot, source: RgbImage, i: number): RgbImage {
 }
 
 /**
- * The generated sequences (from the dev images in ../shared): pans that carry faces in and out of
- * the picture, and zooms in and out. 640x360 frames, as from a webcam.
+ * The generated sequences (from the dev images in ../shared): a still camera, pans that carry
+ * faces in and out of the picture, and a zoom. 640x360 frames, as from a webcam.
  */
 export const SHOTS: Shot[] = [
+  // multiface.jpg held still (a webcam on a stand, a hand-held phone): the 6 faces (~55 px) in
+  // view, a few pixels of sway.
+  { name: 'multiface-still', source: 'multiface.jpg', width: 640, height: 360, frames: 40, from: { cx: 590, cy: 309, scale: 1.6 }, to: { cx: 590, cy: 309, scale: 1.6 }, sway: 4 },
   // multiface.jpg (1200x630, 6 faces of ~80-95 px): left to right along the group, slightly down.
   { name: 'multiface-pan', source: 'multiface.jpg', width: 640, height: 360, frames: 60, from: { cx: 320, cy: 250, scale: 1 }, to: { cx: 880, cy: 330, scale: 1 } },
   // multiface.jpg: from the whole picture (faces ~45 px) into the two faces at the bottom right.

@@ -7,6 +7,8 @@
  *   orientation** (row = image y, column = image x). Backends deal with the weights' transposed
  *   spatial axes themselves (see `@mtcnn/models` layout helpers).
  * - Outputs are plain typed arrays the backend no longer needs (the core may keep them).
+ * - Inputs are the caller's again once the returned promise settles: a backend must not keep
+ *   them (the detector reuses the buffers for the next level or batch).
  * - Box offsets are `(dx1, dy1, dx2, dy2)` in image orientation; landmarks are `x1..x5, y1..y5`,
  *   each relative to the input box (0..1).
  */

@@ -3,6 +3,7 @@ import type { Box } from './box.js';
 import type { RgbImage } from './image.js';
 import type { BorderMode } from './options.js';
 import { areaSampler, type AreaSampler, type Window } from './resample.js';
+import { noScratch, type Scratch } from './scratch.js';
 
 /**
  * The source window cropped for a box (SPEC §2.8), in 0-based half-open pixel coordinates.
@@ -32,9 +33,10 @@ export function cropBatch(
   mode: BorderMode,
   sampler: AreaSampler = areaSampler(image),
   layout: PixelLayout = 'hwc',
+  scratch: Scratch = noScratch,
 ): { data: Float32Array; windows: Window[] } {
   const stride = size * size * 3;
-  const data = new Float32Array(boxes.length * stride);
+  const data = scratch.float32(boxes.length * stride);
   const windows = boxes.map((b, i) => {
     const w = cropWindow(b, image.width, image.height, mode);
     sampler.resample(w, size, size, data, i * stride, layout);

@@ -5,6 +5,7 @@ import type { RgbImage } from './image.js';
 import { readImage, type ImageDecoder, type ImageInput } from './input.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.js';
 import { areaSampler } from './resample.js';
+import { scratchPool } from './scratch.js';
 import { serialBackend } from './serial.js';
 import { runONetStage } from './stages/onet.js';
 import { runPNetStage } from './stages/pnet.js';
@@ -54,6 +55,7 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
     throw new MtcnnError('INVALID_OPTION', 'decoder must be a function (source, options) => Promise<RgbImage>.');
   }
   const net = serialBackend(backend);
+  const scratch = scratchPool();
   let disposed = false;
 
   async function detectWithStats(input: ImageInput, call: DetectCallOptions = {}): Promise<DetectionReport> {
@@ -66,15 +68,25 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
     const image = await readImage(input, { decoder, autoOrient: opts.autoOrient, maxPixels: opts.maxPixels });
     checkpoint();
     const t0 = performance.now();
-    // One summed-area table serves every level and crop of this image; it dies with this call.
-    const sampler = areaSampler(image);
-    const p = await runPNetStage(net, image, opts, withTrace, checkpoint, sampler);
-    const t1 = performance.now();
-    checkpoint();
-    const r = await runRNetStage(net, image, p.boxes, p.ids, opts, withTrace, sampler);
-    const t2 = performance.now();
-    checkpoint();
-    const o = await runONetStage(net, image, r.boxes, r.ids, opts, withTrace, sampler);
+    // One summed-area table serves every level and crop of this image; its buffer, the levels'
+    // and the crops' go back to the detector's pool for the next call (scratch.ts).
+    const sampler = areaSampler(image, scratch);
+    let p: Awaited<ReturnType<typeof runPNetStage>>;
+    let r: Awaited<ReturnType<typeof runRNetStage>>;
+    let o: Awaited<ReturnType<typeof runONetStage>>;
+    let t1: number;
+    let t2: number;
+    try {
+      p = await runPNetStage(net, image, opts, withTrace, checkpoint, sampler, scratch);
+      t1 = performance.now();
+      checkpoint();
+      r = await runRNetStage(net, image, p.boxes, p.ids, opts, withTrace, sampler, scratch);
+      t2 = performance.now();
+      checkpoint();
+      o = await runONetStage(net, image, r.boxes, r.ids, opts, withTrace, sampler, scratch);
+    } finally {
+      sampler.release();
+    }
     const t3 = performance.now();
     const faces = o.faces.map((f) => makeFace(f.box, f.score, f.landmarks, opts.boxFormat));
     const counts: StageCounts = {

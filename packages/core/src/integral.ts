@@ -19,10 +19,17 @@ export interface IntegralImage {
 /** Windows up to this many pixels have exact sums (see above). */
 export const INTEGRAL_MAX_WINDOW = Math.floor(2 ** 32 / 255) - 1;
 
-export function integralImage(image: RgbImage): IntegralImage {
+/** The table of `image`; `into` (exactly `(height + 1) * (width + 1) * 3` long) is reused if given. */
+export function integralImage(image: RgbImage, into?: Uint32Array): IntegralImage {
   const { data, width: W, height: H } = image;
   const stride = (W + 1) * 3;
-  const table = new Uint32Array((H + 1) * stride);
+  const table = into ?? new Uint32Array((H + 1) * stride);
+  if (table.length !== (H + 1) * stride) throw new RangeError(`integralImage: the table needs ${(H + 1) * stride} entries, got ${table.length}`);
+  if (into) {
+    // A reused table: only row 0 and column 0 are not written below.
+    table.fill(0, 0, stride);
+    for (let y = 1; y <= H; y++) table.fill(0, y * stride, y * stride + 3);
+  }
   for (let y = 0; y < H; y++) {
     let r = 0;
     let g = 0;

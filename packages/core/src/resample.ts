@@ -1,6 +1,7 @@
 import type { PixelLayout } from './backend.js';
 import type { RgbImage } from './image.js';
 import { INTEGRAL_MAX_WINDOW, integralImage, type IntegralImage } from './integral.js';
+import { noScratch, type Scratch } from './scratch.js';
 
 /**
  * Area resampling (PyTorch's adaptive average pooling, the reference's `interpolate(mode='area')`)
@@ -153,11 +154,13 @@ export function resampleAreaIntegral(
  */
 export interface AreaSampler {
   resample(win: Window, outW: number, outH: number, out: Float32Array, offset?: number, layout?: PixelLayout): void;
+  /** Gives the table back to the pool it came from; the sampler is not used afterwards. */
+  release(): void;
 }
 
-export function areaSampler(image: RgbImage): AreaSampler {
+export function areaSampler(image: RgbImage, scratch: Scratch = noScratch): AreaSampler {
   if (!(image.data instanceof Uint8Array) || image.width * image.height === 0) {
-    return { resample: (win, outW, outH, out, offset = 0, layout = 'hwc') => resampleArea(image, win, outW, outH, out, offset, layout) };
+    return { resample: (win, outW, outH, out, offset = 0, layout = 'hwc') => resampleArea(image, win, outW, outH, out, offset, layout), release() {} };
   }
   let ii: IntegralImage | undefined;
   return {
@@ -166,8 +169,12 @@ export function areaSampler(image: RgbImage): AreaSampler {
         resampleArea(image, win, outW, outH, out, offset, layout); // beyond the table's exact range
         return;
       }
-      ii ??= integralImage(image);
+      ii ??= integralImage(image, scratch.uint32((image.height + 1) * (image.width + 1) * 3));
       resampleAreaIntegral(ii, win, outW, outH, out, offset, layout);
+    },
+    release() {
+      if (ii) scratch.give(ii.table);
+      ii = undefined;
     },
   };
 }
@@ -179,8 +186,9 @@ export function resampleImage(
   outH: number,
   sampler: AreaSampler = areaSampler(image),
   layout: PixelLayout = 'hwc',
+  scratch: Scratch = noScratch,
 ): Float32Array {
-  const out = new Float32Array(outW * outH * 3);
+  const out = scratch.float32(outW * outH * 3);
   sampler.resample({ x0: 0, y0: 0, x1: image.width, y1: image.height }, outW, outH, out, 0, layout);
   return out;
 }

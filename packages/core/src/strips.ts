@@ -1,15 +1,16 @@
 /**
- * P-Net on a large pyramid level in horizontal strips, to bound ONNX Runtime's memory: its arena
- * keeps the largest activations it ever held (measured: about 450 MB of RSS for the P-Net session
- * alone at 1920x1080 in one piece; under 180 MB in strips of 256 K pixels), at no cost in time.
+ * P-Net on a pyramid level in horizontal strips, for backends: ONNX Runtime runs large levels in
+ * strips to bound its memory (its arena keeps the largest activations it ever held: about 450 MB
+ * of RSS for the P-Net session alone at 1920x1080 in one piece, under 180 MB in strips of 256 K
+ * pixels), the threaded tfjs backend to share a level between its threads.
  *
  * Output row y sees input rows [2y, 2y + 12). A strip of output rows [y0, y1) therefore reads
  * input rows [2 y0, 2 y1 + 10): an even start, so the 2x2 pool keeps the whole level's grid, and
  * an even height, so no strip but the last ends in a half pooling window (the last runs to the
  * level's bottom edge, as the whole level does). Every output cell gets the same arithmetic as in
- * one piece (tested bit for bit).
+ * one piece (tested bit for bit on onnxruntime-node, tfjs wasm and cpu).
  */
-import type { PixelLayout } from '@mtcnn/core';
+import type { PixelLayout } from './backend.js';
 
 export interface Strip {
   /** Output map rows [y0, y1). */
@@ -32,11 +33,14 @@ export function pnetStrips(height: number, width: number, mapHeight: number, max
   return strips;
 }
 
-/** Input rows [r0, r0 + rows) of a level in `layout`, as their own array (a view when contiguous). */
-export function levelRows(level: Float32Array, layout: PixelLayout, height: number, width: number, r0: number, rows: number): Float32Array {
+/**
+ * Input rows [r0, r0 + rows) of a level in `layout`, as their own array: a view for HWC, else
+ * copied plane by plane into the start of `buffer` (at least `rows * width * 3` long).
+ */
+export function levelRows(level: Float32Array, layout: PixelLayout, height: number, width: number, r0: number, rows: number, buffer?: Float32Array): Float32Array {
   if (layout === 'hwc') return level.subarray(r0 * width * 3, (r0 + rows) * width * 3);
   const plane = height * width;
-  const out = new Float32Array(rows * width * 3);
+  const out = buffer ? buffer.subarray(0, rows * width * 3) : new Float32Array(rows * width * 3);
   for (let c = 0; c < 3; c++) out.set(level.subarray(c * plane + r0 * width, c * plane + (r0 + rows) * width), c * rows * width);
   return out;
 }

@@ -15,7 +15,10 @@ export interface EvalArgs {
   thresholds: [number, number, number];
   /** The final threshold the detector actually runs with, so the ROC curve goes on to >= 1,000 FP. */
   rocThreshold: number;
-  /** Options passed on to `mtcnn detect` (without `--thresholds`, which is set from the two above). */
+  /**
+   * Options passed on to `mtcnn detect` (without `--thresholds`, which is set from the two above),
+   * ending with `--backend tfjs-wasm` unless a backend was given.
+   */
   detectArgs: string[];
   /** Discard earlier results of this run instead of resuming them. */
   fresh: boolean;
@@ -31,6 +34,12 @@ export const USAGE = `usage: pnpm eval:fddb [--list dev|all] [--name LABEL] [--r
                       [...mtcnn detect options: --preset, --border, --thresholds, --min-face, --backend, --jobs, ...]`;
 
 export const DEFAULT_THRESHOLDS: [number, number, number] = [0.6, 0.7, 0.7];
+/**
+ * The backend the numbers are measured on unless `--backend` is given: pinned, so a change of the
+ * CLI's default backend does not silently change what a rerun measures (or resume a run made on
+ * another backend).
+ */
+export const EVAL_BACKEND = 'tfjs-wasm';
 /** Low enough that the curve on the dev list passes 1,000 false positives (measured: docs/accuracy.md). */
 export const DEFAULT_ROC_THRESHOLD = 0.01;
 
@@ -142,13 +151,14 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         detectArgs.push(a);
     }
   }
+  const hasBackend = detectArgs.some((x) => x === '--backend' || x.startsWith('--backend='));
   return {
     list,
     limit,
-    name: name ?? runName(detectArgs, thresholds),
+    name: name ?? runName(detectArgs, thresholds), // before the pinned backend: it is the default here
     thresholds,
     rocThreshold: Math.min(rocThreshold, thresholds[2]),
-    detectArgs,
+    detectArgs: hasBackend ? detectArgs : [...detectArgs, '--backend', EVAL_BACKEND],
     fresh,
     docs,
     data,

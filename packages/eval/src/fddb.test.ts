@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_DIR, SHARED_DIR } from './args.js';
+import { EVAL_BACKEND, REPO_DIR, SHARED_DIR } from './args.js';
 
 const SCRIPT = `${REPO_DIR}packages/eval/dist/fddb.js`;
 const CLI = `${REPO_DIR}packages/cli/dist/bin.js`;
@@ -31,7 +31,7 @@ describe.skipIf(!available)('pnpm eval:fddb', () => {
     const lines = jsonl(join(out, 'default.t3-0.01.jsonl'));
     expect(lines).toHaveLength(N);
     expect(Math.min(...lines.flatMap((e) => e.faces.map((f) => f.confidence)))).toBeLessThan(0.7); // the low-threshold run
-    expect(readFileSync(docs, 'utf8')).toMatch(new RegExp(`^\\| default \\| dev\\[:${N}\\] \\| \\(none\\), final threshold 0\\.7 \\| ${N} / \\d+ \\|`, 'm'));
+    expect(readFileSync(docs, 'utf8')).toMatch(new RegExp(`^\\| default \\| dev\\[:${N}\\] \\| \`--backend tfjs-wasm\`, final threshold 0\\.7 \\| ${N} / \\d+ \\|`, 'm'));
   });
 
   it('a rerun resumes: no image is detected again, the numbers are the same', () => {
@@ -44,7 +44,7 @@ describe.skipIf(!available)('pnpm eval:fddb', () => {
 
   it('cutting the low-threshold run at 0.7 gives exactly the faces of a run at 0.7', () => {
     const lines = jsonl(join(out, 'default.t3-0.01.jsonl'));
-    const direct = spawnSync(process.execPath, [CLI, 'detect', '-q', '--jobs', '1', ...lines.map((e) => e.file)], { cwd: FDDB, encoding: 'utf8' });
+    const direct = spawnSync(process.execPath, [CLI, 'detect', '-q', '--jobs', '1', '--backend', EVAL_BACKEND, ...lines.map((e) => e.file)], { cwd: FDDB, encoding: 'utf8' });
     expect(direct.status).toBe(0);
     const atDefault = JSON.parse(direct.stdout) as Entry[];
     expect(atDefault.map((e) => e.file)).toEqual(lines.map((e) => e.file));

@@ -6,6 +6,7 @@ import type { Point } from '../face.js';
 import type { RgbImage } from '../image.js';
 import { areaSampler, type AreaSampler } from '../resample.js';
 import { nms } from '../nms.js';
+import { noScratch, type Scratch } from '../scratch.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CropTrace } from '../trace.js';
 
@@ -53,11 +54,17 @@ export async function runONetStage(
   opts: ResolvedOptions,
   withTrace: boolean,
   sampler: AreaSampler = areaSampler(image),
+  scratch: Scratch = noScratch,
 ): Promise<ONetStageResult> {
   if (input.length === 0) return { passedCount: 0, faces: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
-  const { data, windows } = cropBatch(image, input, ONET_SIZE, opts.borderMode, sampler, layout);
-  const out = await backend.runONet(data, input.length, layout);
+  const { data, windows } = cropBatch(image, input, ONET_SIZE, opts.borderMode, sampler, layout, scratch);
+  let out: Awaited<ReturnType<MtcnnBackend['runONet']>>;
+  try {
+    out = await backend.runONet(data, input.length, layout);
+  } finally {
+    scratch.give(data);
+  }
   const t0 = performance.now();
   const thr = f32(opts.thresholds[2]);
   const passed: number[] = [];

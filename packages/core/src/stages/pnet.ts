@@ -5,6 +5,7 @@ import type { RgbImage } from '../image.js';
 import { nms } from '../nms.js';
 import type { ResolvedOptions } from '../options.js';
 import { levelSize, pyramidScales } from '../pyramid.js';
+import { noScratch, type Scratch } from '../scratch.js';
 import { areaSampler, resampleImage, type AreaSampler } from '../resample.js';
 import type { LevelTrace, PNetCandidateTrace } from '../trace.js';
 
@@ -77,6 +78,7 @@ export async function runPNetStage(
   withTrace: boolean,
   checkpoint: () => void,
   sampler: AreaSampler = areaSampler(image),
+  scratch: Scratch = noScratch,
 ): Promise<PNetStageResult> {
   const scales = pyramidScales(image.height, image.width, opts.minFaceSize, opts.scaleFactor);
   const layout = backend.pixelLayout ?? 'hwc'; // resample straight into the backend's layout
@@ -91,9 +93,14 @@ export async function runPNetStage(
     checkpoint();
     const { height, width } = levelSize(image.height, image.width, scales[k]);
     const t0 = performance.now();
-    const level = resampleImage(image, width, height, sampler, layout);
+    const level = resampleImage(image, width, height, sampler, layout, scratch);
     pyramidMs += performance.now() - t0;
-    const out = await backend.runPNet(level, height, width, layout);
+    let out: PNetOutput;
+    try {
+      out = await backend.runPNet(level, height, width, layout);
+    } finally {
+      scratch.give(level); // the backend is done with its input once the run settles
+    }
     const t1 = performance.now();
     const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0]);
     const r = nms(cands.map((c) => c.box), cands.map((c) => c.score), scaleIou, 'union');

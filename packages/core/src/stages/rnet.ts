@@ -5,6 +5,7 @@ import { f32 } from '../f32.js';
 import type { RgbImage } from '../image.js';
 import { areaSampler, type AreaSampler } from '../resample.js';
 import { nms } from '../nms.js';
+import { noScratch, type Scratch } from '../scratch.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CropTrace } from '../trace.js';
 
@@ -31,11 +32,17 @@ export async function runRNetStage(
   opts: ResolvedOptions,
   withTrace: boolean,
   sampler: AreaSampler = areaSampler(image),
+  scratch: Scratch = noScratch,
 ): Promise<RNetStageResult> {
   if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
-  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode, sampler, layout);
-  const out = await backend.runRNet(data, input.length, layout);
+  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode, sampler, layout, scratch);
+  let out: Awaited<ReturnType<MtcnnBackend['runRNet']>>;
+  try {
+    out = await backend.runRNet(data, input.length, layout);
+  } finally {
+    scratch.give(data);
+  }
   const t0 = performance.now();
   const thr = f32(opts.thresholds[1]);
   const passed: number[] = [];

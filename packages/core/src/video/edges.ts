@@ -55,7 +55,7 @@ export function cameraMotion(tracks: readonly Track[]): CameraMotion | undefined
 }
 
 /** Pixels per frame, and relative size change per frame, below which the picture counts as still. */
-export const STILL = { shift: 0.5, zoom: 0.005 };
+export const STILL = { shift: 1, zoom: 0.005 };
 
 /** The edges new content comes in at, for this motion. */
 export function enteringEdges(m: CameraMotion | undefined): Edge[] {

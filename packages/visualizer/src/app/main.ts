@@ -5,6 +5,7 @@ import { BROWSER_BACKENDS, createBrowserBackend, type BrowserBackendId } from '.
 import { buildControls } from './controls.js';
 import { decodeImage, listenForImages, loadSample, SAMPLES, type LoadedImage } from './image-input.js';
 import { DetectionSession } from './session.js';
+import { WorkerDetectionSession } from './worker-session.js';
 
 /**
  * The app: pick an image and a backend, move the options, and every stage of the cascade is
@@ -43,7 +44,10 @@ const viewer = createViewer(viewerHost.node()!);
 const foot = app.append('footer').attr('class', 'app-foot');
 foot.append('span').text('All numbers come from the detector’s own stage trace (@mtcnn/core); nothing is recomputed here.');
 
-const session = new DetectionSession();
+// Detection runs in a Web Worker, so the page stays responsive; ?worker=0 runs it on the page.
+const inWorker = new URLSearchParams(location.search).get('worker') !== '0' && typeof Worker !== 'undefined';
+const session = inWorker ? new WorkerDetectionSession() : new DetectionSession();
+status.attr('data-worker', String(inWorker));
 let runs = 0;
 let loadedImage: LoadedImage | undefined;
 let backendId: BrowserBackendId = 'tfjs-webgl';
@@ -58,7 +62,8 @@ function setStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error', tex
 async function ensureBackend(): Promise<void> {
   backendReady ??= (async () => {
     setStatus('loading', `Loading ${backendId} and the weights…`);
-    session.setBackend(await createBrowserBackend(backendId));
+    if (session instanceof WorkerDetectionSession) await session.setBackend(backendId);
+    else session.setBackend(await createBrowserBackend(backendId));
   })().catch((e: unknown) => {
     backendReady = undefined;
     throw e;
@@ -81,7 +86,10 @@ async function detect(): Promise<void> {
   try {
     await ensureBackend();
     setStatus('running', 'Detecting…');
+    // Marks around the detection alone (drawing the stages comes after), for the browser tests.
+    performance.mark('mtcnn-detect-start');
     const input = await session.run(controls.options());
+    performance.mark('mtcnn-detect-end');
     if (!input) return; // superseded by a newer run
     runs++;
     viewer.update(input);

@@ -1,0 +1,66 @@
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TfjsBackend } from './backend.js';
+import { createNodeTfjsBackend } from './node-backend.js';
+import { randomInput } from './naive.test-util.js';
+
+/** HWC -> CHW, per image. */
+function chw(hwc: Float32Array, count: number, h: number, w: number): Float32Array {
+  const out = new Float32Array(hwc.length);
+  const plane = h * w;
+  for (let n = 0; n < count; n++) for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[n * plane * 3 + c * plane + p] = hwc[n * plane * 3 + p * 3 + c];
+  return out;
+}
+
+// The threaded backend splits levels into strips and batches into parts: every output must be
+// bit for bit what one in-process tfjs computes.
+describe.each(['wasm', 'cpu'] as const)('tfjs-%s on threads', (kind) => {
+  let weights: MtcnnWeights;
+  let one: TfjsBackend;
+  let two: TfjsBackend;
+  beforeAll(async () => {
+    weights = await loadWeights();
+    one = await createNodeTfjsBackend({ backend: kind, weights, threads: 1 });
+    two = await createNodeTfjsBackend({ backend: kind, weights, threads: 2 });
+  });
+  afterAll(() => {
+    one?.dispose();
+    two?.dispose();
+  });
+
+  it('is named like the in-process backend', () => {
+    expect(two.name).toBe(`tfjs-${kind}`);
+    expect(two.tfBackend).toBe(kind);
+  });
+
+  it.each([
+    [14, 15],
+    [241, 203],
+  ])('P-Net on a %ix%i level (split in strips when large) equals one thread exactly, HWC or CHW', async (h, w) => {
+    const level = randomInput(h + w, h * w * 3);
+    const want = await one.runPNet(level, h, w);
+    for (const got of [await two.runPNet(level, h, w), await two.runPNet(chw(level, 1, h, w), h, w, 'chw')]) {
+      expect([got.height, got.width]).toEqual([want.height, want.width]);
+      expect(got.prob).toEqual(want.prob);
+      expect(got.reg).toEqual(want.reg);
+    }
+  });
+
+  it.each([1, 3, 37])('R-Net and O-Net on %i crops (split in parts) equal one thread exactly', async (n) => {
+    const r = randomInput(100 + n, n * 24 * 24 * 3);
+    const o = randomInput(200 + n, n * 48 * 48 * 3);
+    const [wr, wo, gr, go] = await Promise.all([one.runRNet(r, n), one.runONet(o, n), two.runRNet(r, n), two.runONet(o, n)]);
+    expect(gr).toEqual(wr);
+    expect(go).toEqual(wo);
+    expect(await two.runONet(chw(o, n, 48, 48), n, 'chw')).toEqual(wo);
+  });
+
+  it('validates inputs and rejects runs after dispose with DISPOSED', async () => {
+    await expect(two.runPNet(new Float32Array(12 * 12 * 3 - 1), 12, 12)).rejects.toThrow(RangeError);
+    await expect(two.runRNet(new Float32Array(24 * 24 * 3), 2)).rejects.toThrow(RangeError);
+    const b = await createNodeTfjsBackend({ backend: kind, weights, threads: 2 });
+    b.dispose();
+    b.dispose();
+    await expect(b.runRNet(new Float32Array(24 * 24 * 3), 1)).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+});

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * pnpm bench:soak: 1,000 detections per backend, each backend in a fresh process, reporting RSS
+ * (and, for in-process tfjs, the live tensor count) after the first 10 detections and at the end,
+ * and writing the "Soak" section of docs/reliability.md. Not part of CI (it takes tens of
+ * minutes); `--count N` for a shorter run.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeMachine } from './machine.js';
+import type { MemoryResult } from './memory.js';
+import { OUR_BACKENDS, REPO_DIR, SHARED_DIR, type OurBackend } from './protocol.js';
+import { runTask } from './spawn.js';
+
+const { values: a } = parseArgs({
+  options: {
+    count: { type: 'string', default: '1000' },
+    backends: { type: 'string' },
+    // 561x561, one face: large enough for every stage to run, small enough for tfjs-cpu's 1,000.
+    image: { type: 'string', default: 'images/dev/ivan.jpg' },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+const count = Number(a.count);
+if (!Number.isInteger(count) || count < 20) throw new Error(`--count must be a whole number >= 20, got ${a.count}`);
+const backends = (a.backends ? a.backends.split(',') : [...OUR_BACKENDS]) as OurBackend[];
+const file = join(SHARED_DIR, a.image!);
+if (!existsSync(file)) {
+  console.error(`pnpm bench:soak reads ${file} (../shared beside the repository), which is missing.`);
+  process.exit(2);
+}
+/** RSS may wobble by allocator noise; more than this from detection 10 to the end counts as growth. */
+const GROWTH_MB = 10;
+
+const machine = describeMachine();
+const rows: { backend: OurBackend; result?: MemoryResult & { maxRssMb: number }; error?: string }[] = [];
+for (const backend of backends) {
+  process.stderr.write(`soak: ${backend}, ${count} detections of ${basename(file)}...\n`);
+  const r = await runTask<MemoryResult>({ type: 'memory', backend, file, count, settle: 10 });
+  rows.push(r.ok && r.result ? { backend, result: { ...r.result, maxRssMb: r.maxRssMb } } : { backend, error: r.error });
+  const x = rows[rows.length - 1].result;
+  process.stderr.write(x ? `  RSS ${x.startRssMb.toFixed(0)} -> ${x.endRssMb.toFixed(0)} MB, ${x.seconds.toFixed(0)} s\n` : `  FAILED ${r.error}\n`);
+}
+
+const num = (v: number | undefined, d = 0): string => (v === undefined ? '-' : v.toFixed(d));
+const table = [
+  '| backend | detections | RSS after 10 (MB) | RSS at the end (MB) | growth (MB) | peak RSS (MB) | tfjs tensors after 10 / at the end | faces first / last | seconds | verdict |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...rows.map(({ backend, result: m, error }) => {
+    if (!m) return `| ${backend} | failed: ${(error ?? '').split('\n')[0]} | | | | | | | | |`;
+    const growth = m.endRssMb - m.startRssMb;
+    const tensorsFlat = m.startTensors === undefined || m.startTensors === m.endTensors;
+    const ok = growth < GROWTH_MB && tensorsFlat && m.firstFaces === m.lastFaces;
+    return `| ${backend} | ${m.count} | ${num(m.startRssMb)} | ${num(m.endRssMb)} | ${num(growth, 1)} | ${num(m.maxRssMb)} | ${m.startTensors === undefined ? 'n/a (threads)' : `${m.startTensors} / ${m.endTensors}`} | ${m.firstFaces} / ${m.lastFaces} | ${num(m.seconds)} | ${ok ? 'no leak' : '**check**'} |`;
+  }),
+].join('\n');
+console.log(table);
+
+if (!a['no-docs']) {
+  const section = `## Soak
+
+Written by \`pnpm bench:soak\` (packages/bench/src/soak.ts) on ${machine.date.slice(0, 10)}: ${count} detections of
+\`${a.image}\` per backend, each backend in a fresh process with one detector (default options), on ${machine.cpu}
+(${machine.cores} cores, load average ${machine.loadStart.toFixed(2)} at the start), Node ${machine.node}. "After 10" is the
+baseline: the first detections grow pools, caches and the runtimes' arenas once. A backend passes when its RSS grows by
+less than ${GROWTH_MB} MB from there to the end, its tfjs tensor count (in-process tfjs only; the threaded tfjs backend keeps
+its tensors in worker threads) is flat, and the last detection finds the faces of the first.
+
+${table}
+`;
+  const path = join(REPO_DIR, 'docs/reliability.md');
+  let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Reliability\n';
+  // Replace our section (up to the next "## " heading) or append it; other sections stay as they are.
+  const start = doc.search(/^## Soak\s*$/m);
+  if (start >= 0) {
+    const rest = doc.slice(start + 1);
+    const next = rest.search(/^## /m);
+    doc = doc.slice(0, start) + section + (next >= 0 ? '\n' + rest.slice(next) : '');
+  } else {
+    doc = doc.replace(/\s*$/, '\n\n') + section;
+  }
+  writeFileSync(path, doc);
+  process.stderr.write(`wrote the Soak section of docs/reliability.md\n`);
+}
