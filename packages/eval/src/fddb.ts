@@ -3,7 +3,7 @@
 // scores), then ../shared/tools/eval-faces.mjs twice: at the detector's final threshold (the
 // operating point) and over the whole low-threshold run (the FDDB ROC, out to >= 1,000 FP).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readJsonl } from '@mtcnn/cli';
 import { ArgsError, parseEvalArgs, REPO_DIR, significantArgs, USAGE, type EvalArgs } from './args.js';
@@ -31,7 +31,8 @@ function runCli(args: string[], cwd: string): Promise<number> {
 function evaluate(a: EvalArgs, dets: unknown, listFile: string, stem: string, curveFile?: string): EvalResult {
   const detsFile = `${a.out}${stem}.dets.json`;
   writeFileSync(detsFile, JSON.stringify(dets));
-  const args = [a.evaluator, '--gt', `${a.data}annotations.json`, '--dets', detsFile, '--list', listFile, '--json'];
+  // The evaluator runs its main only when argv[1] is its own real path: resolve symlinks.
+  const args = [realpathSync(a.evaluator), '--gt', `${a.data}annotations.json`, '--dets', detsFile, '--list', listFile, '--json'];
   if (curveFile) args.push('--curve', curveFile);
   return JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 256 << 20, encoding: 'utf8' })) as EvalResult;
 }
