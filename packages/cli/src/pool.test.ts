@@ -78,3 +78,20 @@ parentPort.postMessage({ type: 'ready' });
     await expect(run).rejects.toThrow('ENOSPC');
   });
 });
+
+describe('workers and onnxruntime-node under a long command line', () => {
+  it('a CLI run with hundreds of long path arguments does not crash creating ONNX sessions in workers', async () => {
+    // onnxruntime-node 1.30 overflowed a worker's default native stack creating a session when the
+    // process's command line was long (it crashed with SIGSEGV, exit 139, at ~17 KB of arguments).
+    const { spawnSync } = await import('node:child_process');
+    const cli = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+    const missing = Array.from({ length: 800 }, (_, i) => `/no/such/dir/${'x'.repeat(100)}/${i}.jpg`);
+    const r = spawnSync(process.execPath, [cli, 'detect', '--backend', 'onnx', '--jobs', '2', '-q', SAMPLE, ...missing], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1); // the missing files failed; the run finished
+    const out = JSON.parse(r.stdout) as { faces?: unknown[]; error?: { code: string } }[];
+    expect(out).toHaveLength(801);
+    expect(out[0].faces).toHaveLength(4);
+    expect(out.slice(1).every((e) => e.error?.code === 'DECODE_FAILED')).toBe(true);
+  });
+});

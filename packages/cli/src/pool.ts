@@ -95,7 +95,10 @@ export function runPool(tasks: readonly PoolTask[], o: PoolOptions): Promise<voi
     };
 
     const spawn = (): void => {
-      const w = new Worker(workerUrl, { workerData: o.config });
+      // onnxruntime-node 1.30 overflows a worker's default 4 MB native stack while creating a
+      // session when the process's command line is long (hundreds of file arguments): give
+      // workers a large stack (virtual memory, reserved only as used).
+      const w = new Worker(workerUrl, { workerData: o.config, resourceLimits: { stackSizeMb: 256 } });
       workers.add(w);
       let current: PoolTask | undefined;
       let settled = false; // this worker's in-flight task got its result
