@@ -57,7 +57,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--scale-factor <f>', 'pyramid scale step in (0, 1) (default 0.709)', number('--scale-factor'))
     .option('--thresholds <a,b,c>', 'P-Net, R-Net, O-Net score thresholds (default 0.6,0.7,0.7)', numberList(3))
     .option('--nms <a,b,c,d>', 'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default 0.5,0.7,0.7,0.7)', numberList(4))
-    .addOption(new Option('--border <mode>', 'out-of-image part of a crop').choices(['zero-pad', 'stretch']))
+    .addOption(new Option('--border <mode>', 'out-of-image part of a crop: grey-pad (default), zero-pad (black) or stretch (reference)').choices(['grey-pad', 'zero-pad', 'stretch']))
     .addOption(new Option('--box-format <format>', 'box as [x,y,w,h] or [x1,y1,x2,y2]').choices(['xywh', 'xyxy']).default('xywh'))
     .option('--no-auto-orient', 'do not apply the EXIF orientation (off with --preset reference)')
     .option('--stats', 'add per-stage counts ("stages") to each entry')

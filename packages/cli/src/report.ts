@@ -79,7 +79,7 @@ export function registerReport(program: Command, io: Io): void {
     .option('--scale-factor <f>', 'pyramid scale step in (0, 1) (default 0.709)', num('--scale-factor'))
     .option('--thresholds <a,b,c>', 'P-Net, R-Net, O-Net score thresholds (default 0.6,0.7,0.7)', list(3))
     .option('--nms <a,b,c,d>', 'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default 0.5,0.7,0.7,0.7)', list(4))
-    .addOption(new Option('--border <mode>', 'out-of-image part of a crop').choices(['zero-pad', 'stretch']))
+    .addOption(new Option('--border <mode>', 'out-of-image part of a crop: grey-pad (default), zero-pad (black) or stretch (reference)').choices(['grey-pad', 'zero-pad', 'stretch']))
     .option('--no-auto-orient', 'do not apply the EXIF orientation (off with --preset reference)')
     .option('-q, --quiet', 'no progress line on stderr')
     .action(async (image: string, o: Record<string, unknown>, cmd: Command) => {

@@ -7,13 +7,13 @@ import { matchFaces } from './match.js';
 import { DEV_DIR, loadOracle, sharedAvailable, warnSharedMissing } from './shared.js';
 
 // The default preset differs from the reference only in how crops of boxes that leave the image
-// are made (zero-pad vs stretch). So: where every crop window of a run stays inside the image, the
+// are made (grey-pad vs stretch). So: where every crop window of a run stays inside the image, the
 // two presets must give identical faces; where some leave it, the crops (and maybe faces) differ,
 // and the faces cut by the border (bbt2, face_rectangular) are still found.
 if (!sharedAvailable) warnSharedMissing('border modes on the dev images');
 const images = sharedAvailable ? readdirSync(DEV_DIR).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort() : [];
 
-describe.skipIf(!sharedAvailable)('default preset (zero-pad) vs reference (stretch)', () => {
+describe.skipIf(!sharedAvailable)('default preset (grey-pad) vs reference (stretch)', () => {
   let zeroPad: Detector;
   let stretch: Detector;
   beforeAll(async () => {

@@ -71,6 +71,13 @@ describe('cropBatch', () => {
     }
   });
 
+  it('grey-pad: the same window as zero-pad, the outside part grey (exactly 0 once normalised)', () => {
+    const image: RgbImage = { data: new Uint8Array(8 * 8 * 3).fill(255), width: 8, height: 8 };
+    const grey = cropBatch(image, [[-7, 1, 8, 8]], 24, 'grey-pad');
+    expect(grey.windows).toEqual([{ x0: -8, y0: 0, x1: 8, y1: 8 }]);
+    for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) expect(grey.data[(y * 24 + x) * 3]).toBe(x < 12 ? 0 : WHITE);
+  });
+
   it('gives identical crops in both modes for a box inside the image', () => {
     const image = textured(50, 40);
     const boxes: Box[] = [

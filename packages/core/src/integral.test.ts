@@ -50,6 +50,26 @@ describe('resampleAreaIntegral', () => {
     }
   });
 
+  it('counts pixels outside the image as the fill value, identically in both paths', () => {
+    const img = randomImage(31, 23, 11);
+    const ii = integralImage(img);
+    for (const win of [{ x0: -9, y0: -4, x1: 20, y1: 25 }, { x0: 20, y0: 10, x1: 45, y1: 35 }, { x0: -30, y0: -30, x1: -2, y1: -2 }]) {
+      const direct = new Float32Array(24 * 24 * 3);
+      const fast = new Float32Array(24 * 24 * 3);
+      resampleArea(img, win, 24, 24, direct, 0, 'hwc', 127.5);
+      resampleAreaIntegral(ii, win, 24, 24, fast, 0, 'hwc', 127.5);
+      expect(fast).toEqual(direct);
+    }
+    // Wholly outside, grey: every value is (127.5 - 127.5) * 0.0078125 = 0.
+    const out = new Float32Array(12 * 12 * 3);
+    resampleAreaIntegral(ii, { x0: -30, y0: -30, x1: -2, y1: -2 }, 12, 12, out, 0, 'hwc', 127.5);
+    expect(out.every((v) => v === 0)).toBe(true);
+    // Half outside (columns -10..-1 of a 20-wide window to 20 output columns): the left half is grey.
+    const half = new Float32Array(20 * 12 * 3);
+    resampleArea(img, { x0: -10, y0: 0, x1: 10, y1: 12 }, 20, 12, half, 0, 'hwc', 127.5);
+    for (let y = 0; y < 12; y++) for (let x = 0; x < 10; x++) expect(half[(y * 20 + x) * 3]).toBe(0);
+  });
+
   it('areaSampler uses direct sums for float images, with the same results as for their 8-bit twin', () => {
     const img = randomImage(40, 30, 3);
     const asFloat = { data: Float32Array.from(img.data), width: 40, height: 30 };

@@ -8,7 +8,7 @@ const DEFAULTS = {
   scaleFactor: 0.709,
   thresholds: [0.6, 0.7, 0.7],
   nmsThresholds: [0.5, 0.7, 0.7, 0.7],
-  borderMode: 'zero-pad',
+  borderMode: 'grey-pad',
   boxFormat: 'xywh',
   autoOrient: true,
   maxPixels: 100_000_000,

@@ -26,8 +26,9 @@ const end = (i: number, n: number, out: number): number => Math.ceil(((i + 1) * 
 
 /**
  * Resample `win` of `image` to `outW` x `outH`, normalised, into `out` at `offset` (HWC, RGB; or
- * three planes with `layout` `chw`). Pixels of the window outside the image count as 0 (black):
- * the zero-pad border mode. Callers wanting the stretch mode clamp the window to the image first.
+ * three planes with `layout` `chw`). Pixels of the window outside the image count as `fill`
+ * (0..255: 0 = black for zero-pad, 127.5 = grey for grey-pad). Callers wanting the stretch mode
+ * clamp the window to the image first.
  */
 export function resampleArea(
   image: RgbImage,
@@ -37,28 +38,37 @@ export function resampleArea(
   out: Float32Array,
   offset = 0,
   layout: PixelLayout = 'hwc',
+  fill = 0,
 ): void {
   const { data, width: W, height: H } = image;
   const cw = win.x1 - win.x0;
   const ch = win.y1 - win.y0;
   if (cw <= 0 || ch <= 0) {
-    // An empty window has no pixels: the reference would fail; we give the all-black crop.
-    out.fill(Math.fround(-127.5 * 0.0078125), offset, offset + outW * outH * 3);
+    // An empty window has no pixels: the reference would fail; we give the crop of the fill colour.
+    out.fill(Math.fround(Math.fround(fill - 127.5) * 0.0078125), offset, offset + outW * outH * 3);
     return;
   }
   // Horizontal pass: per source row of the window, the sums over each output column's window.
   const rows = new Float64Array(ch * outW * 3);
   for (let r = 0; r < ch; r++) {
     const y = win.y0 + r;
-    if (y < 0 || y >= H) continue; // outside rows stay 0
-    const rowBase = y * W * 3;
     const dst = r * outW * 3;
+    if (y < 0 || y >= H) {
+      // A row outside the image: every pixel is the fill.
+      if (fill !== 0) for (let ox = 0; ox < outW; ox++) rows.fill(fill * (end(ox, cw, outW) - start(ox, cw, outW)), dst + ox * 3, dst + ox * 3 + 3);
+      continue;
+    }
+    const rowBase = y * W * 3;
     for (let ox = 0; ox < outW; ox++) {
-      const a = Math.max(win.x0 + start(ox, cw, outW), 0);
-      const b = Math.min(win.x0 + end(ox, cw, outW), W);
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
+      const a0 = win.x0 + start(ox, cw, outW);
+      const b0 = win.x0 + end(ox, cw, outW);
+      const a = Math.max(a0, 0);
+      const b = Math.min(b0, W);
+      // The window's columns outside the image count as the fill (exact: multiples of 0.5).
+      const pad = fill * (b0 - a0 - Math.max(0, b - a));
+      let s0 = pad;
+      let s1 = pad;
+      let s2 = pad;
       for (let x = a, p = rowBase + a * 3; x < b; x++, p += 3) {
         s0 += data[p];
         s1 += data[p + 1];
@@ -103,12 +113,13 @@ export function resampleAreaIntegral(
   out: Float32Array,
   offset = 0,
   layout: PixelLayout = 'hwc',
+  fill = 0,
 ): void {
   const { width: W, height: H, table } = ii;
   const cw = win.x1 - win.x0;
   const ch = win.y1 - win.y0;
   if (cw <= 0 || ch <= 0) {
-    out.fill(Math.fround(-127.5 * 0.0078125), offset, offset + outW * outH * 3);
+    out.fill(Math.fround(Math.fround(fill - 127.5) * 0.0078125), offset, offset + outW * outH * 3);
     return;
   }
   const stride = (W + 1) * 3;
@@ -129,6 +140,7 @@ export function resampleAreaIntegral(
     const kh = e - s;
     const top = Math.min(Math.max(win.y0 + s, 0), H) * stride;
     const bottom = Math.min(Math.max(win.y0 + e, 0), H) * stride;
+    const insideRows = (bottom - top) / stride;
     // Where R, G and B of output pixel (ox, oy) go: `o`, `o + g`, `o + b`, then `o += step`.
     const planar = layout === 'chw';
     let o = offset + oy * outW * (planar ? 1 : 3);
@@ -138,9 +150,11 @@ export function resampleAreaIntegral(
       const a = xa[ox];
       const b = xb[ox];
       const kw = kws[ox];
+      // The window's pixels outside the image count as the fill.
+      const pad = fill === 0 ? 0 : fill * (kh * kw - insideRows * ((b - a) / 3));
       for (let c = 0; c < 3; c++) {
         // Modulo 2^32: exact for windows under INTEGRAL_MAX_WINDOW pixels.
-        const sum = (table[bottom + b + c] - table[bottom + a + c] - table[top + b + c] + table[top + a + c]) >>> 0;
+        const sum = ((table[bottom + b + c] - table[bottom + a + c] - table[top + b + c] + table[top + a + c]) >>> 0) + pad;
         const v = Math.fround(Math.fround(sum / kh) / kw);
         out[o + c * g] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
       }
@@ -153,24 +167,25 @@ export function resampleAreaIntegral(
  * summed-area table built once; other images (float pixels) sum directly.
  */
 export interface AreaSampler {
-  resample(win: Window, outW: number, outH: number, out: Float32Array, offset?: number, layout?: PixelLayout): void;
+  /** `fill`: the 0..255 value of pixels outside the image (see `resampleArea`). */
+  resample(win: Window, outW: number, outH: number, out: Float32Array, offset?: number, layout?: PixelLayout, fill?: number): void;
   /** Gives the table back to the pool it came from; the sampler is not used afterwards. */
   release(): void;
 }
 
 export function areaSampler(image: RgbImage, scratch: Scratch = noScratch): AreaSampler {
   if (!(image.data instanceof Uint8Array) || image.width * image.height === 0) {
-    return { resample: (win, outW, outH, out, offset = 0, layout = 'hwc') => resampleArea(image, win, outW, outH, out, offset, layout), release() {} };
+    return { resample: (win, outW, outH, out, offset = 0, layout = 'hwc', fill = 0) => resampleArea(image, win, outW, outH, out, offset, layout, fill), release() {} };
   }
   let ii: IntegralImage | undefined;
   return {
-    resample(win, outW, outH, out, offset = 0, layout = 'hwc') {
+    resample(win, outW, outH, out, offset = 0, layout = 'hwc', fill = 0) {
       if ((win.x1 - win.x0) * (win.y1 - win.y0) > INTEGRAL_MAX_WINDOW) {
-        resampleArea(image, win, outW, outH, out, offset, layout); // beyond the table's exact range
+        resampleArea(image, win, outW, outH, out, offset, layout, fill); // beyond the table's exact range
         return;
       }
       ii ??= integralImage(image, scratch.uint32((image.height + 1) * (image.width + 1) * 3));
-      resampleAreaIntegral(ii, win, outW, outH, out, offset, layout);
+      resampleAreaIntegral(ii, win, outW, outH, out, offset, layout, fill);
     },
     release() {
       if (ii) scratch.give(ii.table);

@@ -106,7 +106,7 @@ export interface AtlasLayout {
  * The crops the network saw (the core's `resampleArea` on each trace window: zero-pad or stretch
  * exactly as cropped), laid out on a grid in one PNG, cell i at column i % cols, row i / cols.
  */
-export function cropAtlasDataUrl(rgb: RgbImage | undefined, windows: readonly Window[], layout: AtlasLayout): string | undefined {
+export function cropAtlasDataUrl(rgb: RgbImage | undefined, windows: readonly Window[], layout: AtlasLayout, fill = 0): string | undefined {
   if (!rgb || !rasterSupported() || windows.length === 0) return undefined;
   const { size, cols, pitchX, pitchY, inset } = layout;
   const rows = Math.ceil(windows.length / cols);
@@ -115,7 +115,7 @@ export function cropAtlasDataUrl(rgb: RgbImage | undefined, windows: readonly Wi
   const rgba = new Uint8ClampedArray(W * H * 4);
   const crop = new Float32Array(size * size * 3);
   windows.forEach((win, i) => {
-    resampleArea(rgb, win, size, size, crop, 0);
+    resampleArea(rgb, win, size, size, crop, 0, 'hwc', fill);
     blit(crop, 0, size, size, rgba, W, (i % cols) * pitchX + inset, Math.floor(i / cols) * pitchY + inset);
   });
   return toDataUrl(W, H, rgba);

@@ -97,6 +97,7 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
     .attr('name', 'border-mode')
     .attr('aria-label', 'Border mode')
     .on('change', () => onChange('post'));
+  border.append('option').attr('value', 'grey-pad').text('grey-pad: keep the box, grey outside (default)');
   border.append('option').attr('value', 'zero-pad').text('zero-pad: keep the box, black outside');
   border.append('option').attr('value', 'stretch').text('stretch: in-image part only (reference)');
   const reset = crops.append('button').attr('type', 'button').attr('class', 'reset').text('Reset to defaults');
@@ -116,7 +117,7 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
         input.value = String(s.value);
         input.dispatchEvent(new Event('input'));
       }
-      border.property('value', 'zero-pad');
+      border.property('value', 'grey-pad');
       onChange('network');
     },
   };

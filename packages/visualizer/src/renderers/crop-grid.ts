@@ -1,4 +1,4 @@
-import type { CropTrace } from '@mtcnn/core';
+import { cropFill, type CropTrace } from '@mtcnn/core';
 import { COLORS } from '../colors.js';
 import { outsideFractions, leavesImage } from '../geometry.js';
 import { cropStatus, fmt, type CropStatus, type VizInput } from '../model.js';
@@ -47,7 +47,8 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
       p.append('rect').attr('width', 6).attr('height', 6).attr('fill', 'rgba(255,255,255,0.12)');
       p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('stroke', '#fbbf24').attr('stroke-width', 2);
     });
-  const atlas = cropAtlasDataUrl(input.image.rgb, crops.map((c) => c.window), layout);
+  // The core's own fill for the out-of-image part (grey or black), so the crops are what the network saw.
+  const atlas = cropAtlasDataUrl(input.image.rgb, crops.map((c) => c.window), layout, cropFill(input.trace.options.borderMode));
   if (atlas) {
     svg
       .append('image')

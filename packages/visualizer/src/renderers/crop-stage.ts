@@ -68,7 +68,7 @@ export function cropStageRenderer(cfg: CropStageConfig) {
       { color: COLORS.kept, text: `kept` },
       { color: COLORS.suppressed, text: `suppressed by NMS` },
       { color: COLORS.rejected, text: `rejected (score ≤ ${thr})` },
-      { color: '#fbbf24', text: trace.options.borderMode === 'zero-pad' ? 'outside the image (black)' : '↔ border part stretched', dash: true },
+      { color: '#fbbf24', text: trace.options.borderMode === 'stretch' ? '↔ border part stretched' : `outside the image (${trace.options.borderMode === 'grey-pad' ? 'grey' : 'black'})`, dash: true },
     ]);
 
     const list = inputs.filter((c) => state.filter === 'all' || cropStatus(c) === state.filter).sort((a, b) => b.score - a.score || a.id - b.id);
