@@ -24,7 +24,7 @@ export interface OnnxBackendOptions {
   maxBatch?: { rnet?: number; onet?: number };
   /**
    * P-Net runs on levels larger than this many pixels go in horizontal strips (strips.ts), to bound
-   * the runtime's memory. Default 262144 on onnxruntime-node (bit for bit the same outputs there),
+   * the runtime's memory. Default 131072 on onnxruntime-node (bit for bit the same outputs there),
    * unlimited elsewhere (onnxruntime-web's kernels round strips differently, by ~1e-7).
    */
   maxPNetPixels?: number;
@@ -76,7 +76,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   // onnxruntime-node reports its version in env.versions.node; its CPU kernels are what the
   // relu-sum form and the strips were measured (and tested bit-exact) on.
   const isOrtNode = typeof (ort.env as { versions?: { node?: unknown } } | undefined)?.versions?.node === 'string';
-  const maxPNetPixels = options.maxPNetPixels === Infinity ? Infinity : positiveInt(options.maxPNetPixels, isOrtNode ? 262_144 : Infinity, 'maxPNetPixels');
+  const maxPNetPixels = options.maxPNetPixels === Infinity ? Infinity : positiveInt(options.maxPNetPixels, isOrtNode ? 131_072 : Infinity, 'maxPNetPixels');
   const preluForm: PReluForm = options.prelu ?? (isOrtNode ? 'relu-sum' : 'prelu');
   // onnxruntime-node keeps each session's largest activations in its arena: smaller chunks bound
   // RSS (measured: 297 -> 193 MB for 2790 R-Net + 89 O-Net crops) at the same speed.

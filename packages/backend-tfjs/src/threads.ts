@@ -40,7 +40,7 @@ export type ThreadReply =
   | { id: number; error: { name?: string; message: string; code?: string } };
 
 /** Levels smaller than this run whole on one thread: splitting would cost more than it saves. */
-const MIN_SPLIT_PIXELS = 40_000;
+const MIN_SPLIT_PIXELS = 16_384;
 /** Batches smaller than this per thread run whole on one thread. */
 const MIN_SPLIT_CROPS = 4;
 

@@ -11,13 +11,13 @@ import { parseArgs } from 'node:util';
 import { measureCliThroughput, devList } from './cli-throughput.js';
 import { describeMachine } from './machine.js';
 import type { MemoryResult } from './memory.js';
-import type { ImageRun } from './ours.js';
+import type { OurInfo, RunMs } from './ours.js';
 import type { Peak } from './peak.js';
-import type { PeerImageRun } from './peer.js';
-import { IMAGES, OUR_BACKENDS, PEER_BACKENDS, REPO_DIR, RUNS, SHARED_DIR, WARMUP, OPTIONS, type BenchBackend, type OurBackend, type PeerBackend } from './protocol.js';
+import type { PeerInfo, PeerRunMs } from './peer.js';
+import { IMAGES, OUR_BACKENDS, PEER_BACKENDS, REPO_DIR, RUNS, SHARED_DIR, WARMUP, OPTIONS, type BenchBackend } from './protocol.js';
 import { benchmarksDoc, markdownTables, summaryLine } from './report.js';
 import { failedRow, ourRow, peerRow, type BenchResults, type Row } from './results.js';
-import { runTask } from './spawn.js';
+import { runTask, serve, type Served } from './spawn.js';
 import { checkTargets } from './targets.js';
 
 const HELP = `pnpm bench [options]
@@ -83,17 +83,42 @@ async function peak(): Promise<Peak | undefined> {
 const peakStart = await peak();
 log(`[${elapsed()}] MatMul peak: ${peakStart?.gflops.toFixed(1)} GFLOP/s (median), ${peakStart?.bestGflops.toFixed(1)} best`);
 const rows: Row[] = [];
-for (const backend of backends) {
-  for (const image of images) {
-    const file = join(SHARED_DIR, image);
-    const peer = (PEER_BACKENDS as readonly string[]).includes(backend);
-    const r = peer
-      ? await runTask<PeerImageRun>({ type: 'peer', backend: backend as PeerBackend, file, runs, warmup: WARMUP })
-      : await runTask<ImageRun>({ type: 'ours', backend: backend as OurBackend, file, runs, warmup: WARMUP });
+const isPeer = (b: BenchBackend): boolean => (PEER_BACKENDS as readonly string[]).includes(b);
+for (const image of images) {
+  const file = join(SHARED_DIR, image);
+  // Every backend in its own process, prepared on the decoded image; then the timed runs go
+  // round-robin (warm-up round first, the order rotating): load from other work on the machine
+  // falls on all backends alike, so the ratios between them hold.
+  const served = new Map<BenchBackend, Served<RunMs | PeerRunMs, OurInfo | PeerInfo>>();
+  const failed = new Map<BenchBackend, string>();
+  for (const backend of backends) {
+    const s = await serve<RunMs | PeerRunMs, OurInfo | PeerInfo>({ type: 'serve', backend, file });
+    if ('error' in s) failed.set(backend, s.error);
+    else served.set(backend, s);
+  }
+  const times = new Map<BenchBackend, (RunMs | PeerRunMs)[]>(backends.map((b) => [b, []]));
+  for (let round = 0; round < WARMUP + runs; round++) {
+    const order = backends.map((_, k) => backends[(k + round) % backends.length]);
+    for (const backend of order) {
+      const s = served.get(backend);
+      if (!s || failed.has(backend)) continue;
+      try {
+        const ms = await s.run();
+        if (round >= WARMUP) times.get(backend)!.push(ms);
+      } catch (e) {
+        failed.set(backend, String(e));
+      }
+    }
+    log(`[${elapsed()}] ${basename(image)}: round ${round + 1} of ${WARMUP + runs}${round < WARMUP ? ' (warm-up)' : ''}`);
+  }
+  for (const backend of backends) {
+    const s = served.get(backend);
+    const end = s ? await s.end() : undefined;
     let row: Row;
-    if (!r.ok || !r.result) row = failedRow(backend, image, r.error ?? 'no result');
-    else if (peer) row = peerRow(backend, image, r.result as PeerImageRun, r.maxRssMb);
-    else row = ourRow(backend, image, r.result as ImageRun, r.maxRssMb, peakStart?.gflops ?? NaN);
+    const error = failed.get(backend) ?? (end && !end.ok ? end.error : undefined);
+    if (error || !end?.result) row = failedRow(backend, image, error ?? 'no result');
+    else if (isPeer(backend)) row = peerRow(backend, image, { ...(end.result as PeerInfo), runs: times.get(backend) as PeerRunMs[] }, end.maxRssMb);
+    else row = ourRow(backend, image, { ...(end.result as OurInfo), runs: times.get(backend) as RunMs[] }, end.maxRssMb, peakStart?.gflops ?? NaN);
     rows.push(row);
     log(`[${elapsed()}] ${backend} ${basename(image)}: ${row.error ? `FAILED ${row.error}` : `${row.totalMs.toFixed(1)} ms, ${row.faces} faces, peak RSS ${row.maxRssMb.toFixed(0)} MB`}`);
   }

@@ -35,24 +35,32 @@ export interface ImageRun {
   faces: number;
 }
 
-export async function runOurs(backendName: OurBackend, file: string, runs: number, warmup: number): Promise<ImageRun> {
+/** A prepared detector on one decoded image: each `run()` is one timed detection. */
+export interface Runner<R, I> {
+  run(): Promise<R>;
+  /** What the last run found (sizes, counts). */
+  info(): I;
+  dispose(): void;
+}
+
+export type OurInfo = Omit<ImageRun, 'runs'>;
+
+export async function prepareOurs(backendName: OurBackend, file: string): Promise<Runner<RunMs, OurInfo>> {
   const image = await loadImage(file); // decoded before any timing
   const timed = timedBackend(await CREATE[backendName]());
   const detector = createDetector(timed.backend, OPTIONS);
-  try {
-    const out: RunMs[] = [];
-    let last;
-    for (let i = 0; i < warmup + runs; i++) {
+  let last: Awaited<ReturnType<typeof detector.detectWithStats>> | undefined;
+  return {
+    async run() {
       timed.take();
       const t0 = performance.now();
       last = await detector.detectWithStats(image);
       const total = performance.now() - t0;
       const network = timed.take();
       const t = last.timings;
-      if (i >= warmup) out.push({ total, pnet: t.pnet, rnet: t.rnet, onet: t.onet, post: t.post, pyramid: t.pyramid, network });
-    }
-    return { width: image.width, height: image.height, runs: out, counts: last!.counts, faces: last!.faces.length };
-  } finally {
-    detector.dispose();
-  }
+      return { total, pnet: t.pnet, rnet: t.rnet, onet: t.onet, post: t.post, pyramid: t.pyramid, network };
+    },
+    info: () => ({ width: image.width, height: image.height, counts: last!.counts, faces: last!.faces.length }),
+    dispose: () => detector.dispose(),
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
+import type { Runner } from './ours.js';
 import { OPTIONS, type PeerBackend } from './protocol.js';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +28,9 @@ export interface PeerImageRun {
   tensors: number;
 }
 
-export async function runPeer(kind: PeerBackend, file: string, runs: number, warmup: number): Promise<PeerImageRun> {
+export type PeerInfo = Omit<PeerImageRun, 'runs'>;
+
+export async function preparePeer(kind: PeerBackend, file: string): Promise<Runner<PeerRunMs, PeerInfo>> {
   // CommonJS on purpose: face-api and the tfjs backend must share tfjs-core's one engine.
   const tf = require('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');
   const tfBackend = kind === 'peer-tfjs-wasm' ? 'wasm' : 'cpu';
@@ -58,22 +61,25 @@ export async function runPeer(kind: PeerBackend, file: string, runs: number, war
   // pyramid, as ours does.
   const options = new faceapi.MtcnnOptions({ minFaceSize: OPTIONS.minFaceSize, scaleFactor: OPTIONS.scaleFactor, scoreThresholds: OPTIONS.thresholds, maxNumScales: 1000 });
 
-  const out: PeerRunMs[] = [];
   let last: Awaited<ReturnType<typeof faceapi.nets.mtcnn.forwardWithStats>> | undefined;
-  for (let i = 0; i < warmup + runs; i++) {
-    const t0 = performance.now();
-    last = await faceapi.nets.mtcnn.forwardWithStats(c as never, options);
-    const total = performance.now() - t0;
-    const s = last.stats as Record<string, number | undefined>;
-    if (i >= warmup) out.push({ total, stage1: s.total_stage1 ?? 0, stage2: s.total_stage2 ?? 0, stage3: s.total_stage3 ?? 0 });
-  }
-  const s = last!.stats as Record<string, unknown>;
   return {
-    width: info.width,
-    height: info.height,
-    runs: out,
-    counts: { scales: (s.scales as number[]).length, rnetInputs: (s.stage2_numInputBoxes as number) ?? 0, onetInputs: (s.stage3_numInputBoxes as number) ?? 0 },
-    faces: last!.results.length,
-    tensors: tf.memory().numTensors,
+    async run() {
+      const t0 = performance.now();
+      last = await faceapi.nets.mtcnn.forwardWithStats(c as never, options);
+      const total = performance.now() - t0;
+      const s = last.stats as Record<string, number | undefined>;
+      return { total, stage1: s.total_stage1 ?? 0, stage2: s.total_stage2 ?? 0, stage3: s.total_stage3 ?? 0 };
+    },
+    info() {
+      const s = last!.stats as Record<string, unknown>;
+      return {
+        width: info.width,
+        height: info.height,
+        counts: { scales: (s.scales as number[]).length, rnetInputs: (s.stage2_numInputBoxes as number) ?? 0, onetInputs: (s.stage3_numInputBoxes as number) ?? 0 },
+        faces: last!.results.length,
+        tensors: tf.memory().numTensors,
+      };
+    },
+    dispose: () => undefined,
   };
 }

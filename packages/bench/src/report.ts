@@ -95,7 +95,10 @@ measured in the same run, are the figures to quote.**
 - Node ${m.node}; ${versions}.
 - Protocol: each image decoded before timing; default options (min face ${res.protocol.options.minFaceSize}, factor
   ${res.protocol.options.scaleFactor}, thresholds ${res.protocol.options.thresholds.join('/')}); ${res.protocol.warmup} warm-up run, then the median of
-  ${res.protocol.runs} runs. Each backend and image runs in a fresh process, so "peak RSS" is that process's.
+  ${res.protocol.runs} runs. For each image every backend is prepared in its own fresh process (so "peak RSS" is that
+  process's) and the runs go round-robin across the processes, the order rotating each round: load
+  from other work on the machine falls on every backend alike, so the ratios between rows hold even
+  when the absolute times do not.
 - ${summaryLine(res)}.
 - Columns: "pyramid + P-Net" = resampling every level, P-Net, its thresholds and NMS; "R-Net" and
   "O-Net" = crops, the network, its post-processing; "post" = the part of those three spent in
