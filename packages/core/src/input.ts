@@ -64,9 +64,13 @@ function sourceSize(s: CanvasImageSource): { width: number; height: number } {
 }
 
 function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
+  // A <video> knows its size from HAVE_METADATA on, but drawImage draws nothing before HAVE_CURRENT_DATA (2).
+  if ('videoWidth' in source && (source as HTMLVideoElement).readyState < 2) {
+    throw new MtcnnError('INVALID_IMAGE', 'The video has no frame to read yet (readyState below HAVE_CURRENT_DATA): wait for its loadeddata event, or for a seek to end.');
+  }
   const { width, height } = sourceSize(source);
   if (!(width > 0 && height > 0)) {
-    throw new MtcnnError('INVALID_IMAGE', 'The image source has no pixels yet (0x0): wait for it to load (await img.decode(), or the video\'s loadeddata event).');
+    throw new MtcnnError('INVALID_IMAGE', 'The image source has no pixels (0x0): it has not loaded yet (await img.decode(), or the video\'s loadeddata event), failed to load, or was closed.');
   }
   checkSize(width, height, maxPixels);
   let ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
@@ -81,8 +85,21 @@ function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
     throw new MtcnnError('UNSUPPORTED_FORMAT', 'Reading a browser image source needs a canvas (OffscreenCanvas or document).');
   }
   if (!ctx) throw new MtcnnError('UNSUPPORTED_FORMAT', 'Could not get a 2D canvas context to read the image.');
-  ctx.drawImage(source, 0, 0, width, height);
-  const img = ctx.getImageData(0, 0, width, height);
+  let img: ImageData;
+  try {
+    ctx.drawImage(source, 0, 0, width, height);
+    img = ctx.getImageData(0, 0, width, height);
+  } catch (cause) {
+    // A DOMException, e.g. SecurityError: a cross-origin image without CORS taints the canvas.
+    const tainted = (cause as { name?: string }).name === 'SecurityError';
+    throw new MtcnnError(
+      'INVALID_IMAGE',
+      tainted
+        ? 'The browser does not let the page read this image\'s pixels: it is cross-origin without CORS. Serve it with an Access-Control-Allow-Origin header and set img.crossOrigin = \'anonymous\' before its src.'
+        : `Could not read the image source: ${(cause as Error).message ?? String(cause)}`,
+      { cause },
+    );
+  }
   return { data: img.data, width, height, channels: 4 };
 }
 
