@@ -40,6 +40,36 @@ export interface BuildOnnxOptions {
    * (see prelu.ts); what the backend runs.
    */
   prelu?: PReluForm;
+  /**
+   * Pads every map's channel count up to a multiple of this with all-zero filters (default 1 = off;
+   * the backend uses 16 on onnxruntime-node). ORT's blocked-channel (NCHWc) layout, what its fast
+   * convolutions and pools run in, pads channels internally anyway; but a map of 10 (P-Net) or 28
+   * (R-Net) channels fell out of that layout at the MaxPool (a reorder to NCHW, a plain pool, a
+   * reorder back). Padded channels are exactly 0 (zero filter, zero bias, PReLU(0) = 0) and meet
+   * zero weights in the next convolution, so the outputs do not change (tested bit for bit).
+   */
+  padChannels?: number;
+}
+
+/** `n` rounded up to a multiple of `block`. */
+const roundUp = (n: number, block: number): number => Math.ceil(n / block) * block;
+
+/** A conv kernel OIHW `[o, i, h, w]` zero-padded to `[o2, i2, h, w]`. */
+function padKernel(k: LayoutTensor, o2: number, i2: number): LayoutTensor {
+  const [o, i, h, w] = k.shape;
+  if (o2 === o && i2 === i) return k;
+  const plane = h * w;
+  const out = new Float32Array(o2 * i2 * plane);
+  for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) out.set(k.data.subarray((a * i + b) * plane, (a * i + b + 1) * plane), (a * i2 + b) * plane);
+  return { shape: [o2, i2, h, w], data: out };
+}
+
+/** `v` zero-padded to length `n`. */
+function padVector(v: Float32Array, n: number): Float32Array {
+  if (v.length === n) return v;
+  const out = new Float32Array(n);
+  out.set(v);
+  return out;
 }
 
 export type OnnxModels = Readonly<Record<NetworkName, Uint8Array>>;
@@ -105,24 +135,38 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
   if (layout === 'nhwc') x = add('Transpose', [x], 'input_nchw', { perm: [0, 3, 1, 2] });
 
   const net = spec.name;
+  const block = options.padChannels ?? 1;
+  if (!Number.isInteger(block) || block < 1) throw new RangeError(`padChannels must be an integer >= 1, got ${block}`);
+  // A map's channels are padded only when a convolution consumes it (the flatten before a dense
+  // layer needs the true channel count).
+  const convs = spec.trunk.map((l, i) => ({ l, i })).filter((e) => e.l.kind === 'conv');
+  const padded = new Map<number, number>(); // conv index -> padded output channels
+  for (let k = 0; k < convs.length; k++) {
+    const c = convs[k].l as Extract<NetworkSpec['trunk'][number], { kind: 'conv' }>;
+    const next = spec.trunk.slice(convs[k].i + 1).find((l) => l.kind === 'conv' || l.kind === 'flatten');
+    padded.set(convs[k].i, next?.kind === 'conv' ? roundUp(c.outChannels, block) : c.outChannels);
+  }
+  let channels: number = spec.inputChannels; // of the current map, padding included
   let isMap = true;
   spec.trunk.forEach((layer, i) => {
     const id = `${net}/${i}_${layer.kind}`;
     switch (layer.kind) {
       case 'conv': {
-        const w = init(layer.weights, convKernelOIHW(weights.get(layer.weights)));
-        const b = init(layer.bias, weights.get(layer.bias));
+        const out = padded.get(i)!;
+        const w = init(layer.weights, padKernel(convKernelOIHW(weights.get(layer.weights)), out, channels));
+        const b = init(layer.bias, { shape: [out], data: padVector(weights.get(layer.bias).data, out) });
         x = add('Conv', [x, w, b], id, { kernel_shape: [layer.kernel, layer.kernel], strides: [layer.stride, layer.stride] });
+        channels = out;
         break;
       }
       case 'prelu': {
         // The slope broadcasts per channel: [C, 1, 1] against NCHW maps, [C] against [N, C] vectors.
-        const a = weights.get(layer.alpha);
+        const a = isMap ? padVector(weights.get(layer.alpha).data, channels) : weights.get(layer.alpha).data;
         if (preluForm === 'prelu') {
-          const slope = init(layer.alpha, { shape: isMap ? [layer.channels, 1, 1] : [layer.channels], data: a.data });
+          const slope = init(layer.alpha, { shape: isMap ? [a.length, 1, 1] : [a.length], data: a });
           x = add('PRelu', [x, slope], id);
         } else {
-          x = preluReluSum({ add, init }, x, a.data, id, isMap);
+          x = preluReluSum({ add, init }, x, a, id, isMap);
         }
         break;
       }

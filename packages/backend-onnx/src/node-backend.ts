@@ -20,10 +20,36 @@ export interface NodeOnnxBackendOptions {
    * worker threads made runs slower in Node.
    */
   threads?: number;
+  /**
+   * onnxruntime-node only: worker threads holding the sessions (threads.ts), each running with
+   * `threads` threads; 0 = run in this thread. With workers, the detector's resampling and
+   * cropping overlap the network runs, and the calling thread's event loop stays free while a
+   * network runs (in-process, onnxruntime-node blocks it for the length of each run). Default 0:
+   * each worker costs ~75 MB (its own runtime and sessions), and on 2 cores the gain is ~10% at
+   * 1920x1080, none at 640x480.
+   */
+  workers?: number;
   inputLayout?: OnnxBackendOptions['inputLayout'];
   maxBatch?: OnnxBackendOptions['maxBatch'];
   maxPNetPixels?: OnnxBackendOptions['maxPNetPixels'];
   prelu?: OnnxBackendOptions['prelu'];
+}
+
+/**
+ * Threads per run in each worker thread, by default: one, so that the workers' runs go side by
+ * side and the detector's own work fills the gaps (measured on 2 cores at 1920x1080: 2 workers x
+ * 1 thread ~10% faster than in-process, at ~150 MB more RSS; see docs/benchmarks.md).
+ */
+const DEFAULT_WORKER_THREADS = 1;
+
+async function weightsOf(options: NodeOnnxBackendOptions): Promise<MtcnnWeights> {
+  if (options.weights) return options.weights;
+  // `loadWeights` only exists in @mtcnn/models' `node` export condition.
+  const { loadWeights } = await import('@mtcnn/models');
+  if (typeof loadWeights !== 'function') {
+    throw new MtcnnError('BACKEND_FAILED', 'createNodeOnnxBackend needs Node; elsewhere use createOnnxBackend with loadWeightsFromUrl.');
+  }
+  return loadWeights({ dir: options.weightsDir });
 }
 
 /** Points onnxruntime-web at the .wasm files of the installed package (Node cannot fetch file URLs). */
@@ -50,6 +76,17 @@ export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new MtcnnError('INVALID_OPTION', `threads must be an integer >= 1, got ${options.threads}`);
   }
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) {
+    throw new MtcnnError('INVALID_OPTION', `workers must be an integer >= 0, got ${options.workers}`);
+  }
+  if (runtime === 'node') {
+    const workers = options.workers ?? 0;
+    if (workers > 0) {
+      const { createThreadedOnnxBackend } = await import('./threads.js');
+      const { weights: _w, weightsDir: _d, runtime: _r, workers: _k, ...thread } = options;
+      return createThreadedOnnxBackend({ weights: await weightsOf(options), workers, thread: { ...thread, threads: options.threads ?? DEFAULT_WORKER_THREADS } });
+    }
+  }
   const ort = await loadOrt(runtime === 'node' ? 'node' : 'web');
   let sessionOptions: OnnxBackendOptions['sessionOptions'];
   if (runtime === 'node') {
@@ -67,18 +104,9 @@ export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}
   } else {
     await configureWasm(ort, options.threads ?? 1);
   }
-  let weights = options.weights;
-  if (!weights) {
-    // `loadWeights` only exists in @mtcnn/models' `node` export condition.
-    const { loadWeights } = await import('@mtcnn/models');
-    if (typeof loadWeights !== 'function') {
-      throw new MtcnnError('BACKEND_FAILED', 'createNodeOnnxBackend needs Node; elsewhere use createOnnxBackend with loadWeightsFromUrl.');
-    }
-    weights = await loadWeights({ dir: options.weightsDir });
-  }
   return createOnnxBackend({
     ort,
-    weights,
+    weights: await weightsOf(options),
     name: runtime === 'node' ? 'onnx' : 'onnx-wasm',
     sessionOptions,
     inputLayout: options.inputLayout,

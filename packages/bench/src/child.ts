@@ -15,7 +15,8 @@ import { OUR_BACKENDS, type BenchBackend, type OurBackend, type PeerBackend } fr
 
 export type Task = { type: 'peak'; runs: number } | MemoryTask | { type: 'serve'; backend: BenchBackend; file: string };
 
-export type ToChild = { op: 'run' } | { op: 'end' };
+/** `run` with `warm`: an untimed detection first, so the timed one starts from warm caches. */
+export type ToChild = { op: 'run'; warm?: boolean } | { op: 'end' };
 export type FromChild =
   | { type: 'ready' }
   | { type: 'run'; ms: unknown }
@@ -37,6 +38,7 @@ async function serve(backend: BenchBackend, file: string): Promise<void> {
       void (async () => {
         try {
           if (m.op === 'run') {
+            if (m.warm) await runner.run();
             await send({ type: 'run', ms: await runner.run() });
           } else {
             const info = runner.info();

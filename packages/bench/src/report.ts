@@ -1,6 +1,7 @@
 /** The results as Markdown: the terminal table and docs/benchmarks.md. */
 import { basename } from 'node:path';
 import type { BenchResults, Row } from './results.js';
+import { WARM_VISIT_MS } from './protocol.js';
 
 const ms = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const num = (v: number | undefined, digits: number): string => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
@@ -98,7 +99,9 @@ measured in the same run, are the figures to quote.**
   ${res.protocol.runs} runs. For each image every backend is prepared in its own fresh process (so "peak RSS" is that
   process's) and the runs go round-robin across the processes, the order rotating each round: load
   from other work on the machine falls on every backend alike, so the ratios between rows hold even
-  when the absolute times do not.
+  when the absolute times do not. A process that waited while the others ran has cold caches and
+  sleeping threads, so a row whose warm-up took under ${WARM_VISIT_MS / 1000} s runs one untimed detection right before
+  each timed one (a detection that follows another, as in a stream of images); longer rows are timed as they come.
 - ${summaryLine(res)}.
 - Columns: "pyramid + P-Net" = resampling every level, P-Net, its thresholds and NMS; "R-Net" and
   "O-Net" = crops, the network, its post-processing; "post" = the part of those three spent in

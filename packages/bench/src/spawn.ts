@@ -37,7 +37,8 @@ export async function runTask<T>(task: Task): Promise<ChildAnswer<T>> {
 
 /** A backend prepared on one image in its own process; `run()` times one detection there. */
 export interface Served<R, I> {
-  run(): Promise<R>;
+  /** `warm`: the process first runs an untimed detection. */
+  run(warm?: boolean): Promise<R>;
   end(): Promise<ChildAnswer<I>>;
 }
 
@@ -50,8 +51,8 @@ export async function serve<R, I>(task: Extract<Task, { type: 'serve' }>): Promi
     return next();
   };
   return {
-    async run() {
-      const m = await ask({ op: 'run' });
+    async run(warm = false) {
+      const m = await ask({ op: 'run', warm });
       if (m.type !== 'run') throw new Error(m.type === 'error' ? m.error : `unexpected ${m.type}`);
       return m.ms as R;
     },

@@ -8,8 +8,9 @@ export interface NetworkMs {
 
 /**
  * The backend with a stopwatch on each network call, so a run's time splits into resampling,
- * networks and the rest (thresholds, NMS, regression). Calls of one detection are sequential, so
- * the sums are wall time.
+ * networks and the rest (thresholds, NMS, regression). Calls of one detection are sequential (a
+ * backend without `inFlight`), so the sums are wall time; with calls in flight together they add
+ * up each call's own time.
  */
 export function timedBackend(backend: MtcnnBackend): { backend: MtcnnBackend; take(): NetworkMs } {
   let ms: NetworkMs = { pnet: 0, rnet: 0, onet: 0 };
@@ -27,6 +28,7 @@ export function timedBackend(backend: MtcnnBackend): { backend: MtcnnBackend; ta
     backend: {
       name: backend.name,
       pixelLayout: backend.pixelLayout,
+      inFlight: backend.inFlight,
       runPNet: timed('pnet', backend.runPNet),
       runRNet: timed('rnet', backend.runRNet),
       runONet: timed('onet', backend.runONet),

@@ -48,6 +48,14 @@ export interface MtcnnBackend {
    * into it and says so in each call's `layout` argument. Every backend accepts `hwc`.
    */
   readonly pixelLayout?: PixelLayout;
+  /**
+   * How many network calls the detector keeps in flight; default 1: it awaits each call before
+   * preparing the next, right for a backend that computes on the calling thread (nothing to
+   * overlap). A backend that computes elsewhere (worker threads, a GPU) sets more: the detector
+   * then resamples the next pyramid level and crops the next batch while earlier calls run, and
+   * splits R-Net / O-Net batches into several calls. Results do not depend on it.
+   */
+  readonly inFlight?: number;
   /** Run P-Net on one pyramid level (`height * width * 3` floats in `layout`, default `hwc`). Level sides are >= 12. */
   runPNet(level: Float32Array, height: number, width: number, layout?: PixelLayout): Promise<PNetOutput>;
   /** Run R-Net on a batch of `count` 24x24 crops (`count * 24 * 24 * 3` floats). `count` >= 1. */

@@ -101,6 +101,28 @@ export function resampleArea(
   }
 }
 
+/** Windows up to this many pixels get a lookup table (`areaLut`): 64 KB at most per window shape. */
+const LUT_MAX_WINDOW = 64;
+const luts: (Float32Array | undefined)[][] = [];
+
+/**
+ * For a `kh` x `kw` window, the output value of every possible integer sum `s` (0..255 kh kw):
+ * `norm(fround(fround(s / kh) / kw))`, exactly what `resampleAreaIntegral` computes per value, so
+ * one lookup replaces two divisions and four roundings. Built on first use, kept for the process
+ * (the shapes are few: pyramid levels and crops reuse them; at most ~10 MB for all of them).
+ */
+export function areaLut(kh: number, kw: number): Float32Array | undefined {
+  if (kh * kw > LUT_MAX_WINDOW) return undefined;
+  const row = (luts[kh] ??= []);
+  let t = row[kw];
+  if (!t) {
+    t = new Float32Array(255 * kh * kw + 1);
+    for (let s = 0; s < t.length; s++) t[s] = Math.fround(Math.fround(Math.fround(Math.fround(s / kh) / kw) - 127.5) * 0.0078125);
+    row[kw] = t;
+  }
+  return t;
+}
+
 /**
  * The same resampling from a summed-area table: 4 lookups per output value instead of one add per
  * input pixel. Bit-identical to `resampleArea` for 8-bit images (integer sums are exact).
@@ -127,6 +149,7 @@ export function resampleAreaIntegral(
   const kws = new Float64Array(outW);
   const xa = new Int32Array(outW);
   const xb = new Int32Array(outW);
+  const inside = win.x0 >= 0 && win.x1 <= W && win.y0 >= 0 && win.y1 <= H;
   for (let ox = 0; ox < outW; ox++) {
     const s = start(ox, cw, outW);
     const e = end(ox, cw, outW);
@@ -134,18 +157,47 @@ export function resampleAreaIntegral(
     xa[ox] = Math.min(Math.max(win.x0 + s, 0), W) * 3;
     xb[ox] = Math.min(Math.max(win.x0 + e, 0), W) * 3;
   }
+  const planar = layout === 'chw';
+  const step = planar ? 1 : 3;
+  const g = planar ? outW * outH : 1;
+  // Lookup tables by column, for the current row's window height (rows have 2-3 distinct heights).
+  const lutCols: (Float32Array | undefined)[] = new Array(outW);
+  let lutKh = -1;
   for (let oy = 0; oy < outH; oy++) {
     const s = start(oy, ch, outH);
     const e = end(oy, ch, outH);
     const kh = e - s;
     const top = Math.min(Math.max(win.y0 + s, 0), H) * stride;
     const bottom = Math.min(Math.max(win.y0 + e, 0), H) * stride;
-    const insideRows = (bottom - top) / stride;
-    // Where R, G and B of output pixel (ox, oy) go: `o`, `o + g`, `o + b`, then `o += step`.
-    const planar = layout === 'chw';
     let o = offset + oy * outW * (planar ? 1 : 3);
-    const step = planar ? 1 : 3;
-    const g = planar ? outW * outH : 1;
+    if (inside && kh !== lutKh) {
+      for (let ox = 0; ox < outW; ox++) lutCols[ox] = areaLut(kh, kws[ox]);
+      lutKh = kh;
+    }
+    if (inside) {
+      // Window inside the image (every pyramid level, most crops): no fill; small windows by lookup.
+      for (let ox = 0; ox < outW; ox++, o += step) {
+        const a = xa[ox];
+        const b = xb[ox];
+        const lut = lutCols[ox];
+        // Modulo 2^32: exact for windows under INTEGRAL_MAX_WINDOW pixels.
+        const r = (table[bottom + b] - table[bottom + a] - table[top + b] + table[top + a]) >>> 0;
+        const gr = (table[bottom + b + 1] - table[bottom + a + 1] - table[top + b + 1] + table[top + a + 1]) >>> 0;
+        const bl = (table[bottom + b + 2] - table[bottom + a + 2] - table[top + b + 2] + table[top + a + 2]) >>> 0;
+        if (lut !== undefined) {
+          out[o] = lut[r];
+          out[o + g] = lut[gr];
+          out[o + 2 * g] = lut[bl];
+        } else {
+          const kw = kws[ox];
+          out[o] = Math.fround(Math.fround(Math.fround(Math.fround(r / kh) / kw) - 127.5) * 0.0078125);
+          out[o + g] = Math.fround(Math.fround(Math.fround(Math.fround(gr / kh) / kw) - 127.5) * 0.0078125);
+          out[o + 2 * g] = Math.fround(Math.fround(Math.fround(Math.fround(bl / kh) / kw) - 127.5) * 0.0078125);
+        }
+      }
+      continue;
+    }
+    const insideRows = (bottom - top) / stride;
     for (let ox = 0; ox < outW; ox++, o += step) {
       const a = xa[ox];
       const b = xb[ox];

@@ -1,22 +1,51 @@
 import type { MtcnnBackend } from './backend.js';
 
+/** The `inFlight` a backend asks for, as a usable count (>= 1). */
+export function inFlightOf(backend: MtcnnBackend): number {
+  const n = backend.inFlight;
+  return typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1;
+}
+
 /**
- * The backend as seen by one detector: network calls run one at a time, in call order. Runtimes
- * differ on concurrent runs of one session (onnxruntime-web rejects them; tfjs switches global
- * state), and each call already uses every core it can, so concurrent `detect()` calls interleave
- * at call boundaries instead. Results equal sequential calls'.
+ * The backend as seen by one detector: at most `inFlight` network calls at a time (one for a
+ * backend computing on the calling thread), started in call order. Runtimes differ on concurrent
+ * runs of one session (onnxruntime-web rejects them; tfjs switches global state), and each call
+ * already uses every core it can, so concurrent `detect()` calls interleave at call boundaries
+ * instead. Results equal sequential calls'.
  */
 export function serialBackend(backend: MtcnnBackend): MtcnnBackend {
-  let tail: Promise<unknown> = Promise.resolve();
+  const limit = inFlightOf(backend);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    running--;
+    waiting.shift()?.();
+  };
+  const acquire = (): Promise<void> => {
+    if (running < limit && waiting.length === 0) {
+      running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      waiting.push(() => {
+        running++;
+        resolve();
+      }),
+    );
+  };
   const serial = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
-      const run = tail.then(() => fn.apply(backend, args));
-      tail = run.catch(() => undefined);
-      return run;
+    async (...args: A): Promise<R> => {
+      await acquire();
+      try {
+        return await fn.apply(backend, args);
+      } finally {
+        release();
+      }
     };
   return {
     name: backend.name,
     pixelLayout: backend.pixelLayout,
+    inFlight: limit,
     runPNet: serial(backend.runPNet),
     runRNet: serial(backend.runRNet),
     runONet: serial(backend.runONet),

@@ -124,3 +124,29 @@ export async function parseWeights(manifest: WeightsManifest, shard: ArrayBuffer
     },
   });
 }
+
+/** The weights as plain data, for a worker thread (`postMessage` / `workerData` clone it). */
+export interface WeightsTransfer {
+  sha256: string;
+  tensors: { name: TensorName; shape: readonly number[]; data: Float32Array }[];
+}
+
+export function weightsTransfer(w: MtcnnWeights): WeightsTransfer {
+  return { sha256: w.sha256, tensors: w.names.map((n) => ({ name: n, shape: w.get(n).shape, data: w.get(n).data })) };
+}
+
+/** Weights received from `weightsTransfer` (verified by the sender, not hashed again). */
+export function weightsFromTransfer(t: WeightsTransfer): MtcnnWeights {
+  const byName = new Map<string, WeightTensor>(t.tensors.map((x) => [x.name, x]));
+  return {
+    names: t.tensors.map((x) => x.name),
+    sha256: t.sha256,
+    byteLength: t.tensors.reduce((n, x) => n + x.data.byteLength, 0),
+    has: (name: string): name is TensorName => byName.has(name),
+    get(name: TensorName): WeightTensor {
+      const x = byName.get(name);
+      if (!x) throw new WeightsError('WEIGHTS_MISSING', `No weight tensor ${name}.`);
+      return x;
+    },
+  };
+}

@@ -1,6 +1,5 @@
 import type { MtcnnBackend } from '../backend.js';
 import { regressPlusOne, type Box, type Offsets } from '../box.js';
-import { cropBatch } from '../crop.js';
 import { add, f32, mul, sub } from '../f32.js';
 import type { Point } from '../face.js';
 import type { RgbImage } from '../image.js';
@@ -9,6 +8,8 @@ import { nms } from '../nms.js';
 import { noScratch, type Scratch } from '../scratch.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CropTrace } from '../trace.js';
+import { inFlightOf } from '../serial.js';
+import { runOnCrops } from './batch.js';
 
 export const ONET_SIZE = 48;
 
@@ -45,7 +46,7 @@ export function landmarksFromBox(box: Box, rel: ArrayLike<number>, offset: numbe
   return pts;
 }
 
-/** Stage 3: crop to 48x48 (one batch), O-Net, threshold (>), landmarks, regress (+1), NMS "Min". */
+/** Stage 3: crop to 48x48 (batch.ts), O-Net, threshold (>), landmarks, regress (+1), NMS "Min". */
 export async function runONetStage(
   backend: MtcnnBackend,
   image: RgbImage,
@@ -58,13 +59,11 @@ export async function runONetStage(
 ): Promise<ONetStageResult> {
   if (input.length === 0) return { passedCount: 0, faces: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
-  const { data, windows } = cropBatch(image, input, ONET_SIZE, opts.borderMode, sampler, layout, scratch);
-  let out: Awaited<ReturnType<MtcnnBackend['runONet']>>;
-  try {
-    out = await backend.runONet(data, input.length, layout);
-  } finally {
-    scratch.give(data);
-  }
+  const { out, windows } = await runOnCrops((d, n, l) => backend.runONet(d, n, l), image, input, ONET_SIZE, opts.borderMode, sampler, layout, scratch, {
+    depth: inFlightOf(backend),
+    minChunk: 8,
+    maxChunk: 64,
+  });
   const t0 = performance.now();
   const thr = f32(opts.thresholds[2]);
   const passed: number[] = [];

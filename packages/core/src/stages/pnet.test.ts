@@ -174,6 +174,68 @@ describe('runPNetStage', () => {
     expect(t.candidates[2].squared).toEqual([0.625, 2, 28.125, 29.5]);
   });
 
+  it('with calls in flight (inFlight 3): level k + 1 is resampled before level k settles, levels settle out of order, the result is the sequential one', async () => {
+    // 96x96, minFaceSize 12, factor 0.5: levels 97 (map 44), 49 (20), 25 (8), 13 (2).
+    const image: RgbImage = { data: new Uint8Array(96 * 96 * 3).map((_, i) => (i * 7) % 251), width: 96, height: 96 };
+    const opts = resolveOptions({ minFaceSize: 12, scaleFactor: 0.5 });
+    /** Candidates hashed from the level's pixels, so each level's map depends on its own input. */
+    const mapOf = (level: Float32Array, height: number, width: number): PNetOutput => {
+      const mh = pnetOutputSize(height);
+      const mw = pnetOutputSize(width);
+      const hot: Hot[] = [];
+      for (let i = 0; i < mh * mw; i += 3) hot.push({ x: i % mw, y: Math.floor(i / mw), p: 0.5 + 0.5 * Math.abs(Math.sin(level[(i * 3) % level.length] * 1000 + i)), reg: [0.01, -0.02, 0.03, 0.04] });
+      return pnetMap(mh, mw, hot);
+    };
+    const make = (inFlight: number | undefined, events: string[]): MtcnnBackend => ({
+      name: 'fake',
+      inFlight,
+      async runPNet(level, height, width) {
+        events.push(`start ${height}`);
+        const copy = level.slice();
+        // Larger levels take longer: later (smaller) ones settle first.
+        await new Promise((r) => setTimeout(r, height / 8));
+        events.push(`end ${height}`);
+        return mapOf(copy, height, width);
+      },
+      runRNet: () => Promise.reject(new Error('unused')),
+      runONet: () => Promise.reject(new Error('unused')),
+      dispose() {},
+    });
+    const seqEvents: string[] = [];
+    const parEvents: string[] = [];
+    const seq = await runPNetStage(make(undefined, seqEvents), image, opts, true, () => {});
+    const par = await runPNetStage(make(3, parEvents), image, opts, true, () => {});
+    expect(seqEvents).toEqual(['start 97', 'end 97', 'start 49', 'end 49', 'start 25', 'end 25', 'start 13', 'end 13']);
+    expect(parEvents.slice(0, 3)).toEqual(['start 97', 'start 49', 'start 25']);
+    expect(parEvents.indexOf('end 49')).toBeLessThan(parEvents.indexOf('end 97'));
+    expect(par.candidateCount).toBeGreaterThan(100);
+    expect({ ...par, pyramidMs: 0, postMs: 0 }).toEqual({ ...seq, pyramidMs: 0, postMs: 0 });
+  });
+
+  it('an abort with levels in flight rejects only after they have settled', async () => {
+    const image: RgbImage = { data: new Uint8Array(96 * 96 * 3), width: 96, height: 96 };
+    let running = 0;
+    const backend: MtcnnBackend = {
+      name: 'fake',
+      inFlight: 3,
+      async runPNet(_level, height, width) {
+        running++;
+        await new Promise((r) => setTimeout(r, 20));
+        running--;
+        return pnetMap(pnetOutputSize(height), pnetOutputSize(width), []);
+      },
+      runRNet: () => Promise.reject(new Error('unused')),
+      runONet: () => Promise.reject(new Error('unused')),
+      dispose() {},
+    };
+    let k = 0;
+    const stop = (): void => {
+      if (++k === 3) throw new Error('aborted');
+    };
+    await expect(runPNetStage(backend, image, resolveOptions({ minFaceSize: 12, scaleFactor: 0.5 }), false, stop)).rejects.toThrow('aborted');
+    expect(running).toBe(0);
+  });
+
   it('gives no trace unless asked, and nothing for an image below one P-Net window', async () => {
     const image: RgbImage = { data: new Uint8Array(10 * 10 * 3), width: 10, height: 10 };
     const backend = {

@@ -6,6 +6,7 @@ import { nms } from '../nms.js';
 import type { ResolvedOptions } from '../options.js';
 import { levelSize, pyramidScales } from '../pyramid.js';
 import { noScratch, type Scratch } from '../scratch.js';
+import { inFlightOf } from '../serial.js';
 import { areaSampler, resampleImage, type AreaSampler } from '../resample.js';
 import type { LevelTrace, PNetCandidateTrace } from '../trace.js';
 
@@ -89,18 +90,14 @@ export async function runPNetStage(
   const scaleKept: number[] = [];
   const levels: LevelTrace[] = [];
   const traced: PNetCandidateTrace[] = [];
-  for (let k = 0; k < scales.length; k++) {
-    checkpoint();
-    const { height, width } = levelSize(image.height, image.width, scales[k]);
-    const t0 = performance.now();
-    const level = resampleImage(image, width, height, sampler, layout, scratch);
-    pyramidMs += performance.now() - t0;
-    let out: PNetOutput;
-    try {
-      out = await backend.runPNet(level, height, width, layout);
-    } finally {
-      scratch.give(level); // the backend is done with its input once the run settles
-    }
+  // Levels in flight at once: with a backend computing elsewhere, level k + 1 is resampled while
+  // level k runs; with one computing here (inFlight 1), each level is awaited before the next.
+  const depth = inFlightOf(backend);
+  const pending: { k: number; height: number; width: number; run: Promise<PNetOutput> }[] = [];
+  /** Thresholds and NMS of the oldest level in flight (levels are post-processed in order). */
+  const postNext = async (): Promise<void> => {
+    const { k, height, width, run } = pending.shift()!;
+    const out = await run;
     const t1 = performance.now();
     const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0]);
     const r = nms(cands.map((c) => c.box), cands.map((c) => c.score), scaleIou, 'union');
@@ -134,6 +131,26 @@ export async function runPNetStage(
         });
       });
     }
+  };
+  try {
+    for (let k = 0; k < scales.length; k++) {
+      checkpoint();
+      const { height, width } = levelSize(image.height, image.width, scales[k]);
+      const t0 = performance.now();
+      const level = resampleImage(image, width, height, sampler, layout, scratch);
+      pyramidMs += performance.now() - t0;
+      // The backend is done with its input once the run settles.
+      const run = backend.runPNet(level, height, width, layout).finally(() => scratch.give(level));
+      run.catch(() => undefined); // awaited (and its error thrown) in postNext, or settled on abort
+      pending.push({ k, height, width, run });
+      while (pending.length >= depth) await postNext();
+    }
+    while (pending.length > 0) await postNext();
+  } catch (e) {
+    // Stopped (abort, dispose, a failed run): let the runs in flight settle before returning, so
+    // that nothing still works on this detection's buffers.
+    await Promise.allSettled(pending.map((p) => p.run));
+    throw e;
   }
   // Across levels: the per-level survivors, level by level, each level best first.
   const t2 = performance.now();

@@ -1,6 +1,5 @@
 import type { MtcnnBackend } from '../backend.js';
 import { regressPlusOne, square, type Box, type Offsets } from '../box.js';
-import { cropBatch } from '../crop.js';
 import { f32 } from '../f32.js';
 import type { RgbImage } from '../image.js';
 import { areaSampler, type AreaSampler } from '../resample.js';
@@ -8,6 +7,8 @@ import { nms } from '../nms.js';
 import { noScratch, type Scratch } from '../scratch.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CropTrace } from '../trace.js';
+import { inFlightOf } from '../serial.js';
+import { runOnCrops } from './batch.js';
 
 export const RNET_SIZE = 24;
 
@@ -23,7 +24,7 @@ export interface RNetStageResult {
   trace?: CropTrace[];
 }
 
-/** Stage 2: crop every P-Net box to 24x24 (one batch), R-Net, threshold (>), NMS, regress, square. */
+/** Stage 2: crop every P-Net box to 24x24 (batch.ts), R-Net, threshold (>), NMS, regress, square. */
 export async function runRNetStage(
   backend: MtcnnBackend,
   image: RgbImage,
@@ -36,13 +37,11 @@ export async function runRNetStage(
 ): Promise<RNetStageResult> {
   if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
-  const { data, windows } = cropBatch(image, input, RNET_SIZE, opts.borderMode, sampler, layout, scratch);
-  let out: Awaited<ReturnType<MtcnnBackend['runRNet']>>;
-  try {
-    out = await backend.runRNet(data, input.length, layout);
-  } finally {
-    scratch.give(data);
-  }
+  const { out, windows } = await runOnCrops((d, n, l) => backend.runRNet(d, n, l), image, input, RNET_SIZE, opts.borderMode, sampler, layout, scratch, {
+    depth: inFlightOf(backend),
+    minChunk: 32,
+    maxChunk: 256,
+  });
   const t0 = performance.now();
   const thr = f32(opts.thresholds[1]);
   const passed: number[] = [];

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import type { OnnxBackend } from './backend.js';
+import { toNCHW } from './nchw.js';
+import { createNodeOnnxBackend } from './node-backend.js';
+import { randomInput } from './random.test-util.js';
+
+/**
+ * The backend with its sessions in worker threads gives exactly the in-process backend's outputs
+ * (the same graphs and kernels; large levels split in strips, which the runtime computes the same
+ * row for row), and handles dispose and bad input like it.
+ */
+describe('createNodeOnnxBackend({ workers })', () => {
+  let weights: MtcnnWeights;
+  let local: OnnxBackend;
+  let threaded: OnnxBackend;
+  beforeAll(async () => {
+    weights = await loadWeights();
+    local = await createNodeOnnxBackend({ weights, threads: 1 });
+    threaded = await createNodeOnnxBackend({ weights, workers: 2 });
+  });
+  afterAll(async () => {
+    await local?.disposeAsync();
+    await threaded?.disposeAsync();
+  });
+
+  it('asks the detector for workers + 1 calls in flight; in-process asks for none', () => {
+    expect(threaded.inFlight).toBe(3);
+    expect(local.inFlight).toBeUndefined();
+    expect(threaded.pixelLayout).toBe('chw');
+  });
+
+  it('P-Net: a small level and a large one (split between the threads) equal in-process, bit for bit', async () => {
+    // 520 x 520 = 270k pixels: above the split threshold, so it runs as 2 strips on 2 threads.
+    for (const [h, w, seed] of [[61, 47, 1], [520, 520, 2]] as const) {
+      const level = randomInput(seed, h * w * 3);
+      for (const layout of ['hwc', 'chw'] as const) {
+        const input = layout === 'hwc' ? level : toNCHW(level, 1, h, w, 3);
+        const [a, b] = await Promise.all([local.runPNet(input, h, w, layout), threaded.runPNet(input, h, w, layout)]);
+        expect([b.height, b.width]).toEqual([a.height, a.width]);
+        expect(Buffer.from(b.prob.buffer, b.prob.byteOffset, b.prob.byteLength).equals(Buffer.from(a.prob.buffer, a.prob.byteOffset, a.prob.byteLength))).toBe(true);
+        expect(Array.from(b.reg)).toEqual(Array.from(a.reg));
+      }
+    }
+  });
+
+  it('R-Net and O-Net batches equal in-process, bit for bit, and the input is left untouched', async () => {
+    const crops = randomInput(3, 70 * 24 * 24 * 3);
+    const copy = crops.slice();
+    const [a, b] = await Promise.all([local.runRNet(crops, 70), threaded.runRNet(crops, 70)]);
+    expect(Array.from(b.prob)).toEqual(Array.from(a.prob));
+    expect(Array.from(b.reg)).toEqual(Array.from(a.reg));
+    expect(crops).toEqual(copy);
+    const big = randomInput(4, 20 * 48 * 48 * 3);
+    const [c, d] = await Promise.all([local.runONet(big, 20), threaded.runONet(big, 20)]);
+    expect(Array.from(d.prob)).toEqual(Array.from(c.prob));
+    expect(Array.from(d.landmarks)).toEqual(Array.from(c.landmarks));
+  });
+
+  it('many calls at once all come back, each with its own answer', async () => {
+    const inputs = Array.from({ length: 12 }, (_, k) => randomInput(10 + k, 5 * 24 * 24 * 3));
+    const got = await Promise.all(inputs.map((x) => threaded.runRNet(x, 5)));
+    for (let k = 0; k < inputs.length; k++) expect(Array.from(got[k].prob)).toEqual(Array.from((await local.runRNet(inputs[k], 5)).prob));
+  });
+
+  it('rejects bad input with the in-process errors', async () => {
+    await expect(threaded.runPNet(new Float32Array(10), 11, 12)).rejects.toThrow(RangeError);
+    await expect(threaded.runRNet(new Float32Array(24 * 24 * 3), 2)).rejects.toThrow(RangeError);
+    await expect(threaded.runONet(new Float32Array(0), 0)).rejects.toThrow(RangeError);
+    await expect(createNodeOnnxBackend({ workers: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(createNodeOnnxBackend({ workers: 1.5 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
+  it('dispose: calls in flight and later calls reject with DISPOSED; disposeAsync resolves once the threads exit', async () => {
+    const b = await createNodeOnnxBackend({ weights, workers: 1 });
+    const level = randomInput(5, 300 * 300 * 3);
+    const pending = [b.runPNet(level, 300, 300), b.runPNet(level, 300, 300)].map((p) => p.then(() => 'resolved', (e: unknown) => e));
+    await b.disposeAsync();
+    for (const p of pending) expect(await p).toMatchObject({ code: 'DISPOSED' });
+    await expect(b.runRNet(new Float32Array(24 * 24 * 3), 1)).rejects.toMatchObject({ code: 'DISPOSED' });
+    b.dispose(); // idempotent
+    await b.disposeAsync();
+  });
+});
