@@ -1,4 +1,4 @@
-import { levelRows, MtcnnError, pnetOutputSize, pnetStrips, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import { checkBatchInput, checkLevelInput, levelRows, MtcnnError, pnetOutputSize, pnetStrips, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '@mtcnn/models';
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
 import { enqueue } from './queue.js';
@@ -41,16 +41,6 @@ export interface OnnxBackend extends MtcnnBackend {
   readonly pixelLayout: PixelLayout;
   /** `dispose()`, resolving once every session is released (after runs in flight finish). Idempotent. */
   disposeAsync(): Promise<void>;
-}
-
-function checkInput(what: string, data: Float32Array, expected: number): void {
-  if (!(data instanceof Float32Array) || data.length !== expected) {
-    throw new RangeError(`${what}: expected a Float32Array of ${expected} values, got ${data?.length ?? typeof data}`);
-  }
-}
-
-function checkCount(count: number): void {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be an integer >= 1, got ${count}`);
 }
 
 function positiveInt(v: number | undefined, fallback: number, what: string): number {
@@ -138,10 +128,9 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
 
   /** R-Net / O-Net over `count` crops, in chunks of at most `chunk`. */
   const runBatch = async (net: NetworkName, session: OrtSession, crops: Float32Array, count: number, chunk: number, layout: PixelLayout) => {
-    checkCount(count);
     const side = NETWORKS[net].inputSize!;
     const per = side * side * 3;
-    checkInput(`${net} crops`, crops, count * per);
+    checkBatchInput(net, crops, count, side);
     const heads = NETWORKS[net].heads.map((h) => ({ output: h.output, width: h.softmax ? 1 : h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures }));
     const out: Partial<Record<HeadOutput, Float32Array>> = {};
     for (let at = 0; at < count; at += chunk) {
@@ -185,10 +174,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
     pixelLayout,
 
     async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
-      if (!Number.isInteger(height) || !Number.isInteger(width) || height < 12 || width < 12) {
-        throw new RangeError(`P-Net needs an integer level of at least 12x12, got ${height}x${width}`);
-      }
-      checkInput('P-Net level', level, height * width * 3);
+      checkLevelInput(level, height, width);
       const mapH = pnetOutputSize(height);
       const mapW = pnetOutputSize(width);
       const strips = pnetStrips(height, width, mapH, maxPNetPixels);

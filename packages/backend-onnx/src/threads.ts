@@ -7,7 +7,7 @@
  * in-process, so the faces are the same.
  */
 import { createThreadPool } from '@mtcnn/core/node';
-import { MtcnnError, levelRows, pnetOutputSize, pnetStrips, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import { MtcnnError, checkBatchInput, checkLevelInput, levelRows, mergePNetStrips, pnetOutputSize, pnetStrips, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { weightsTransfer, type MtcnnWeights, type WeightsTransfer } from '@mtcnn/models';
 import type { OnnxBackend } from './backend.js';
 import type { NodeOnnxBackendOptions } from './node-backend.js';
@@ -60,14 +60,6 @@ export async function createThreadedOnnxBackend(options: {
     const data = owned ? req.data : req.data.slice();
     return pool.send<T>({ ...req, data }, [data.buffer as ArrayBuffer]);
   };
-  const checkData = (what: string, data: Float32Array, expected: number): void => {
-    if (!(data instanceof Float32Array) || data.length !== expected) {
-      throw new RangeError(`${what}: expected a Float32Array of ${expected} values, got ${data?.length ?? typeof data}`);
-    }
-  };
-  const checkCount = (count: number): void => {
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be an integer >= 1, got ${count}`);
-  };
   return {
     name,
     inputLayout: 'nchw',
@@ -76,10 +68,7 @@ export async function createThreadedOnnxBackend(options: {
     inFlight: options.workers + 1,
     async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
       alive();
-      if (!Number.isInteger(height) || !Number.isInteger(width) || height < 12 || width < 12) {
-        throw new RangeError(`P-Net needs an integer level of at least 12x12, got ${height}x${width}`);
-      }
-      checkData('P-Net level', level, height * width * 3);
+      checkLevelInput(level, height, width);
       const mapH = pnetOutputSize(height);
       const mapW = pnetOutputSize(width);
       // A large level (the first one or two of a big image) would keep one thread busy while the
@@ -94,24 +83,16 @@ export async function createThreadedOnnxBackend(options: {
           return send<PNetOutput>({ net: 'pnet', data: rows, layout, height: st.rows, width }, rows.buffer !== level.buffer);
         }),
       );
-      const prob = new Float32Array(mapH * mapW);
-      const reg = new Float32Array(mapH * mapW * 4);
-      strips.forEach((st, k) => {
-        prob.set(outs[k].prob, st.y0 * mapW);
-        reg.set(outs[k].reg, st.y0 * mapW * 4);
-      });
-      return { prob, reg, height: mapH, width: mapW };
+      return mergePNetStrips(strips, outs, mapH, mapW);
     },
     async runRNet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<RNetOutput> {
       alive();
-      checkCount(count);
-      checkData('rnet crops', crops, count * 24 * 24 * 3);
+      checkBatchInput('rnet', crops, count, 24);
       return send<RNetOutput>({ net: 'rnet', data: crops, layout, count });
     },
     async runONet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<ONetOutput> {
       alive();
-      checkCount(count);
-      checkData('onet crops', crops, count * 48 * 48 * 3);
+      checkBatchInput('onet', crops, count, 48);
       return send<ONetOutput>({ net: 'onet', data: crops, layout, count });
     },
     dispose(): void {

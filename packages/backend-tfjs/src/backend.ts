@@ -1,4 +1,4 @@
-import { MtcnnError, pnetOutputSize, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import { MtcnnError, checkBatchInput, checkLevelInput, pnetOutputSize, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { ONET, PNET, RNET, type HeadOutput, type MtcnnWeights } from '@mtcnn/models';
 import { compileNetwork, type CompiledNetwork } from './compile.js';
 import { forward, packedColumns } from './forward.js';
@@ -20,15 +20,6 @@ export interface TfjsBackend extends MtcnnBackend {
   readonly tfBackend: string;
 }
 
-function checkInput(what: string, data: Float32Array, expected: number): void {
-  if (!(data instanceof Float32Array) || data.length !== expected) {
-    throw new RangeError(`${what}: expected a Float32Array of ${expected} values, got ${data?.length ?? typeof data}`);
-  }
-}
-
-function checkCount(count: number): void {
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be an integer >= 1, got ${count}`);
-}
 
 function positiveInt(v: number | undefined, fallback: number, what: string): number {
   if (v === undefined) return fallback;
@@ -115,9 +106,8 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
   };
 
   const runBatch = async (net: CompiledNetwork, side: number, crops: Float32Array, count: number, chunk: number) => {
-    checkCount(count);
+    checkBatchInput(net.spec.name, crops, count, side);
     const per = side * side * 3;
-    checkInput(`${net.spec.name} crops`, crops, count * per);
     const out: Partial<Record<HeadOutput, Float32Array>> = {};
     for (const s of net.heads) out[s.output] = new Float32Array(count * (s.softmax ? 1 : s.channels));
     for (let at = 0; at < count; at += chunk) {
@@ -133,10 +123,7 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     tfBackend,
 
     async runPNet(level: Float32Array, height: number, width: number): Promise<PNetOutput> {
-      if (!Number.isInteger(height) || !Number.isInteger(width) || height < 12 || width < 12) {
-        throw new RangeError(`P-Net needs an integer level of at least 12x12, got ${height}x${width}`);
-      }
-      checkInput('P-Net level', level, height * width * 3);
+      checkLevelInput(level, height, width);
       const packed = await exec(() => forward(tf, pnet, tf.tensor4d(level, [1, height, width, 3])));
       const mapH = pnetOutputSize(height);
       const mapW = pnetOutputSize(width);

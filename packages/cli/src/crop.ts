@@ -1,12 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import sharp from 'sharp';
 import { createDetector, cropFace, isMtcnnError, type DetectorOptions, type Face } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
 import { expandInputs } from './inputs.js';
 import type { Io } from './program.js';
+import { number } from './parse.js';
 
 export interface CropCommandOptions {
   out: string;
@@ -76,14 +77,6 @@ export async function cropFiles(args: readonly string[], o: CropCommandOptions):
     detector.dispose();
   }
   return entries;
-}
-
-function number(name: string, check: (n: number) => boolean, rule: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new InvalidArgumentError(`${name} must be ${rule}.`);
-    return n;
-  };
 }
 
 /** `mtcnn crop <images...> --out DIR [--size 112] [--margin 0.2] [--align]`. */

@@ -1,43 +1,18 @@
 import { availableParallelism } from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
 import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
 import { runBatch } from './batch.js';
 import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerReport } from './report.js';
-
-function number(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number.`);
-    return n;
-  };
-}
-
-function numberList(count: number) {
-  return (v: string): number[] => {
-    const parts = v.split(',').map((s) => Number(s));
-    if (parts.length !== count || parts.some((n) => !Number.isFinite(n))) {
-      throw new InvalidArgumentError(`expected ${count} comma-separated numbers, e.g. 0.6,0.7,0.7.`);
-    }
-    return parts;
-  };
-}
+import { number, numberList, positiveInt } from './parse.js';
 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** stderr when it is a terminal: batch runs draw their progress bar on it. */
   progressStream?: NodeJS.WriteStream;
-}
-
-function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1.`);
-    return n;
-  };
 }
 
 /** The `mtcnn` command. `run` resolves to the exit code. */

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import sharp from 'sharp';
 import { createDetector, resolveOptions, type DetectorOptions } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { buildReportHtml } from '@mtcnn/visualizer/report-html';
 import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
 import type { Io } from './program.js';
+import { number, numberList } from './parse.js';
 
 /**
  * `mtcnn report <image> -o report.html`: detects with the stage trace on, then writes one
@@ -51,22 +52,6 @@ export async function writeReport(file: string, o: ReportOptions): Promise<Repor
   }
 }
 
-function num(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number.`);
-    return n;
-  };
-}
-
-function list(count: number) {
-  return (v: string): number[] => {
-    const parts = v.split(',').map(Number);
-    if (parts.length !== count || parts.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError(`expected ${count} comma-separated numbers.`);
-    return parts;
-  };
-}
-
 export function registerReport(program: Command, io: Io): void {
   program
     .command('report')
@@ -75,10 +60,10 @@ export function registerReport(program: Command, io: Io): void {
     .option('-o, --output <file.html>', 'the HTML file to write', 'report.html')
     .addOption(new Option('--backend <name>', 'inference backend').choices(Object.keys(BACKENDS)).default(DEFAULT_BACKEND))
     .addOption(new Option('--preset <name>', "'reference' = facenet-pytorch exactly").choices(['default', 'reference']))
-    .option('--min-face <px>', 'smallest face side to find (>= 12; default 20)', num('--min-face'))
-    .option('--scale-factor <f>', 'pyramid scale step in (0, 1) (default 0.709)', num('--scale-factor'))
-    .option('--thresholds <a,b,c>', 'P-Net, R-Net, O-Net score thresholds (default 0.6,0.7,0.7)', list(3))
-    .option('--nms <a,b,c,d>', 'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default 0.5,0.7,0.7,0.7)', list(4))
+    .option('--min-face <px>', 'smallest face side to find (>= 12; default 20)', number('--min-face'))
+    .option('--scale-factor <f>', 'pyramid scale step in (0, 1) (default 0.709)', number('--scale-factor'))
+    .option('--thresholds <a,b,c>', 'P-Net, R-Net, O-Net score thresholds (default 0.6,0.7,0.7)', numberList(3))
+    .option('--nms <a,b,c,d>', 'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default 0.5,0.7,0.7,0.7)', numberList(4))
     .addOption(new Option('--border <mode>', 'out-of-image part of a crop: grey-pad (default), zero-pad (black) or stretch (reference)').choices(['grey-pad', 'zero-pad', 'stretch']))
     .option('--no-auto-orient', 'do not apply the EXIF orientation (off with --preset reference)')
     .option('-q, --quiet', 'no progress line on stderr')

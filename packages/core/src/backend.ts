@@ -70,3 +70,26 @@ export interface MtcnnBackend {
 export function pnetOutputSize(inputSize: number): number {
   return Math.ceil((inputSize - 2) / 2) - 4;
 }
+
+/**
+ * The argument checks every backend makes on `runPNet` (RangeError: a programming error, not bad
+ * user input, which the detector has refused before).
+ */
+export function checkLevelInput(level: Float32Array, height: number, width: number): void {
+  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 12 || width < 12) {
+    throw new RangeError(`P-Net needs an integer level of at least 12x12, got ${height}x${width}`);
+  }
+  checkPixels('P-Net level', level, height * width * 3);
+}
+
+/** The argument checks of `runRNet` / `runONet`: `count` >= 1 crops of `side` x `side` x 3. */
+export function checkBatchInput(net: string, crops: Float32Array, count: number, side: number): void {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be an integer >= 1, got ${count}`);
+  checkPixels(`${net} crops`, crops, count * side * side * 3);
+}
+
+function checkPixels(what: string, data: Float32Array, expected: number): void {
+  if (!(data instanceof Float32Array) || data.length !== expected) {
+    throw new RangeError(`${what}: expected a Float32Array of ${expected} values, got ${data?.length ?? typeof data}`);
+  }
+}

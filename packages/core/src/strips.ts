@@ -10,7 +10,7 @@
  * level's bottom edge, as the whole level does). Every output cell gets the same arithmetic as in
  * one piece (tested bit for bit on onnxruntime-node, tfjs wasm and cpu).
  */
-import type { PixelLayout } from './backend.js';
+import type { PixelLayout, PNetOutput } from './backend.js';
 
 export interface Strip {
   /** Output map rows [y0, y1). */
@@ -43,4 +43,19 @@ export function levelRows(level: Float32Array, layout: PixelLayout, height: numb
   const out = buffer ? buffer.subarray(0, rows * width * 3) : new Float32Array(rows * width * 3);
   for (let c = 0; c < 3; c++) out.set(level.subarray(c * plane + r0 * width, c * plane + (r0 + rows) * width), c * rows * width);
   return out;
+}
+
+/** The P-Net output of a whole level from its strips' outputs (`outs[k]` for `strips[k]`). */
+export function mergePNetStrips(strips: readonly Strip[], outs: readonly PNetOutput[], mapHeight: number, mapWidth: number): PNetOutput {
+  const prob = new Float32Array(mapHeight * mapWidth);
+  const reg = new Float32Array(mapHeight * mapWidth * 4);
+  strips.forEach((s, k) => {
+    const cells = (s.y1 - s.y0) * mapWidth;
+    if (outs[k].prob.length !== cells || outs[k].reg.length !== cells * 4) {
+      throw new RangeError(`P-Net strip ${k}: ${outs[k].prob.length} cells, expected ${cells}`);
+    }
+    prob.set(outs[k].prob, s.y0 * mapWidth);
+    reg.set(outs[k].reg, s.y0 * mapWidth * 4);
+  });
+  return { prob, reg, height: mapHeight, width: mapWidth };
 }
