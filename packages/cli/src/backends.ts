@@ -2,13 +2,18 @@ import type { MtcnnBackend } from '@mtcnn/core';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
 
-/** Backends the CLI can run, by the name users pass to `--backend`. */
+/**
+ * Backends the CLI can run, by the name users pass to `--backend`. `threads`: the cores this
+ * backend may use (a batch of N workers on C cores gives each C / N); default: the runtime's own
+ * default for where it runs (all cores on the main thread, 1 in a worker thread).
+ */
 export const BACKENDS = {
-  'tfjs-wasm': () => createNodeTfjsBackend({ backend: 'wasm' }),
-  'tfjs-cpu': () => createNodeTfjsBackend({ backend: 'cpu' }),
-  onnx: () => createNodeOnnxBackend({ runtime: 'node' }),
+  'tfjs-wasm': (threads?: number) => createNodeTfjsBackend({ backend: 'wasm', threads }),
+  'tfjs-cpu': (threads?: number) => createNodeTfjsBackend({ backend: 'cpu', threads }),
+  onnx: (threads?: number) => createNodeOnnxBackend({ runtime: 'node', threads }),
+  // onnxruntime-web's threads made runs slower in Node (docs/backends.md): always 1.
   'onnx-wasm': () => createNodeOnnxBackend({ runtime: 'wasm' }),
-} satisfies Record<string, () => Promise<MtcnnBackend>>;
+} satisfies Record<string, (threads?: number) => Promise<MtcnnBackend>>;
 
 export type BackendName = keyof typeof BACKENDS;
 /** The fastest correct backend, measured (README "Backends"): native kernels on all cores. */

@@ -4,7 +4,7 @@ import { MtcnnError, resolveOptions } from '@mtcnn/core';
 import type { DetectEntry } from './detect.js';
 import { expandInputs } from './inputs.js';
 import { JsonlWriter, readJsonl } from './jsonl.js';
-import { PoolStartupError, runPool, type PoolTask, type WorkerConfig } from './pool.js';
+import { PoolStartupError, runPool, threadsPerWorker, type PoolTask, type WorkerConfig } from './pool.js';
 import { barProgress, lineProgress, silentProgress, type Progress } from './progress.js';
 import { failureOf, formatSummary } from './summary.js';
 
@@ -101,7 +101,8 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
     progress.start(items.length, items.length - tasks.length);
     await runPool(tasks, {
       jobs,
-      config: { backend: o.backend, detector: o.detector, stats: o.stats, annotate: o.annotate, autoOrient: o.autoOrient },
+      // Fewer workers than cores (e.g. one image): each backend gets its share of the cores.
+      config: { backend: o.backend, detector: o.detector, stats: o.stats, annotate: o.annotate, autoOrient: o.autoOrient, threads: threadsPerWorker(jobs) },
       onResult: (r) => {
         entries[r.index] = r.entry;
         emitLine?.(r.entry); // JSONL: as each image finishes, tagged by file

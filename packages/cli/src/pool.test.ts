@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from './backends.js';
-import { PoolStartupError, runPool, type PoolResult, type WorkerConfig } from './pool.js';
+import { PoolStartupError, runPool, type PoolResult, type WorkerConfig, threadsPerWorker } from './pool.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage.jpg', import.meta.url));
 const CONFIG: WorkerConfig = { backend: 'tfjs-wasm', detector: {}, stats: false, autoOrient: true };
@@ -93,5 +93,11 @@ describe('workers and onnxruntime-node under a long command line', () => {
     expect(out).toHaveLength(801);
     expect(out[0].faces).toHaveLength(4);
     expect(out.slice(1).every((e) => e.error?.code === 'DECODE_FAILED')).toBe(true);
+  });
+});
+
+describe('threadsPerWorker', () => {
+  it('shares the cores between the workers, at least 1 each (one image on 2 cores: 2 threads)', () => {
+    expect([[1, 2], [2, 2], [3, 2], [1, 8], [3, 8], [16, 8]].map(([jobs, cores]) => threadsPerWorker(jobs, cores))).toEqual([2, 1, 1, 8, 2, 1]);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectorOptions } from '@mtcnn/core';
 import type { BackendName } from './backends.js';
@@ -10,6 +11,13 @@ export interface WorkerConfig {
   stats: boolean;
   annotate?: string;
   autoOrient: boolean;
+  /** Cores each worker's backend may use: the machine's cores / the number of workers (>= 1). */
+  threads?: number;
+}
+
+/** The cores each of `jobs` workers' backends may use (at least 1). */
+export function threadsPerWorker(jobs: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / jobs));
 }
 
 export type ToWorker = { index: number; file: string };

@@ -18,7 +18,7 @@ function failure(e: unknown): { code: string; message: string } {
 
 let detector: Detector;
 try {
-  const backend = await BACKENDS[config.backend]();
+  const backend = await BACKENDS[config.backend](config.threads);
   try {
     detector = createDetector(backend, config.detector);
   } catch (e) {
