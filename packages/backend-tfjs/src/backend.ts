@@ -1,7 +1,7 @@
 import { MtcnnError, checkBatchInput, checkLevelInput, pnetOutputSize, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { ONET, PNET, RNET, type HeadOutput, type MtcnnWeights } from '@mtcnn/models';
 import { compileNetwork, type CompiledNetwork } from './compile.js';
-import { forward, packedColumns } from './forward.js';
+import { forward, packedColumns, sigmoid } from './forward.js';
 import type { Tensor2D, Tf } from './tf.js';
 
 export interface TfjsBackendOptions {
@@ -33,14 +33,13 @@ function unpack(packed: Float32Array, net: CompiledNetwork, rows: number, at: nu
   if (packed.length !== rows * cols) {
     throw new MtcnnError('BACKEND_FAILED', `${net.spec.name}: tfjs returned ${packed.length} values, expected ${rows} x ${cols}`);
   }
-  let col = 0;
   for (const s of net.heads) {
-    const width = s.softmax ? 1 : s.channels;
+    const width = s.channels;
     const dst = out[s.output]!;
     for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < width; c++) dst[(at + r) * width + c] = packed[r * cols + col + c];
+      if (s.sigmoid) dst[at + r] = sigmoid(packed[r * cols + s.start]);
+      else for (let c = 0; c < width; c++) dst[(at + r) * width + c] = packed[r * cols + s.start + c];
     }
-    col += width;
   }
 }
 
@@ -109,7 +108,7 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     checkBatchInput(net.spec.name, crops, count, side);
     const per = side * side * 3;
     const out: Partial<Record<HeadOutput, Float32Array>> = {};
-    for (const s of net.heads) out[s.output] = new Float32Array(count * (s.softmax ? 1 : s.channels));
+    for (const s of net.heads) out[s.output] = new Float32Array(count * s.channels);
     for (let at = 0; at < count; at += chunk) {
       const n = Math.min(chunk, count - at);
       const packed = await exec(() => forward(tf, net, tf.tensor4d(crops.subarray(at * per, (at + n) * per), [n, side, side, 3])));

@@ -40,12 +40,25 @@ export interface CompiledFlatten {
 }
 export type CompiledLayer = CompiledConv | CompiledDense | CompiledPool | CompiledFlatten;
 
-/** Where each head's values sit in the merged head's output channels. */
+/**
+ * Where each head's values sit in the merged head's output channels. A 2-class softmax head is
+ * folded into one channel, the logit difference `l1 - l0` (weights `w1 - w0`, bias `b1 - b0`):
+ * `softmax(l0, l1)[1] = sigmoid(l1 - l0)`, applied when the outputs are read (`sigmoid` true).
+ */
 export interface HeadSlice {
   readonly output: HeadOutput;
   readonly start: number;
   readonly channels: number;
-  readonly softmax: boolean;
+  readonly sigmoid: boolean;
+}
+
+/** A 2-class head's last axis `[.., 2]` as its difference `[.., 1]` (class 1 minus class 0). */
+function foldSoftmax(t: LayoutTensor): LayoutTensor {
+  const lead = t.shape.slice(0, -1);
+  if (t.shape[t.shape.length - 1] !== 2) throw new Error('a softmax head must have 2 classes');
+  const out = new Float32Array(t.data.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = t.data[2 * i + 1] - t.data[2 * i];
+  return { shape: [...lead, 1], data: out };
 }
 
 export interface CompiledNetwork {
@@ -125,18 +138,21 @@ export function compileNetwork(tf: Tf, weights: MtcnnWeights, spec: NetworkSpec)
     if (!layers.every((l) => l.kind === kind && (l.kind !== 'conv' || l.kernel === (layers[0] as ConvLayer).kernel))) {
       throw new Error(`${spec.name}: heads must all be convs of one kernel size or all dense`);
     }
+    // The softmax is folded: on a P-Net map its slices, softmax and concat cost half as much as the
+    // convolutions (tf.profile, 384x288 level), where a sigmoid per value in JS costs nothing.
     const heads: HeadSlice[] = [];
     let start = 0;
     for (const h of spec.heads) {
-      const channels = h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures;
-      heads.push({ output: h.output, start, channels, softmax: h.softmax });
+      const channels = h.softmax ? 1 : h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures;
+      heads.push({ output: h.output, start, channels, sigmoid: h.softmax });
       start += channels;
     }
-    const bias = keep(tf.tensor1d(concatLastAxis(layers.map((l) => weights.get(l.bias))).data));
+    const fold = (t: LayoutTensor, softmax: boolean): LayoutTensor => (softmax ? foldSoftmax(t) : t);
+    const bias = keep(tf.tensor1d(concatLastAxis(spec.heads.map((h) => fold(weights.get(h.layer.bias), h.softmax))).data));
     const head: CompiledConv | CompiledDense =
       kind === 'conv'
-        ? { kind: 'conv', filter: conv4d(concatLastAxis(layers.map((l) => convKernelHWIO(weights.get(l.weights))))), bias, alpha: null, stride: (layers[0] as ConvLayer).stride }
-        : { kind: 'dense', weights: matrix(concatLastAxis(layers.map((l) => weights.get((l as DenseLayer).weights)))), bias, alpha: null };
+        ? { kind: 'conv', filter: conv4d(concatLastAxis(spec.heads.map((h) => fold(convKernelHWIO(weights.get(h.layer.weights)), h.softmax)))), bias, alpha: null, stride: (layers[0] as ConvLayer).stride }
+        : { kind: 'dense', weights: matrix(concatLastAxis(spec.heads.map((h) => fold(weights.get((h.layer as DenseLayer).weights), h.softmax)))), bias, alpha: null };
 
     return { spec, trunk, head, heads, tensors };
   } catch (e) {

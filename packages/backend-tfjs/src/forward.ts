@@ -27,7 +27,7 @@ function dense(tf: Tf, x: Tensor2D, l: CompiledDense): Tensor2D {
 /**
  * The network on NHWC input (image orientation). Returns `[rows, columns]` with one row per output
  * position (P-Net: map cell, row-major; R/O-Net: crop) and the heads' columns in order, a softmax
- * head contributing only its face probability (channel 1). Call inside `tf.tidy`.
+ * head as its folded logit (compile.ts: the reader applies the sigmoid). Call inside `tf.tidy`.
  */
 export function forward(tf: Tf, net: CompiledNetwork, input: Tensor4D): Tensor2D {
   let x: Tensor = input;
@@ -49,16 +49,15 @@ export function forward(tf: Tf, net: CompiledNetwork, input: Tensor4D): Tensor2D
     }
   }
   const h = net.head.kind === 'conv' ? conv(tf, x as Tensor4D, net.head) : dense(tf, x as Tensor2D, net.head);
-  const channels = h.shape[h.shape.length - 1];
-  const flat = tf.reshape(h, [-1, channels]) as Tensor2D;
-  const columns = net.heads.map((s) => {
-    const part = tf.slice(flat, [0, s.start], [-1, s.channels]);
-    return s.softmax ? tf.slice(tf.softmax(part), [0, 1], [-1, 1]) : part;
-  });
-  return tf.concat(columns, 1);
+  return tf.reshape(h, [-1, h.shape[h.shape.length - 1]]) as Tensor2D;
 }
 
 /** Number of columns `forward` returns. */
 export function packedColumns(net: CompiledNetwork): number {
-  return net.heads.reduce((n, s) => n + (s.softmax ? 1 : s.channels), 0);
+  return net.heads.reduce((n, s) => n + s.channels, 0);
+}
+
+/** The face probability from a folded softmax head's logit difference, in float32. */
+export function sigmoid(v: number): number {
+  return Math.fround(1 / (1 + Math.exp(-v)));
 }
