@@ -36,6 +36,7 @@ describe.each(['wasm', 'cpu'] as const)('tfjs-%s on threads', (kind) => {
   it.each([
     [14, 15],
     [241, 203],
+    [560, 560], // 313,600 pixels: 3 strips of <= 150k on 2 threads (one waits in the queue)
   ])('P-Net on a %ix%i level (split in strips when large) equals one thread exactly, HWC or CHW', async (h, w) => {
     const level = randomInput(h + w, h * w * 3);
     const want = await one.runPNet(level, h, w);

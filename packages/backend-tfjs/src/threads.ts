@@ -37,6 +37,18 @@ export interface ThreadRequest {
 }
 /** Levels smaller than this run whole on one thread: splitting would cost more than it saves. */
 const MIN_SPLIT_PIXELS = 16_384;
+/**
+ * P-Net runs on at most about this many pixels: tfjs-backend-wasm's memory only grows, to the
+ * largest run it has held (measured per thread: 100-120 MB after a 1152x648 level whole, 53 MB
+ * with pieces of <= 150k pixels, and ~90 MB less RSS at 1920x1080 with 2 threads).
+ */
+const MAX_STRIP_PIXELS = 150_000;
+/**
+ * Each thread's young generation, MB. V8 grows it (8 -> 16 -> 32 MB semi-spaces) in steps and never
+ * gives it back; in 3 isolates that was most of a 6,000-detection soak's growth. 12 MB keeps the
+ * 4 MB semi-spaces (measured: tfjs-cpu flat, tfjs-wasm 42 MB lower at 6,000, no speed cost seen).
+ */
+const YOUNG_GENERATION_MB = 12;
 /** Batches smaller than this per thread run whole on one thread. */
 const MIN_SPLIT_CROPS = 4;
 
@@ -71,6 +83,7 @@ export async function createThreadedTfjsBackend(options: {
     workerData: { kind, weights: weightsTransfer(weights), maxBatch: options.maxBatch } satisfies ThreadData,
     threads,
     name,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   let disposed = false;
   /** Runs one request on the next free thread; `data` is copied to it (the caller keeps its buffer). */
@@ -119,8 +132,8 @@ export async function createThreadedTfjsBackend(options: {
       const hwc = toHwc(level, layout, 1, height, width);
       const mapH = pnetOutputSize(height);
       const mapW = pnetOutputSize(width);
-      const parts = height * width < MIN_SPLIT_PIXELS ? 1 : Math.min(threads, mapH);
-      // Equal numbers of output rows per thread.
+      const parts = height * width < MIN_SPLIT_PIXELS ? 1 : Math.max(Math.min(threads, mapH), Math.ceil((height * width) / MAX_STRIP_PIXELS));
+      // Equal numbers of output rows per strip; strips beyond the thread count wait in the pool's queue.
       const strips = pnetStrips(height, width, mapH, (2 * Math.ceil(mapH / parts) + 10) * width);
       const outs = await Promise.all(
         strips.map((s) => send<PNetOutput>({ net: 'pnet', data: levelRows(hwc, 'hwc', height, width, s.r0, s.rows), height: s.rows, width })),

@@ -21,8 +21,16 @@ const { values: a } = parseArgs({
     // JS) take minutes, not hours; --image for another.
     image: { type: 'string', default: 'images/dev/face_rectangular.png' },
     'no-docs': { type: 'boolean', default: false },
+    // KEY=VALUE set in the environment of the backend processes (repeatable), for experiments on
+    // native memory, e.g. --env MALLOC_ARENA_MAX=2 --env NODE_OPTIONS=--max-semi-space-size=4.
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
+for (const kv of a.env ?? []) {
+  const eq = kv.indexOf('=');
+  if (eq < 1) throw new Error(`--env takes KEY=VALUE, got ${kv}`);
+  process.env[kv.slice(0, eq)] = kv.slice(eq + 1); // inherited by the forked backend processes
+}
 const count = Number(a.count);
 if (!Number.isInteger(count) || count < 20) throw new Error(`--count must be a whole number >= 20, got ${a.count}`);
 const backends = (a.backends ? a.backends.split(',') : [...OUR_BACKENDS]) as OurBackend[];
@@ -37,7 +45,7 @@ const GROWTH_MB = 10;
 const machine = describeMachine();
 const rows: { backend: OurBackend; result?: MemoryResult & { maxRssMb: number }; error?: string }[] = [];
 for (const backend of backends) {
-  process.stderr.write(`soak: ${backend}, ${count} detections of ${basename(file)}...\n`);
+  process.stderr.write(`soak: ${backend}, ${count} detections of ${basename(file)}${a.env?.length ? ` (env ${a.env.join(' ')})` : ''}...\n`);
   const r = await runTask<MemoryResult>({ type: 'memory', backend, file, count, settle: 10 });
   rows.push(r.ok && r.result ? { backend, result: { ...r.result, maxRssMb: r.maxRssMb } } : { backend, error: r.error });
   const x = rows[rows.length - 1].result;
