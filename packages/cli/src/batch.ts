@@ -101,8 +101,8 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
     progress.start(items.length, items.length - tasks.length);
     await runPool(tasks, {
       jobs,
-      // Fewer workers than cores (e.g. one image): each backend gets its share of the cores.
-      config: { backend: o.backend, detector: o.detector, stats: o.stats, annotate: o.annotate, autoOrient: o.autoOrient, threads: threadsPerWorker(jobs) },
+      // Fewer images than workers asked for (e.g. one image): the workers share the idle ones' threads.
+      config: { backend: o.backend, detector: o.detector, stats: o.stats, annotate: o.annotate, autoOrient: o.autoOrient, threads: threadsPerWorker(o.jobs, jobs) },
       onResult: (r) => {
         entries[r.index] = r.entry;
         emitLine?.(r.entry); // JSONL: as each image finishes, tagged by file

@@ -97,7 +97,15 @@ describe('workers and onnxruntime-node under a long command line', () => {
 });
 
 describe('threadsPerWorker', () => {
-  it('shares the cores between the workers, at least 1 each (one image on 2 cores: 2 threads)', () => {
-    expect([[1, 2], [2, 2], [3, 2], [1, 8], [3, 8], [16, 8]].map(([jobs, cores]) => threadsPerWorker(jobs, cores))).toEqual([2, 1, 1, 8, 2, 1]);
+  it('one thread per worker asked for; fewer workers (fewer images) share the idle ones, up to the cores', () => {
+    const cases: [requested: number, workers: number, cores: number, want: number][] = [
+      [2, 2, 2, 1], // --jobs 2 (default on 2 cores), many images
+      [1, 1, 2, 1], // --jobs 1: one worker, one core, as asked
+      [2, 1, 2, 2], // default on 2 cores, one image: both cores
+      [8, 3, 8, 2], // default on 8 cores, 3 images
+      [4, 1, 2, 2], // --jobs 4 on 2 cores, one image: capped at the cores
+      [16, 16, 8, 1],
+    ];
+    for (const [requested, workers, cores, want] of cases) expect(threadsPerWorker(requested, workers, cores)).toBe(want);
   });
 });

@@ -15,9 +15,13 @@ export interface WorkerConfig {
   threads?: number;
 }
 
-/** The cores each of `jobs` workers' backends may use (at least 1). */
-export function threadsPerWorker(jobs: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.floor(cores / jobs));
+/**
+ * Threads for each worker's backend: 1 (`--jobs N`: N workers, a core each), except when there
+ * are fewer images than workers asked for: the workers that run then share the threads of the
+ * idle ones, up to the cores (one image on 2 cores with the default `--jobs 2`: 2 threads).
+ */
+export function threadsPerWorker(requested: number, workers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, Math.floor(requested / workers)));
 }
 
 export type ToWorker = { index: number; file: string };
