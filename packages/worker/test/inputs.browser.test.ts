@@ -222,8 +222,8 @@ describe.skipIf(chromiumMissing())('browser input kinds in Chromium', () => {
             expect(best, `${what}: the still's face ${i}, best IoU`).toBeGreaterThan(0.8);
           });
         }
-        expect(errors.slice(errorsBefore)).toEqual([]);
-      }, 60_000);
+        expect(errors.slice(errorsBefore), 'errors logged by the page').toEqual([]);
+      }, 90_000);
     }
   }
 
