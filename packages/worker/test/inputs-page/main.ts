@@ -175,25 +175,34 @@ export interface InputsCheck {
 async function check(backend: string, name: string, withVideo: boolean): Promise<InputsCheck> {
   const det = await detector(backend);
   const still = await stillInputs(name);
-  const kinds: Record<string, Read> = {};
-  for (const [kind, input] of Object.entries(still.inputs)) kinds[kind] = await read(det, input);
-  let video: VideoCheck | undefined;
-  if (withVideo) {
-    const { video: v, blob, mimeType } = await playableRecording(still.bitmap);
-    const w = v.videoWidth;
-    const h = v.videoHeight;
-    const readyState = v.readyState;
-    const onVideo = await read(det, v);
-    const canvasOfVideo = await read(det, canvasOf(v, w, h));
-    const frame = new VideoFrame(v);
-    const frameOfVideo = await read(det, frame);
-    const canvasOfFrame = await read(det, canvasOf(frame, frame.displayWidth, frame.displayHeight));
-    frame.close();
-    URL.revokeObjectURL(v.src);
-    video = { mimeType, bytes: blob.size, readyState, video: onVideo, canvasOfVideo, frameOfVideo, canvasOfFrame };
+  // Closed on every path: a VideoFrame left to the garbage collector makes Chromium log an error.
+  try {
+    const kinds: Record<string, Read> = {};
+    for (const [kind, input] of Object.entries(still.inputs)) kinds[kind] = await read(det, input);
+    let video: VideoCheck | undefined;
+    if (withVideo) {
+      const { video: v, blob, mimeType } = await playableRecording(still.bitmap);
+      const w = v.videoWidth;
+      const h = v.videoHeight;
+      const readyState = v.readyState;
+      const onVideo = await read(det, v);
+      const canvasOfVideo = await read(det, canvasOf(v, w, h));
+      const frame = new VideoFrame(v);
+      let frameOfVideo: Read;
+      let canvasOfFrame: Read;
+      try {
+        frameOfVideo = await read(det, frame);
+        canvasOfFrame = await read(det, canvasOf(frame, frame.displayWidth, frame.displayHeight));
+      } finally {
+        frame.close();
+      }
+      URL.revokeObjectURL(v.src);
+      video = { mimeType, bytes: blob.size, readyState, video: onVideo, canvasOfVideo, frameOfVideo, canvasOfFrame };
+    }
+    return { backendName: det.backend.name, kinds, video };
+  } finally {
+    still.close();
   }
-  still.close();
-  return { backendName: det.backend.name, kinds, video };
 }
 
 /** An EBML variable-length integer at `i`: an element ID (marker bit kept) or a size (marker bit dropped). */
