@@ -67,7 +67,7 @@ const table = [
     const tensorsFlat = m.startTensors === undefined || m.startTensors === m.endTensors;
     const same = tensorsFlat && m.firstFaces === m.lastFaces;
     const verdict = !same ? '**check**' : growth < GROWTH_MB ? 'flat' : late < LATE_GROWTH_MB ? 'levels off' : '**grows**';
-    return `| ${backend} | ${m.count} | ${num(m.startRssMb)} | ${num(m.endRssMb)} | ${num(growth, 1)} | ${num(late, 1)} | ${num(m.maxRssMb)} | ${m.startTensors === undefined ? 'n/a (threads)' : `${m.startTensors} / ${m.endTensors}`} | ${m.firstFaces} / ${m.lastFaces} | ${num(m.seconds)} | ${verdict} |`;
+    return `| ${backend} | ${m.count} | ${num(m.startRssMb)} | ${num(m.endRssMb)} | ${num(growth, 1)} | ${num(late, 1)} | ${num(m.maxRssMb)} | ${m.startTensors !== undefined ? `${m.startTensors} / ${m.endTensors}` : backend.startsWith('tfjs') ? 'in worker threads' : '-'} | ${m.firstFaces} / ${m.lastFaces} | ${num(m.seconds)} | ${verdict} |`;
   }),
 ].join('\n');
 console.log(table);
