@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDetector, MtcnnError, type Detector, type Face, type MtcnnBackend, type RgbImage } from '@mtcnn/core';
+import { createDetector, MtcnnError, type Detector, type Face, type RgbImage } from '@mtcnn/core';
 import { BACKENDS } from './backends.js';
-import { tileRgb } from './fixtures.js';
+import { abortAfterFirstLevel, tileRgb } from './fixtures.js';
 
 // Concurrent calls on one detector give exactly the sequential results; an abort between pyramid
 // levels rejects with ABORTED, frees what it held, and leaves the detector usable.
@@ -28,33 +28,21 @@ describe.each(BACKENDS)('concurrency and cancellation on $name', ({ name, create
   it('an abort after the first pyramid level rejects with ABORTED; the next call still works', async () => {
     const controller = new AbortController();
     const inner = await create();
-    let levels = 0;
-    // Fires the signal as soon as the first level's P-Net returns.
-    const spy: MtcnnBackend = {
-      name: inner.name,
-      runPNet: async (...a) => {
-        const r = await inner.runPNet(...a);
-        if (++levels === 1) controller.abort(new Error('user cancelled'));
-        return r;
-      },
-      runRNet: (...a) => inner.runRNet(...a),
-      runONet: (...a) => inner.runONet(...a),
-      dispose: () => inner.dispose(),
-    };
-    const d = createDetector(spy);
+    const spy = abortAfterFirstLevel(inner, controller);
+    const d = createDetector(spy.backend);
     try {
       const tensors = name.startsWith('tfjs') ? tf.memory().numTensors : 0;
       const err = await d.detect(images[3], { signal: controller.signal }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MtcnnError);
       expect((err as MtcnnError).code).toBe('ABORTED');
-      expect(levels).toBe(1); // stopped before the second level
+      expect(spy.levels()).toBe(1); // stopped before the second level
       if (name.startsWith('tfjs')) expect(tf.memory().numTensors).toBe(tensors);
       expect(await d.detect(images[3])).toEqual(sequential[3]);
       // An already-aborted signal rejects before any network runs.
-      levels = 0;
+      spy.reset();
       const again = await d.detect(images[0], { signal: AbortSignal.abort() }).catch((e: unknown) => e);
       expect((again as MtcnnError).code).toBe('ABORTED');
-      expect(levels).toBe(0);
+      expect(spy.levels()).toBe(0);
     } finally {
       d.dispose();
     }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type { RgbImage } from '@mtcnn/core';
+import type { MtcnnBackend, RgbImage } from '@mtcnn/core';
 
 /** The public-domain sample bundled in the repo: the astronaut at 4 sizes (4 faces). */
 export const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage.jpg', import.meta.url));
@@ -82,4 +82,30 @@ function crc32(buf: Buffer): number {
 export async function tileRgb(side: number): Promise<RgbImage> {
   const { data, info } = await sharp(SAMPLE).extract({ left: 16, top: 16, width: 384, height: 384 }).resize(side, side).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+/**
+ * `inner` with an abort fired as soon as the first pyramid level's P-Net returns; `levels()`
+ * counts the P-Net runs that returned since the last `reset()`. Keeps `pixelLayout`; keeps
+ * `inFlight` only if asked (without it the detector awaits each level: nothing starts after the abort).
+ */
+export function abortAfterFirstLevel(inner: MtcnnBackend, controller: AbortController, keepInFlight = false): { backend: MtcnnBackend; levels(): number; reset(): void } {
+  let levels = 0;
+  return {
+    reset: () => void (levels = 0),
+    backend: {
+      name: inner.name,
+      pixelLayout: inner.pixelLayout,
+      inFlight: keepInFlight ? inner.inFlight : undefined,
+      runPNet: async (...a) => {
+        const r = await inner.runPNet(...a);
+        if (++levels === 1) controller.abort(new Error('user cancelled'));
+        return r;
+      },
+      runRNet: (...a) => inner.runRNet(...a),
+      runONet: (...a) => inner.runONet(...a),
+      dispose: () => inner.dispose(),
+    },
+    levels: () => levels,
+  };
 }

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDetector, MtcnnError, type Detector, type DetectionReport, type MtcnnBackend, type RgbImage } from '@mtcnn/core';
+import { createDetector, MtcnnError, type Detector, type DetectionReport, type RgbImage } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
-import { SAMPLE, tileRgb } from './fixtures.js';
+import { abortAfterFirstLevel, SAMPLE, tileRgb } from './fixtures.js';
 import { DEV_DIR, sharedAvailable } from './shared.js';
 
 /** A report without its timings (the only part allowed to differ). */
@@ -44,27 +44,14 @@ describe('onnx with worker threads = onnx in-process', () => {
   it('an abort with levels in flight rejects with ABORTED; the next call still works', async () => {
     const inner = await createNodeOnnxBackend({ workers: 2 });
     const controller = new AbortController();
-    let levels = 0;
-    const spy: MtcnnBackend = {
-      name: inner.name,
-      pixelLayout: inner.pixelLayout,
-      inFlight: inner.inFlight,
-      runPNet: async (...a) => {
-        const r = await inner.runPNet(...a);
-        if (++levels === 1) controller.abort(new Error('user cancelled'));
-        return r;
-      },
-      runRNet: (...a) => inner.runRNet(...a),
-      runONet: (...a) => inner.runONet(...a),
-      dispose: () => inner.dispose(),
-    };
-    const d = createDetector(spy);
+    const spy = abortAfterFirstLevel(inner, controller, true);
+    const d = createDetector(spy.backend);
     try {
       const image = await loadImage(SAMPLE);
       const err = await d.detect(image, { signal: controller.signal }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MtcnnError);
       expect((err as MtcnnError).code).toBe('ABORTED');
-      expect(levels).toBeLessThanOrEqual(1 + inner.inFlight!); // no level started after the abort was seen
+      expect(spy.levels()).toBeLessThanOrEqual(1 + inner.inFlight!); // no level started after the abort was seen
       expect(await d.detect(image)).toEqual(await local.detect(image));
     } finally {
       d.dispose();
