@@ -13,31 +13,11 @@ import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
 // The visualizer's browser setup (Debian chromium through playwright-core) and its static server.
 import { ARTIFACTS, chromiumMissing, launch, REPO, SAMPLE, watchErrors } from '../../visualizer/test/browser.test-util.js';
 import { serveDir } from '../../visualizer/scripts/serve.mjs';
+import type { InputsCheck, Outcome, Read } from './inputs-page/main.js';
 
 const PKG = dirname(dirname(fileURLToPath(import.meta.url)));
 const SITE = join(ARTIFACTS, '..', 'worker-inputs-e2e');
 const MULTIFACE = join(REPO, '..', 'shared', 'images', 'dev', 'multiface.jpg');
-
-interface Read {
-  faces: Face[];
-  counts: StageCounts;
-  width: number;
-  height: number;
-  sha256: string;
-}
-interface InputsCheck {
-  backendName: string;
-  kinds: Record<string, Read>;
-  video?: { mimeType: string; bytes: number; readyState: number; video: Read; canvasOfVideo: Read; frameOfVideo: Read; canvasOfFrame: Read };
-}
-interface Outcome {
-  resolved?: number;
-  isMtcnnError?: boolean;
-  name?: string;
-  code?: string;
-  message?: string;
-  note?: string;
-}
 
 /** The test images: the repo's sample, and the shared group photo when ../shared is there. */
 const IMAGES: Array<{ name: string; path: string; faces: number }> = [{ name: 'astronaut-collage', path: SAMPLE, faces: 4 }];
