@@ -1,4 +1,4 @@
-import type { MtcnnBackend } from '@mtcnn/core';
+import { createDetector, type Detector, type DetectorOptions, type MtcnnBackend } from '@mtcnn/core';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
 
@@ -21,4 +21,15 @@ export const DEFAULT_BACKEND: BackendName = 'onnx';
 
 export function isBackendName(name: string): name is BackendName {
   return Object.hasOwn(BACKENDS, name);
+}
+
+/** A detector on a new backend `name`; the backend is disposed if the options are refused. */
+export async function openDetector(name: BackendName, options: DetectorOptions, threads?: number): Promise<Detector> {
+  const backend = await BACKENDS[name](threads);
+  try {
+    return createDetector(backend, options);
+  } catch (e) {
+    backend.dispose();
+    throw e;
+  }
 }

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import sharp from 'sharp';
-import { createDetector, cropFace, isMtcnnError, type DetectorOptions, type Face } from '@mtcnn/core';
+import { cropFace, isMtcnnError, type DetectorOptions, type Face } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
+import { BACKENDS, DEFAULT_BACKEND, openDetector, type BackendName } from './backends.js';
 import { expandInputs } from './inputs.js';
 import type { Io } from './program.js';
 import { number } from './parse.js';
@@ -32,14 +32,7 @@ export type CropEntry =
  */
 export async function cropFiles(args: readonly string[], o: CropCommandOptions): Promise<CropEntry[]> {
   const items = await expandInputs(args);
-  const backend = await BACKENDS[o.backend]();
-  let detector;
-  try {
-    detector = createDetector(backend, o.detector);
-  } catch (e) {
-    backend.dispose();
-    throw e;
-  }
+  const detector = await openDetector(o.backend, o.detector);
   await mkdir(o.out, { recursive: true });
   const entries: CropEntry[] = [];
   const names = new Map<string, number>();

@@ -1,7 +1,7 @@
-import { createDetector, isMtcnnError, type Detector, type DetectorOptions, type Face, type StageCounts } from '@mtcnn/core';
+import { isMtcnnError, type Detector, type DetectorOptions, type Face, type StageCounts } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { writeAnnotated } from './annotate.js';
-import { BACKENDS, type BackendName } from './backends.js';
+import { openDetector, type BackendName } from './backends.js';
 
 export interface DetectCommandOptions {
   backend: BackendName;
@@ -36,14 +36,7 @@ export function cliStages(c: StageCounts): CliStages {
  * on. Options are validated before the backend loads.
  */
 export async function detectFiles(files: readonly string[], o: DetectCommandOptions): Promise<DetectEntry[]> {
-  const backend = await BACKENDS[o.backend]();
-  let detector;
-  try {
-    detector = createDetector(backend, o.detector);
-  } catch (e) {
-    backend.dispose();
-    throw e;
-  }
+  const detector = await openDetector(o.backend, o.detector);
   const entries: DetectEntry[] = [];
   try {
     for (const file of files) {

@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
-import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
 import { runBatch } from './batch.js';
 import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerReport } from './report.js';
-import { number, numberList, positiveInt } from './parse.js';
+import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
+import { positiveInt } from './parse.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -22,19 +22,11 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  program
+  addDetectorOptions(program
     .command('detect')
     .description('Detect faces; prints one JSON array to stdout, one entry per image, in input order (or JSON lines with --output).')
-    .argument('<images...>', 'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF), directories (searched recursively) or quoted glob patterns')
-    .addOption(new Option('--backend <name>', 'inference backend').choices(Object.keys(BACKENDS)).default(DEFAULT_BACKEND))
-    .addOption(new Option('--preset <name>', "'reference' = facenet-pytorch exactly (stretch borders, no EXIF rotation)").choices(['default', 'reference']))
-    .option('--min-face <px>', 'smallest face side to find (>= 12; default 20)', number('--min-face'))
-    .option('--scale-factor <f>', 'pyramid scale step in (0, 1) (default 0.709)', number('--scale-factor'))
-    .option('--thresholds <a,b,c>', 'P-Net, R-Net, O-Net score thresholds (default 0.6,0.7,0.7)', numberList(3))
-    .option('--nms <a,b,c,d>', 'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default 0.5,0.7,0.7,0.7)', numberList(4))
-    .addOption(new Option('--border <mode>', 'out-of-image part of a crop: grey-pad (default), zero-pad (black) or stretch (reference)').choices(['grey-pad', 'zero-pad', 'stretch']))
+    .argument('<images...>', 'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF), directories (searched recursively) or quoted glob patterns'))
     .addOption(new Option('--box-format <format>', 'box as [x,y,w,h] or [x1,y1,x2,y2]').choices(['xywh', 'xyxy']).default('xywh'))
-    .option('--no-auto-orient', 'do not apply the EXIF orientation (off with --preset reference)')
     .option('--stats', 'add per-stage counts ("stages") to each entry')
     .option('--annotate <dir>', 'write each image with its boxes and landmarks drawn, as PNG, into <dir>')
     .option('-q, --quiet', 'no progress lines on stderr')
@@ -43,20 +35,10 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option('--overwrite', 'start an existing --output file over')
     .option('-j, --jobs <n>', `worker threads, each with its own detector (default: ${availableParallelism()}, the number of cores)`, positiveInt('--jobs'))
     .action(async (images: string[], o: Record<string, unknown>, cmd: Command) => {
-      const detector: DetectorOptions = {
-        preset: o.preset as DetectorOptions['preset'],
-        minFaceSize: o.minFace as number | undefined,
-        scaleFactor: o.scaleFactor as number | undefined,
-        thresholds: o.thresholds as DetectorOptions['thresholds'],
-        nmsThresholds: o.nms as DetectorOptions['nmsThresholds'],
-        borderMode: o.border as DetectorOptions['borderMode'],
-        boxFormat: o.boxFormat as DetectorOptions['boxFormat'],
-      };
-      // Only an explicit --auto-orient flag overrides the preset's choice; commander gives `true` by default.
-      const explicitOrient = cmd.getOptionValueSource('autoOrient') === 'cli';
-      const autoOrient = explicitOrient ? (o.autoOrient as boolean) : o.preset !== 'reference';
+      const { backend, detector, autoOrient } = detectorOptionsFrom(o, cmd);
+      detector.boxFormat = o.boxFormat as DetectorOptions['boxFormat'];
       const code = await runBatch(images, {
-        backend: o.backend as BackendName,
+        backend,
         detector,
         stats: o.stats === true,
         annotate: o.annotate as string | undefined,

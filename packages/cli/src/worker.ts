@@ -1,8 +1,8 @@
 // One detector in one worker thread: the tfjs-wasm backend computes on a single thread per
 // JavaScript realm, so a pool of these is what uses several cores.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDetector, isMtcnnError, type Detector } from '@mtcnn/core';
-import { BACKENDS } from './backends.js';
+import { isMtcnnError, type Detector } from '@mtcnn/core';
+import { openDetector } from './backends.js';
 import { detectFile } from './detect.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './pool.js';
 
@@ -18,13 +18,7 @@ function failure(e: unknown): { code: string; message: string } {
 
 let detector: Detector;
 try {
-  const backend = await BACKENDS[config.backend](config.threads);
-  try {
-    detector = createDetector(backend, config.detector);
-  } catch (e) {
-    backend.dispose();
-    throw e;
-  }
+  detector = await openDetector(config.backend, config.detector, config.threads);
 } catch (e) {
   send({ type: 'startup-failed', error: failure(e) });
   process.exit(1);
