@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOnnxBackend, type OnnxBackend } from './backend.js';
 import { createNodeOnnxBackend, type NodeOnnxRuntime } from './node-backend.js';
 import { maxAbsDiff, randomInput } from './random.test-util.js';
-import { toNCHW } from './nchw.js';
+import { toNCHW } from '@mtcnn/core';
 import { loadOrt, type Ort, type OrtSession } from './runtime.js';
 
 // The ONNX graphs against the tfjs backend (itself checked against a naive JS MTCNN) on the same

@@ -1,8 +1,7 @@
-import { checkBatchInput, checkLevelInput, levelRows, MtcnnError, pnetOutputSize, pnetStrips, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import { checkBatchInput, checkLevelInput, levelRows, MtcnnError, toNCHW, toNHWC, pnetOutputSize, pnetStrips, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '@mtcnn/models';
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
 import { enqueue } from './queue.js';
-import { toNCHW, toNHWC } from './nchw.js';
 import type { PReluForm } from './prelu.js';
 import { loadOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
 

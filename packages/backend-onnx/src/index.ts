@@ -1,6 +1,5 @@
 /** The default (browser-safe) entry; `node.ts` adds the Node convenience constructor. */
 export * from './backend.js';
 export * from './build.js';
-export * from './nchw.js';
 export * from './runtime.js';
 export { decodeModel } from './proto.js';

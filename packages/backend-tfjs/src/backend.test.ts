@@ -1,4 +1,4 @@
-import { isMtcnnError } from '@mtcnn/core';
+import { isMtcnnError, toNCHW } from '@mtcnn/core';
 import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -45,6 +45,19 @@ describe.each(['cpu', 'wasm'] as const)('tfjs-%s', (kind) => {
     expect(got.reg.length).toBe(got.height * got.width * 4);
     expect(maxAbsDiff(got.prob, want.prob)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, want.reg)).toBeLessThan(TOL);
+  });
+
+  it('takes CHW pixels (layout chw) as well, with exactly the HWC outputs', async () => {
+    const level = randomInput(7, 25 * 31 * 3);
+    const a = await backend.runPNet(level, 25, 31);
+    const b = await backend.runPNet(toNCHW(level, 1, 25, 31, 3), 25, 31, 'chw');
+    expect(b.prob).toEqual(a.prob);
+    expect(b.reg).toEqual(a.reg);
+    const crops = randomInput(8, 3 * 48 * 48 * 3);
+    const c = await backend.runONet(crops, 3);
+    const d = await backend.runONet(toNCHW(crops, 3, 48, 48, 3), 3, 'chw');
+    expect(d.landmarks).toEqual(c.landmarks);
+    expect(d.prob).toEqual(c.prob);
   });
 
   it.each([1, 3])('R-Net at batch %i matches the naive layers', async (n) => {

@@ -1,4 +1,4 @@
-import { MtcnnError, checkBatchInput, checkLevelInput, pnetOutputSize, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import { MtcnnError, checkBatchInput, checkLevelInput, pnetOutputSize, toNHWC, type PixelLayout, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { ONET, PNET, RNET, type HeadOutput, type MtcnnWeights } from '@mtcnn/models';
 import { compileNetwork, type CompiledNetwork } from './compile.js';
 import { forward, packedColumns, sigmoid } from './forward.js';
@@ -104,8 +104,9 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     }
   };
 
-  const runBatch = async (net: CompiledNetwork, side: number, crops: Float32Array, count: number, chunk: number) => {
+  const runBatch = async (net: CompiledNetwork, side: number, crops: Float32Array, count: number, chunk: number, layout: PixelLayout) => {
     checkBatchInput(net.spec.name, crops, count, side);
+    if (layout === 'chw') crops = toNHWC(crops, count, side, side, 3); // tfjs runs NHWC
     const per = side * side * 3;
     const out: Partial<Record<HeadOutput, Float32Array>> = {};
     for (const s of net.heads) out[s.output] = new Float32Array(count * s.channels);
@@ -121,8 +122,9 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     name,
     tfBackend,
 
-    async runPNet(level: Float32Array, height: number, width: number): Promise<PNetOutput> {
+    async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
       checkLevelInput(level, height, width);
+      if (layout === 'chw') level = toNHWC(level, 1, height, width, 3); // tfjs runs NHWC
       const packed = await exec(() => forward(tf, pnet, tf.tensor4d(level, [1, height, width, 3])));
       const mapH = pnetOutputSize(height);
       const mapW = pnetOutputSize(width);
@@ -131,13 +133,13 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       return { ...out, height: mapH, width: mapW };
     },
 
-    async runRNet(crops: Float32Array, count: number): Promise<RNetOutput> {
-      const out = await runBatch(rnet, 24, crops, count, maxRNet);
+    async runRNet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<RNetOutput> {
+      const out = await runBatch(rnet, 24, crops, count, maxRNet, layout);
       return { prob: out.prob!, reg: out.reg! };
     },
 
-    async runONet(crops: Float32Array, count: number): Promise<ONetOutput> {
-      const out = await runBatch(onet, 48, crops, count, maxONet);
+    async runONet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<ONetOutput> {
+      const out = await runBatch(onet, 48, crops, count, maxONet, layout);
       return { prob: out.prob!, reg: out.reg!, landmarks: out.landmarks! };
     },
 

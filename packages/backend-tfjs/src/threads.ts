@@ -15,6 +15,7 @@ import {
   mergePNetStrips,
   pnetOutputSize,
   pnetStrips,
+  toNHWC,
   type ONetOutput,
   type PixelLayout,
   type PNetOutput,
@@ -59,16 +60,8 @@ function threadUrl(): URL {
 }
 
 /** HWC pixels of `count` images given in `layout` (tfjs runs NHWC). */
-function toHwc(data: Float32Array, layout: PixelLayout, count: number, height: number, width: number): Float32Array {
-  if (layout === 'hwc') return data;
-  const plane = height * width;
-  const out = new Float32Array(data.length);
-  for (let n = 0; n < count; n++) {
-    const b = n * plane * 3;
-    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[b + p * 3 + c] = data[b + c * plane + p];
-  }
-  return out;
-}
+const toHwc = (data: Float32Array, layout: PixelLayout, count: number, height: number, width: number): Float32Array =>
+  layout === 'hwc' ? data : toNHWC(data, count, height, width, 3);
 
 export async function createThreadedTfjsBackend(options: {
   kind: 'wasm' | 'cpu';

@@ -8,6 +8,7 @@ export * from './extract.js';
 export * from './face.js';
 export * from './image.js';
 export * from './integral.js';
+export * from './layout.js';
 export * from './input.js';
 export * from './scratch.js';
 export * from './serial.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toNCHW, toNHWC } from './nchw.js';
+import { toNCHW, toNHWC } from './layout.js';
 
 // 2 images of 1x2 pixels, 3 channels; value = 100*n + 10*pixel + c.
 const HWC = [0, 1, 2, 10, 11, 12, 100, 101, 102, 110, 111, 112];

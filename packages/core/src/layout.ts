@@ -1,8 +1,7 @@
 /**
  * Pixel layout conversions for a batch of images: HWC (the core's default) <-> CHW (what ONNX
- * convolutions take). The NCHW graphs get CHW from JS (about 6 ms for a 649x1153 level) rather than
- * from a Transpose node in the graph: 5-10% faster on onnxruntime-node, the same within 3% on
- * onnxruntime-web (docs/backends.md). A core that resamples straight into CHW skips the copy.
+ * convolutions take). Backends use them to accept either `PixelLayout` (backend.ts): the detector
+ * resamples straight into a backend's own layout, so these only run for other callers.
  */
 function check(what: string, src: Float32Array, count: number, height: number, width: number, channels: number): void {
   const expected = count * height * width * channels;
