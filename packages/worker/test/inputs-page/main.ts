@@ -126,16 +126,32 @@ async function recordWebm(bitmap: ImageBitmap, ms = 400): Promise<{ blob: Blob; 
   return { blob: new Blob(chunks, { type: mimeType }), mimeType };
 }
 
+/** Mean absolute difference (0..255) between the video's current frame and `bitmap`. */
+function frameDifference(video: HTMLVideoElement, bitmap: ImageBitmap): number {
+  const w = bitmap.width;
+  const h = bitmap.height;
+  const read = (src: CanvasImageSource) => canvasOf(src, w, h).getContext('2d')!.getImageData(0, 0, w, h).data;
+  const a = read(video);
+  const b = read(bitmap);
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 4) sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+  return sum / (w * h * 3);
+}
+
 /**
- * A recording that plays: on a loaded machine the encoder can be stopped before its first frame is
- * out (the file then fails to load), so a failed recording is made again, longer.
+ * A recording that plays and shows the picture: on a loaded machine the encoder can be stopped
+ * before its first frame is out (the file then fails to load), or start with a blank frame; such
+ * a recording is made again, longer. What is tested is reading a <video>, not the encoder.
  */
 async function playableRecording(bitmap: ImageBitmap): Promise<{ video: HTMLVideoElement; blob: Blob; mimeType: string }> {
   let last: unknown;
   for (const ms of [400, 1500, 4000]) {
     const { blob, mimeType } = await recordWebm(bitmap, ms);
     try {
-      return { video: await playableVideo(blob), blob, mimeType };
+      const video = await playableVideo(blob);
+      const diff = frameDifference(video, bitmap);
+      if (diff > 20) throw new Error(`the recording's first frame is not the picture (mean difference ${diff.toFixed(1)} of 255)`);
+      return { video, blob, mimeType };
     } catch (e) {
       last = e;
     }
