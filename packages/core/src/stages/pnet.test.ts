@@ -186,14 +186,14 @@ describe('runPNetStage', () => {
       for (let i = 0; i < mh * mw; i += 3) hot.push({ x: i % mw, y: Math.floor(i / mw), p: 0.5 + 0.5 * Math.abs(Math.sin(level[(i * 3) % level.length] * 1000 + i)), reg: [0.01, -0.02, 0.03, 0.04] });
       return pnetMap(mh, mw, hot);
     };
-    const make = (inFlight: number | undefined, events: string[]): MtcnnBackend => ({
+    /** Runs wait until released (`gates`, by level height); with `auto`, each is released as it starts. */
+    const make = (inFlight: number | undefined, events: string[], gates: Map<number, () => void>, auto: boolean): MtcnnBackend => ({
       name: 'fake',
       inFlight,
       async runPNet(level, height, width) {
         events.push(`start ${height}`);
         const copy = level.slice();
-        // Larger levels take longer: later (smaller) ones settle first.
-        await new Promise((r) => setTimeout(r, height / 8));
+        if (!auto) await new Promise<void>((r) => gates.set(height, r));
         events.push(`end ${height}`);
         return mapOf(copy, height, width);
       },
@@ -201,13 +201,25 @@ describe('runPNetStage', () => {
       runONet: () => Promise.reject(new Error('unused')),
       dispose() {},
     });
+    const until = async (ok: () => boolean): Promise<void> => {
+      while (!ok()) await new Promise((r) => setTimeout(r, 0));
+    };
     const seqEvents: string[] = [];
     const parEvents: string[] = [];
-    const seq = await runPNetStage(make(undefined, seqEvents), image, opts, true, () => {});
-    const par = await runPNetStage(make(3, parEvents), image, opts, true, () => {});
+    const gates = new Map<number, () => void>();
+    const seq = await runPNetStage(make(undefined, seqEvents, gates, true), image, opts, true, () => {});
+    const running = runPNetStage(make(3, parEvents, gates, false), image, opts, true, () => {});
+    // Three levels in flight before any settles; release them out of order (49 before 97).
+    await until(() => gates.size === 3);
+    expect(parEvents).toEqual(['start 97', 'start 49', 'start 25']);
+    for (const h of [49, 97, 25]) {
+      gates.get(h)!();
+      await until(() => parEvents.includes(`end ${h}`));
+    }
+    await until(() => gates.has(13));
+    gates.get(13)!();
+    const par = await running;
     expect(seqEvents).toEqual(['start 97', 'end 97', 'start 49', 'end 49', 'start 25', 'end 25', 'start 13', 'end 13']);
-    expect(parEvents.slice(0, 3)).toEqual(['start 97', 'start 49', 'start 25']);
-    expect(parEvents.indexOf('end 49')).toBeLessThan(parEvents.indexOf('end 97'));
     expect(par.candidateCount).toBeGreaterThan(100);
     expect({ ...par, pyramidMs: 0, postMs: 0 }).toEqual({ ...seq, pyramidMs: 0, postMs: 0 });
   });
