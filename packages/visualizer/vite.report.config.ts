@@ -7,6 +7,12 @@ export default defineConfig({
     outDir: 'dist/report',
     emptyOutDir: true,
     target: 'es2022',
-    lib: { entry: 'src/report/main.ts', formats: ['iife'], name: 'MtcnnReport', fileName: () => 'report.js', cssFileName: 'report' },
+    lib: {
+      entry: 'src/report/main.ts',
+      formats: ['iife'],
+      name: 'MtcnnReport',
+      fileName: () => 'report.js',
+      cssFileName: 'report',
+    },
   },
 });

@@ -79,7 +79,12 @@ describe.each([
   });
 
   it('gives the same results with NHWC graph input and with small chunks', async () => {
-    const other = await createNodeOnnxBackend({ runtime, weights, inputLayout: 'nhwc', maxBatch: { rnet: 2, onet: 2 } });
+    const other = await createNodeOnnxBackend({
+      runtime,
+      weights,
+      inputLayout: 'nhwc',
+      maxBatch: { rnet: 2, onet: 2 },
+    });
     try {
       expect(other.inputLayout).toBe('nhwc');
       expect(other.pixelLayout).toBe('hwc');
@@ -211,7 +216,9 @@ describe('backend lifecycle', () => {
       ...ort,
       InferenceSession: {
         create: (bytes: Uint8Array, options: object) =>
-          sessions.length === 2 ? Promise.reject(new Error('no more sessions')) : ort.InferenceSession.create(bytes, options),
+          sessions.length === 2
+            ? Promise.reject(new Error('no more sessions'))
+            : ort.InferenceSession.create(bytes, options),
       } as unknown as Ort['InferenceSession'],
     };
     await expect(createOnnxBackend({ ort: failing, weights })).rejects.toMatchObject({ code: 'BACKEND_FAILED' });

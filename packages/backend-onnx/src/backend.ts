@@ -1,4 +1,18 @@
-import { checkBatchInput, checkLevelInput, levelRows, MtcnnError, toNCHW, toNHWC, pnetOutputSize, pnetStrips, type MtcnnBackend, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import {
+  checkBatchInput,
+  checkLevelInput,
+  levelRows,
+  MtcnnError,
+  toNCHW,
+  toNHWC,
+  pnetOutputSize,
+  pnetStrips,
+  type MtcnnBackend,
+  type ONetOutput,
+  type PixelLayout,
+  type PNetOutput,
+  type RNetOutput,
+} from '@mtcnn/core';
 import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '@mtcnn/models';
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
 import { enqueue } from './queue.js';
@@ -50,7 +64,11 @@ function positiveInt(v: number | undefined, fallback: number, what: string): num
 
 // Memory patterns are planned per input shape: with P-Net's many level sizes they made the arena
 // hold about 150 MB more (measured at 1920x1080), for no speed-up.
-const DEFAULT_SESSION_OPTIONS: OrtSessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential', enableMemPattern: false };
+const DEFAULT_SESSION_OPTIONS: OrtSessionOptions = {
+  graphOptimizationLevel: 'all',
+  executionMode: 'sequential',
+  enableMemPattern: false,
+};
 
 /**
  * An `MtcnnBackend` on ONNX Runtime. Builds the three graphs from the weights and creates one
@@ -65,7 +83,10 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   // onnxruntime-node reports its version in env.versions.node; its CPU kernels are what the
   // relu-sum form and the strips were measured (and tested bit-exact) on.
   const isOrtNode = typeof (ort.env as { versions?: { node?: unknown } } | undefined)?.versions?.node === 'string';
-  const maxPNetPixels = options.maxPNetPixels === Infinity ? Infinity : positiveInt(options.maxPNetPixels, isOrtNode ? 131_072 : Infinity, 'maxPNetPixels');
+  const maxPNetPixels =
+    options.maxPNetPixels === Infinity
+      ? Infinity
+      : positiveInt(options.maxPNetPixels, isOrtNode ? 131_072 : Infinity, 'maxPNetPixels');
   const preluForm: PReluForm = options.prelu ?? (isOrtNode ? 'relu-sum' : 'prelu');
   // ORT's CPU provider blocks channels by 8 or 16 (AVX2 / AVX-512): maps padded to 16 stay in that
   // layout through the pools (build.ts). onnxruntime-web has no blocked layout: padding would only add work.
@@ -79,12 +100,17 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   const sessions: Partial<Record<NetworkName, OrtSession>> = {};
   try {
     for (const net of ['pnet', 'rnet', 'onet'] as const) {
-      sessions[net] = await ort.InferenceSession.create(buildOnnxModel(weights, NETWORKS[net], { inputLayout, prelu: preluForm, padChannels }), sessionOptions);
+      sessions[net] = await ort.InferenceSession.create(
+        buildOnnxModel(weights, NETWORKS[net], { inputLayout, prelu: preluForm, padChannels }),
+        sessionOptions,
+      );
     }
   } catch (cause) {
     await Promise.allSettled(Object.values(sessions).map((s) => s.release()));
     if (cause instanceof MtcnnError || cause instanceof RangeError) throw cause;
-    throw new MtcnnError('BACKEND_FAILED', `ONNX Runtime could not create the ${name} sessions: ${String(cause)}`, { cause });
+    throw new MtcnnError('BACKEND_FAILED', `ONNX Runtime could not create the ${name} sessions: ${String(cause)}`, {
+      cause,
+    });
   }
   const { pnet, rnet, onet } = sessions as Record<NetworkName, OrtSession>;
   // Runs are queued per runtime instance (its `env` is shared by all its sessions): see queue.ts.
@@ -95,7 +121,14 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   const inflight = new Set<Promise<unknown>>();
 
   /** One session run on `input` laid out as NHWC `[n, h, w, 3]`; returns the outputs' data. */
-  const run = async (session: OrtSession, input: Float32Array, n: number, h: number, w: number, layout: PixelLayout): Promise<Record<string, Float32Array>> => {
+  const run = async (
+    session: OrtSession,
+    input: Float32Array,
+    n: number,
+    h: number,
+    w: number,
+    layout: PixelLayout,
+  ): Promise<Record<string, Float32Array>> => {
     // The detector resamples straight into our `pixelLayout` (CHW for an NCHW graph): no copy then.
     let pixels = input;
     if (layout !== pixelLayout) pixels = pixelLayout === 'chw' ? toNCHW(input, n, h, w, 3) : toNHWC(input, n, h, w, 3);
@@ -106,7 +139,8 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
       const out = await pending;
       const data: Record<string, Float32Array> = {};
       for (const [key, value] of Object.entries(out)) {
-        if (!(value.data instanceof Float32Array)) throw new MtcnnError('BACKEND_FAILED', `${name}: output ${key} is not float32 on the CPU`);
+        if (!(value.data instanceof Float32Array))
+          throw new MtcnnError('BACKEND_FAILED', `${name}: output ${key} is not float32 on the CPU`);
         data[key] = value.data;
       }
       return data;
@@ -126,11 +160,21 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   };
 
   /** R-Net / O-Net over `count` crops, in chunks of at most `chunk`. */
-  const runBatch = async (net: NetworkName, session: OrtSession, crops: Float32Array, count: number, chunk: number, layout: PixelLayout) => {
+  const runBatch = async (
+    net: NetworkName,
+    session: OrtSession,
+    crops: Float32Array,
+    count: number,
+    chunk: number,
+    layout: PixelLayout,
+  ) => {
     const side = NETWORKS[net].inputSize!;
     const per = side * side * 3;
     checkBatchInput(net, crops, count, side);
-    const heads = NETWORKS[net].heads.map((h) => ({ output: h.output, width: h.softmax ? 1 : h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures }));
+    const heads = NETWORKS[net].heads.map((h) => ({
+      output: h.output,
+      width: h.softmax ? 1 : h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures,
+    }));
     const out: Partial<Record<HeadOutput, Float32Array>> = {};
     for (let at = 0; at < count; at += chunk) {
       const n = Math.min(chunk, count - at);
@@ -138,7 +182,11 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
       for (const { output, width } of heads) {
         const part = expectLength(`${net} ${output}`, got[output], n * width);
         if (n === count) out[output] = part;
-        else (out[output] ??= new Float32Array(count * width)).set(part, at * width);
+        else {
+          const whole = out[output] ?? new Float32Array(count * width);
+          out[output] = whole;
+          whole.set(part, at * width);
+        }
       }
     }
     return out;
@@ -149,7 +197,10 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
       .then(() => Promise.allSettled([pnet, rnet, onet].map((s) => s.release())))
       .then((results) => {
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw new MtcnnError('BACKEND_FAILED', `${name}: releasing a session failed: ${String(failed.reason)}`, { cause: failed.reason });
+        if (failed)
+          throw new MtcnnError('BACKEND_FAILED', `${name}: releasing a session failed: ${String(failed.reason)}`, {
+            cause: failed.reason,
+          });
       });
     return disposed;
   };
@@ -158,35 +209,56 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
    * A public call: refused once disposed, and tracked as a whole, so that dispose() lets every
    * chunk / strip of a call already started finish before the sessions are released.
    */
-  const call = <A extends unknown[], T>(f: (...args: A) => Promise<T>) => (...args: A): Promise<T> => {
-    if (disposed) return Promise.reject(new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`));
-    const p = f(...args);
-    inflight.add(p);
-    const done = (): void => void inflight.delete(p);
-    p.then(done, done);
-    return p;
-  };
+  const call =
+    <A extends unknown[], T>(f: (...args: A) => Promise<T>) =>
+    (...args: A): Promise<T> => {
+      if (disposed)
+        return Promise.reject(new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`));
+      const p = f(...args);
+      inflight.add(p);
+      const done = (): void => void inflight.delete(p);
+      p.then(done, done);
+      return p;
+    };
 
   const backend: OnnxBackend = {
     name,
     inputLayout,
     pixelLayout,
 
-    async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
+    async runPNet(
+      level: Float32Array,
+      height: number,
+      width: number,
+      layout: PixelLayout = 'hwc',
+    ): Promise<PNetOutput> {
       checkLevelInput(level, height, width);
       const mapH = pnetOutputSize(height);
       const mapW = pnetOutputSize(width);
       const strips = pnetStrips(height, width, mapH, maxPNetPixels);
       if (strips.length === 1) {
         const got = await run(pnet, level, 1, height, width, layout);
-        return { prob: expectLength('P-Net prob', got.prob, mapH * mapW), reg: expectLength('P-Net reg', got.reg, mapH * mapW * 4), height: mapH, width: mapW };
+        return {
+          prob: expectLength('P-Net prob', got.prob, mapH * mapW),
+          reg: expectLength('P-Net reg', got.reg, mapH * mapW * 4),
+          height: mapH,
+          width: mapW,
+        };
       }
       const prob = new Float32Array(mapH * mapW);
       const reg = new Float32Array(mapH * mapW * 4);
       // One buffer for this call's strips (runs are sequential within the call).
-      const buffer = layout === 'chw' ? new Float32Array(Math.max(...strips.map((x) => x.rows)) * width * 3) : undefined;
+      const buffer =
+        layout === 'chw' ? new Float32Array(Math.max(...strips.map((x) => x.rows)) * width * 3) : undefined;
       for (const s of strips) {
-        const got = await run(pnet, levelRows(level, layout, height, width, s.r0, s.rows, buffer), 1, s.rows, width, layout);
+        const got = await run(
+          pnet,
+          levelRows(level, layout, height, width, s.r0, s.rows, buffer),
+          1,
+          s.rows,
+          width,
+          layout,
+        );
         const cells = (s.y1 - s.y0) * mapW;
         prob.set(expectLength('P-Net prob', got.prob, cells), s.y0 * mapW);
         reg.set(expectLength('P-Net reg', got.reg, cells * 4), s.y0 * mapW * 4);

@@ -9,8 +9,10 @@ beforeAll(async () => {
 });
 
 type Model = ReturnType<typeof decodeModel>;
-const dims = (m: Model, which: 'input' | 'output', i = 0) => m.graph[which][i].type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue));
-const attr = (m: Model, nodeIndex: number, name: string) => m.graph.node[nodeIndex].attribute.find((a) => a.name === name);
+const dims = (m: Model, which: 'input' | 'output', i = 0) =>
+  m.graph[which][i].type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue));
+const attr = (m: Model, nodeIndex: number, name: string) =>
+  m.graph.node[nodeIndex].attribute.find((a) => a.name === name);
 const shapeOf = (m: Model, name: string) => m.graph.initializer.find((t) => t.name === name)!.dims.map(Number);
 
 describe('buildOnnxModels', () => {
@@ -45,7 +47,17 @@ describe('buildOnnxModels', () => {
     for (const spec of [PNET, RNET, ONET]) {
       const m = decodeModel(buildOnnxModel(weights, spec));
       const ops = m.graph.node.map((n) => n.opType);
-      expect(new Set(ops)).toEqual(new Set(['Conv', 'PRelu', 'MaxPool', 'Split', 'Sigmoid', 'Squeeze', ...(spec === PNET ? ['Transpose'] : ['Transpose', 'Flatten', 'Gemm', 'Identity'])]));
+      expect(new Set(ops)).toEqual(
+        new Set([
+          'Conv',
+          'PRelu',
+          'MaxPool',
+          'Split',
+          'Sigmoid',
+          'Squeeze',
+          ...(spec === PNET ? ['Transpose'] : ['Transpose', 'Flatten', 'Gemm', 'Identity']),
+        ]),
+      );
       m.graph.node.forEach((n, i) => {
         if (n.opType === 'MaxPool') expect(Number(attr(m, i, 'ceil_mode')!.i)).toBe(1);
       });
@@ -55,7 +67,8 @@ describe('buildOnnxModels', () => {
           const afterFlatten = flatten >= 0 && spec.trunk.indexOf(layer) > flatten;
           expect(shapeOf(m, layer.alpha)).toEqual(afterFlatten ? [layer.channels] : [layer.channels, 1, 1]);
         }
-        if (layer.kind === 'conv') expect(shapeOf(m, layer.weights)).toEqual([layer.outChannels, layer.inChannels, layer.kernel, layer.kernel]);
+        if (layer.kind === 'conv')
+          expect(shapeOf(m, layer.weights)).toEqual([layer.outChannels, layer.inChannels, layer.kernel, layer.kernel]);
       }
     }
   });
@@ -63,7 +76,12 @@ describe('buildOnnxModels', () => {
   it('records the weights it was built from, and is deterministic', () => {
     const m = decodeModel(buildOnnxModel(weights, ONET));
     const meta = Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value]));
-    expect(meta).toMatchObject({ network: 'onet', weights_sha256: WEIGHTS_SHA256, input_layout: 'nchw', channel_order: 'RGB' });
+    expect(meta).toMatchObject({
+      network: 'onet',
+      weights_sha256: WEIGHTS_SHA256,
+      input_layout: 'nchw',
+      channel_order: 'RGB',
+    });
     expect(buildOnnxModel(weights, PNET)).toEqual(buildOnnxModel(weights, PNET));
   });
 

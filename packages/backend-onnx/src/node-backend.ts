@@ -47,7 +47,10 @@ async function weightsOf(options: NodeOnnxBackendOptions): Promise<MtcnnWeights>
   // `loadWeights` only exists in @mtcnn/models' `node` export condition.
   const { loadWeights } = await import('@mtcnn/models');
   if (typeof loadWeights !== 'function') {
-    throw new MtcnnError('BACKEND_FAILED', 'createNodeOnnxBackend needs Node; elsewhere use createOnnxBackend with loadWeightsFromUrl.');
+    throw new MtcnnError(
+      'BACKEND_FAILED',
+      'createNodeOnnxBackend needs Node; elsewhere use createOnnxBackend with loadWeightsFromUrl.',
+    );
   }
   return loadWeights({ dir: options.weightsDir });
 }
@@ -58,7 +61,7 @@ async function configureWasm(ort: Ort, threads: number): Promise<void> {
   const { dirname } = await import('node:path');
   if (ort.env.wasm.wasmPaths === undefined) {
     // `onnxruntime-web/wasm` resolves (require condition) to dist/ort.wasm.min.js, beside the .wasm files.
-    ort.env.wasm.wasmPaths = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm')) + '/';
+    ort.env.wasm.wasmPaths = `${dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm'))}/`;
   }
   ort.env.wasm.numThreads = threads;
 }
@@ -84,7 +87,11 @@ export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}
     if (workers > 0) {
       const { createThreadedOnnxBackend } = await import('./threads.js');
       const { weights: _w, weightsDir: _d, runtime: _r, workers: _k, ...thread } = options;
-      return createThreadedOnnxBackend({ weights: await weightsOf(options), workers, thread: { ...thread, threads: options.threads ?? DEFAULT_WORKER_THREADS } });
+      return createThreadedOnnxBackend({
+        weights: await weightsOf(options),
+        workers,
+        thread: { ...thread, threads: options.threads ?? DEFAULT_WORKER_THREADS },
+      });
     }
   }
   const ort = await loadOrt(runtime === 'node' ? 'node' : 'web');

@@ -26,10 +26,20 @@ describe("PReLU as Relu(x) + (-a) * Relu(-x) ('relu-sum')", () => {
     ['onet', [9, 3, 48, 48]],
   ] as const)('%s on %j gives exactly the outputs of the PRelu graph in onnxruntime-node', async (net, shape) => {
     const ort = await loadOrt('node');
-    const input = new ort.Tensor('float32', randomInput(shape[0] * 7 + shape[2], shape.reduce((a, b) => a * b, 1)), [...shape]);
+    const input = new ort.Tensor(
+      'float32',
+      randomInput(
+        shape[0] * 7 + shape[2],
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      [...shape],
+    );
     const outputs = [];
     for (const prelu of ['prelu', 'relu-sum'] as const) {
-      const session = await ort.InferenceSession.create(buildOnnxModel(weights, NETWORKS[net], { prelu }), { graphOptimizationLevel: 'all', intraOpNumThreads: 2 });
+      const session = await ort.InferenceSession.create(buildOnnxModel(weights, NETWORKS[net], { prelu }), {
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: 2,
+      });
       try {
         const out = await session.run({ [INPUT_NAME]: input });
         outputs.push(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array])));

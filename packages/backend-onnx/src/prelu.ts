@@ -40,7 +40,8 @@ export function preluReluSum(g: GraphBuilder, x: string, alpha: Float32Array, id
   const zeros = g.init(`${id}/zero`, { shape: [c], data: new Float32Array(c) });
   const ones = g.init(`${id}/one`, { shape: [c], data: new Float32Array(c).fill(1) });
   const minusOne = g.init(`${id}/minus1`, { shape: [c], data: new Float32Array(c).fill(-1) });
-  const bn = (input: string, scale: string, out: string) => g.add('BatchNormalization', [input, scale, zeros, zeros, ones], out, { epsilon: { float: 0 } });
+  const bn = (input: string, scale: string, out: string) =>
+    g.add('BatchNormalization', [input, scale, zeros, zeros, ones], out, { epsilon: { float: 0 } });
   const neg = g.add('Relu', [bn(x, minusOne, `${id}/negx`)], `${id}/neg`);
   const scaled = bn(neg, g.init(`${id}/negslope`, { shape: [c], data: negSlope }), `${id}/scaled`);
   return g.add('Add', [scaled, pos], id);

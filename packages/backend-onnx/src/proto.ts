@@ -37,7 +37,9 @@ export function floatTensor(name: string, shape: readonly number[], data: Float3
 export function int64Tensor(name: string, values: readonly number[]): ITensor {
   const bytes = new Uint8Array(values.length * 8);
   const view = new DataView(bytes.buffer);
-  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  values.forEach((v, i) => {
+    view.setBigInt64(i * 8, BigInt(v), true);
+  });
   return { name, dims: [values.length], dataType: DataType.INT64, rawData: bytes };
 }
 
@@ -46,10 +48,18 @@ function attribute(name: string, value: AttributeValue): IAttribute {
   if (typeof value === 'object' && 'float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
   const ints = typeof value === 'number' ? [value] : value;
   if (!ints.every(Number.isInteger)) throw new RangeError(`Attribute ${name}: expected integers, got ${String(value)}`);
-  return typeof value === 'number' ? { name, type: AttributeType.INT, i: value } : { name, type: AttributeType.INTS, ints: [...value] };
+  return typeof value === 'number'
+    ? { name, type: AttributeType.INT, i: value }
+    : { name, type: AttributeType.INTS, ints: [...value] };
 }
 
-export function node(opType: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, AttributeValue> = {}, name?: string): INode {
+export function node(
+  opType: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  attrs: Record<string, AttributeValue> = {},
+  name?: string,
+): INode {
   return {
     opType,
     name: name ?? outputs[0],
@@ -106,7 +116,14 @@ export interface DecodedModel {
   metadataProps: { key: string; value: string }[];
   graph: {
     name: string;
-    node: { opType: string; name: string; domain: string; input: string[]; output: string[]; attribute: { name: string; type: number; i?: number; ints: number[]; s?: Uint8Array }[] }[];
+    node: {
+      opType: string;
+      name: string;
+      domain: string;
+      input: string[];
+      output: string[];
+      attribute: { name: string; type: number; i?: number; ints: number[]; s?: Uint8Array }[];
+    }[];
     initializer: { name: string; dims: number[]; dataType: number; rawData: Uint8Array }[];
     input: DecodedValueInfo[];
     output: DecodedValueInfo[];

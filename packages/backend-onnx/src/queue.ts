@@ -9,6 +9,9 @@ const tails = new WeakMap<object, Promise<unknown>>();
 export function enqueue<T>(key: object, task: () => Promise<T>): Promise<T> {
   const previous = tails.get(key) ?? Promise.resolve();
   const next = previous.then(task, task);
-  tails.set(key, next.catch(() => undefined));
+  tails.set(
+    key,
+    next.catch(() => undefined),
+  );
   return next;
 }

@@ -40,7 +40,9 @@ export async function loadOrt(kind: OrtRuntimeKind = isNode() ? 'node' : 'web'):
     }
     if (kind === 'web') return (await import('onnxruntime-web/wasm')) as Ort;
   } catch (cause) {
-    throw new MtcnnError('BACKEND_FAILED', `Could not load ONNX Runtime (${kind}): ${String(cause)}. ${HINT[kind]}`, { cause });
+    throw new MtcnnError('BACKEND_FAILED', `Could not load ONNX Runtime (${kind}): ${String(cause)}. ${HINT[kind]}`, {
+      cause,
+    });
   }
   throw new MtcnnError('INVALID_OPTION', `Unknown ONNX Runtime "${String(kind)}"; use "node" or "web".`);
 }

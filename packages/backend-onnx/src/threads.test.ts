@@ -32,13 +32,20 @@ describe('createNodeOnnxBackend({ workers })', () => {
 
   it('P-Net: a small level and a large one (split between the threads) equal in-process, bit for bit', async () => {
     // 520 x 520 = 270k pixels: above the split threshold, so it runs as 2 strips on 2 threads.
-    for (const [h, w, seed] of [[61, 47, 1], [520, 520, 2]] as const) {
+    for (const [h, w, seed] of [
+      [61, 47, 1],
+      [520, 520, 2],
+    ] as const) {
       const level = randomInput(seed, h * w * 3);
       for (const layout of ['hwc', 'chw'] as const) {
         const input = layout === 'hwc' ? level : toNCHW(level, 1, h, w, 3);
         const [a, b] = await Promise.all([local.runPNet(input, h, w, layout), threaded.runPNet(input, h, w, layout)]);
         expect([b.height, b.width]).toEqual([a.height, a.width]);
-        expect(Buffer.from(b.prob.buffer, b.prob.byteOffset, b.prob.byteLength).equals(Buffer.from(a.prob.buffer, a.prob.byteOffset, a.prob.byteLength))).toBe(true);
+        expect(
+          Buffer.from(b.prob.buffer, b.prob.byteOffset, b.prob.byteLength).equals(
+            Buffer.from(a.prob.buffer, a.prob.byteOffset, a.prob.byteLength),
+          ),
+        ).toBe(true);
         expect(Array.from(b.reg)).toEqual(Array.from(a.reg));
       }
     }
@@ -60,7 +67,8 @@ describe('createNodeOnnxBackend({ workers })', () => {
   it('many calls at once all come back, each with its own answer', async () => {
     const inputs = Array.from({ length: 12 }, (_, k) => randomInput(10 + k, 5 * 24 * 24 * 3));
     const got = await Promise.all(inputs.map((x) => threaded.runRNet(x, 5)));
-    for (let k = 0; k < inputs.length; k++) expect(Array.from(got[k].prob)).toEqual(Array.from((await local.runRNet(inputs[k], 5)).prob));
+    for (let k = 0; k < inputs.length; k++)
+      expect(Array.from(got[k].prob)).toEqual(Array.from((await local.runRNet(inputs[k], 5)).prob));
   });
 
   it('rejects bad input with the in-process errors', async () => {
@@ -74,7 +82,12 @@ describe('createNodeOnnxBackend({ workers })', () => {
   it('dispose: calls in flight and later calls reject with DISPOSED; disposeAsync resolves once the threads exit', async () => {
     const b = await createNodeOnnxBackend({ weights, workers: 1 });
     const level = randomInput(5, 300 * 300 * 3);
-    const pending = [b.runPNet(level, 300, 300), b.runPNet(level, 300, 300)].map((p) => p.then(() => 'resolved', (e: unknown) => e));
+    const pending = [b.runPNet(level, 300, 300), b.runPNet(level, 300, 300)].map((p) =>
+      p.then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+    );
     await b.disposeAsync();
     for (const p of pending) expect(await p).toMatchObject({ code: 'DISPOSED' });
     await expect(b.runRNet(new Float32Array(24 * 24 * 3), 1)).rejects.toMatchObject({ code: 'DISPOSED' });

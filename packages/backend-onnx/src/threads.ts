@@ -7,7 +7,19 @@
  * in-process, so the faces are the same.
  */
 import { createThreadPool } from '@mtcnn/core/node';
-import { MtcnnError, checkBatchInput, checkLevelInput, levelRows, mergePNetStrips, pnetOutputSize, pnetStrips, type ONetOutput, type PixelLayout, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import {
+  MtcnnError,
+  checkBatchInput,
+  checkLevelInput,
+  levelRows,
+  mergePNetStrips,
+  pnetOutputSize,
+  pnetStrips,
+  type ONetOutput,
+  type PixelLayout,
+  type PNetOutput,
+  type RNetOutput,
+} from '@mtcnn/core';
 import { weightsTransfer, type MtcnnWeights, type WeightsTransfer } from '@mtcnn/models';
 import type { OnnxBackend } from './backend.js';
 import type { NodeOnnxBackendOptions } from './node-backend.js';
@@ -66,7 +78,12 @@ export async function createThreadedOnnxBackend(options: {
     pixelLayout: 'chw',
     workers: options.workers,
     inFlight: options.workers + 1,
-    async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
+    async runPNet(
+      level: Float32Array,
+      height: number,
+      width: number,
+      layout: PixelLayout = 'hwc',
+    ): Promise<PNetOutput> {
       alive();
       checkLevelInput(level, height, width);
       const mapH = pnetOutputSize(height);
@@ -80,7 +97,10 @@ export async function createThreadedOnnxBackend(options: {
       const outs = await Promise.all(
         strips.map((st) => {
           const rows = levelRows(level, layout, height, width, st.r0, st.rows);
-          return send<PNetOutput>({ net: 'pnet', data: rows, layout, height: st.rows, width }, rows.buffer !== level.buffer);
+          return send<PNetOutput>(
+            { net: 'pnet', data: rows, layout, height: st.rows, width },
+            rows.buffer !== level.buffer,
+          );
         }),
       );
       return mergePNetStrips(strips, outs, mapH, mapW);

@@ -82,7 +82,12 @@ describe.each(['cpu', 'wasm'] as const)('tfjs-%s', (kind) => {
     try {
       const r = randomInput(7, 5 * 24 * 24 * 3);
       const o = randomInput(8, 5 * 48 * 48 * 3);
-      const [r1, r2, o1, o2] = await Promise.all([backend.runRNet(r, 5), chunked.runRNet(r, 5), backend.runONet(o, 5), chunked.runONet(o, 5)]);
+      const [r1, r2, o1, o2] = await Promise.all([
+        backend.runRNet(r, 5),
+        chunked.runRNet(r, 5),
+        backend.runONet(o, 5),
+        chunked.runONet(o, 5),
+      ]);
       expect(maxAbsDiff(r1.reg, r2.reg)).toBeLessThan(1e-5);
       expect(maxAbsDiff(r1.prob, r2.prob)).toBeLessThan(1e-5);
       expect(maxAbsDiff(o1.landmarks, o2.landmarks)).toBeLessThan(1e-5);
@@ -156,7 +161,12 @@ describe('backend lifecycle', () => {
     try {
       const crops = randomInput(6, 2 * 24 * 24 * 3);
       const want = naiveRNet(weights, crops, 2);
-      const results = await Promise.all([onCpu.runRNet(crops, 2), onWasm.runRNet(crops, 2), onCpu.runRNet(crops, 2), onWasm.runRNet(crops, 2)]);
+      const results = await Promise.all([
+        onCpu.runRNet(crops, 2),
+        onWasm.runRNet(crops, 2),
+        onCpu.runRNet(crops, 2),
+        onWasm.runRNet(crops, 2),
+      ]);
       for (const got of results) expect(maxAbsDiff(got.reg, want.reg)).toBeLessThan(TOL);
       expect(tf.getBackend()).toBe('wasm');
     } finally {

@@ -1,4 +1,15 @@
-import { MtcnnError, checkBatchInput, checkLevelInput, pnetOutputSize, toNHWC, type PixelLayout, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
+import {
+  MtcnnError,
+  checkBatchInput,
+  checkLevelInput,
+  pnetOutputSize,
+  toNHWC,
+  type PixelLayout,
+  type MtcnnBackend,
+  type ONetOutput,
+  type PNetOutput,
+  type RNetOutput,
+} from '@mtcnn/core';
 import { ONET, PNET, RNET, type HeadOutput, type MtcnnWeights } from '@mtcnn/models';
 import { compileNetwork, type CompiledNetwork } from './compile.js';
 import { forward, packedColumns, sigmoid } from './forward.js';
@@ -20,7 +31,6 @@ export interface TfjsBackend extends MtcnnBackend {
   readonly tfBackend: string;
 }
 
-
 function positiveInt(v: number | undefined, fallback: number, what: string): number {
   if (v === undefined) return fallback;
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer >= 1, got ${v}`);
@@ -28,10 +38,19 @@ function positiveInt(v: number | undefined, fallback: number, what: string): num
 }
 
 /** Copies `rows` rows of the packed forward output into the per-head arrays at row `at`. */
-function unpack(packed: Float32Array, net: CompiledNetwork, rows: number, at: number, out: Partial<Record<HeadOutput, Float32Array>>): void {
+function unpack(
+  packed: Float32Array,
+  net: CompiledNetwork,
+  rows: number,
+  at: number,
+  out: Partial<Record<HeadOutput, Float32Array>>,
+): void {
   const cols = packedColumns(net);
   if (packed.length !== rows * cols) {
-    throw new MtcnnError('BACKEND_FAILED', `${net.spec.name}: tfjs returned ${packed.length} values, expected ${rows} x ${cols}`);
+    throw new MtcnnError(
+      'BACKEND_FAILED',
+      `${net.spec.name}: tfjs returned ${packed.length} values, expected ${rows} x ${cols}`,
+    );
   }
   for (const s of net.heads) {
     const width = s.channels;
@@ -50,7 +69,11 @@ function unpack(packed: Float32Array, net: CompiledNetwork, rows: number, at: nu
 export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
   const { tf, weights } = options;
   const tfBackend = tf.getBackend();
-  if (!tfBackend) throw new MtcnnError('BACKEND_FAILED', 'No tfjs backend is active: call tf.setBackend(...) and await tf.ready() first.');
+  if (!tfBackend)
+    throw new MtcnnError(
+      'BACKEND_FAILED',
+      'No tfjs backend is active: call tf.setBackend(...) and await tf.ready() first.',
+    );
   const maxRNet = positiveInt(options.maxBatch?.rnet, 512, 'maxBatch.rnet');
   const maxONet = positiveInt(options.maxBatch?.onet, 128, 'maxBatch.onet');
 
@@ -73,7 +96,10 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
   const activate = (backend: string): void => {
     tf.setBackend(backend).catch(() => undefined);
     if (tf.getBackend() !== backend) {
-      throw new MtcnnError('BACKEND_FAILED', `Could not switch tfjs to its "${backend}" backend (was it removed?); create a new ${name} backend.`);
+      throw new MtcnnError(
+        'BACKEND_FAILED',
+        `Could not switch tfjs to its "${backend}" backend (was it removed?); create a new ${name} backend.`,
+      );
     }
   };
 
@@ -88,7 +114,10 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       out = tf.tidy(build);
     } else {
       if (!tf.findBackend(tfBackend)) {
-        throw new MtcnnError('BACKEND_FAILED', `The tfjs "${tfBackend}" backend holding the weights is gone; create a new ${name} backend.`);
+        throw new MtcnnError(
+          'BACKEND_FAILED',
+          `The tfjs "${tfBackend}" backend holding the weights is gone; create a new ${name} backend.`,
+        );
       }
       activate(tfBackend);
       try {
@@ -104,7 +133,14 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     }
   };
 
-  const runBatch = async (net: CompiledNetwork, side: number, crops: Float32Array, count: number, chunk: number, layout: PixelLayout) => {
+  const runBatch = async (
+    net: CompiledNetwork,
+    side: number,
+    crops: Float32Array,
+    count: number,
+    chunk: number,
+    layout: PixelLayout,
+  ) => {
     checkBatchInput(net.spec.name, crops, count, side);
     if (layout === 'chw') crops = toNHWC(crops, count, side, side, 3); // tfjs runs NHWC
     const per = side * side * 3;
@@ -112,7 +148,9 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     for (const s of net.heads) out[s.output] = new Float32Array(count * s.channels);
     for (let at = 0; at < count; at += chunk) {
       const n = Math.min(chunk, count - at);
-      const packed = await exec(() => forward(tf, net, tf.tensor4d(crops.subarray(at * per, (at + n) * per), [n, side, side, 3])));
+      const packed = await exec(() =>
+        forward(tf, net, tf.tensor4d(crops.subarray(at * per, (at + n) * per), [n, side, side, 3])),
+      );
       unpack(packed, net, n, at, out);
     }
     return out;
@@ -122,7 +160,12 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
     name,
     tfBackend,
 
-    async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
+    async runPNet(
+      level: Float32Array,
+      height: number,
+      width: number,
+      layout: PixelLayout = 'hwc',
+    ): Promise<PNetOutput> {
       checkLevelInput(level, height, width);
       if (layout === 'chw') level = toNHWC(level, 1, height, width, 3); // tfjs runs NHWC
       const packed = await exec(() => forward(tf, pnet, tf.tensor4d(level, [1, height, width, 3])));

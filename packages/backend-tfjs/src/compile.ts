@@ -105,7 +105,13 @@ export function compileNetwork(tf: Tf, weights: MtcnnWeights, spec: NetworkSpec)
       const fusedAlpha = () => (next?.kind === 'prelu' ? vector(next.alpha) : null);
       switch (layer.kind) {
         case 'conv':
-          trunk.push({ kind: 'conv', filter: conv4d(convKernelHWIO(weights.get(layer.weights))), bias: vector(layer.bias), alpha: fusedAlpha(), stride: layer.stride });
+          trunk.push({
+            kind: 'conv',
+            filter: conv4d(convKernelHWIO(weights.get(layer.weights))),
+            bias: vector(layer.bias),
+            alpha: fusedAlpha(),
+            stride: layer.stride,
+          });
           break;
         case 'dense': {
           let w: LayoutTensor = weights.get(layer.weights);
@@ -148,11 +154,28 @@ export function compileNetwork(tf: Tf, weights: MtcnnWeights, spec: NetworkSpec)
       start += channels;
     }
     const fold = (t: LayoutTensor, softmax: boolean): LayoutTensor => (softmax ? foldSoftmax(t) : t);
-    const bias = keep(tf.tensor1d(concatLastAxis(spec.heads.map((h) => fold(weights.get(h.layer.bias), h.softmax))).data));
+    const bias = keep(
+      tf.tensor1d(concatLastAxis(spec.heads.map((h) => fold(weights.get(h.layer.bias), h.softmax))).data),
+    );
     const head: CompiledConv | CompiledDense =
       kind === 'conv'
-        ? { kind: 'conv', filter: conv4d(concatLastAxis(spec.heads.map((h) => fold(convKernelHWIO(weights.get(h.layer.weights)), h.softmax)))), bias, alpha: null, stride: (layers[0] as ConvLayer).stride }
-        : { kind: 'dense', weights: matrix(concatLastAxis(spec.heads.map((h) => fold(weights.get((h.layer as DenseLayer).weights), h.softmax)))), bias, alpha: null };
+        ? {
+            kind: 'conv',
+            filter: conv4d(
+              concatLastAxis(spec.heads.map((h) => fold(convKernelHWIO(weights.get(h.layer.weights)), h.softmax))),
+            ),
+            bias,
+            alpha: null,
+            stride: (layers[0] as ConvLayer).stride,
+          }
+        : {
+            kind: 'dense',
+            weights: matrix(
+              concatLastAxis(spec.heads.map((h) => fold(weights.get((h.layer as DenseLayer).weights), h.softmax))),
+            ),
+            bias,
+            alpha: null,
+          };
 
     return { spec, trunk, head, heads, tensors };
   } catch (e) {

@@ -24,7 +24,10 @@ const face = (x: number, y: number): Face => ({
 
 describe('cropsToTensor', () => {
   it('stacks the crops NHWC and applies (v - mean) / std', async () => {
-    const crops = [cropFace(image, face(2, 3), { size: 4, margin: 0 }), cropFace(image, face(10, 11), { size: 4, margin: 0 })];
+    const crops = [
+      cropFace(image, face(2, 3), { size: 4, margin: 0 }),
+      cropFace(image, face(10, 11), { size: 4, margin: 0 }),
+    ];
     const t = cropsToTensor(tf, crops, { mean: 100, std: 2 });
     expect(t.shape).toEqual([2, 4, 4, 3]);
     expect(t.dtype).toBe('float32');

@@ -23,7 +23,10 @@ export function cropsToTensor(tf: Tf, crops: readonly FaceCrop[], options: Crops
   const width = first?.width ?? 0;
   const height = first?.height ?? 0;
   if (crops.some((c) => c.width !== width || c.height !== height)) {
-    throw new MtcnnError('INVALID_OPTION', 'All crops must have the same size to share one tensor; extract them with one size option.');
+    throw new MtcnnError(
+      'INVALID_OPTION',
+      'All crops must have the same size to share one tensor; extract them with one size option.',
+    );
   }
   const per = width * height * 3;
   const values = new Float32Array(crops.length * per);

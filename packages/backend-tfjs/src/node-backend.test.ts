@@ -24,6 +24,8 @@ describe('createNodeTfjsBackend', () => {
     const backend = await createNodeTfjsBackend();
     expect(backend.name).toBe('tfjs-wasm');
     backend.dispose();
-    await expect(createNodeTfjsBackend({ backend: 'webgl' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(createNodeTfjsBackend({ backend: 'webgl' as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
   });
 });

@@ -66,7 +66,10 @@ async function weightsOf(options: NodeTfjsBackendOptions): Promise<MtcnnWeights>
   // `loadWeights` only exists in @mtcnn/models' `node` export condition.
   const { loadWeights } = await import('@mtcnn/models');
   if (typeof loadWeights !== 'function') {
-    throw new MtcnnError('BACKEND_FAILED', 'createNodeTfjsBackend needs Node; elsewhere use createTfjsBackend with loadWeightsFromUrl.');
+    throw new MtcnnError(
+      'BACKEND_FAILED',
+      'createNodeTfjsBackend needs Node; elsewhere use createTfjsBackend with loadWeightsFromUrl.',
+    );
   }
   return loadWeights({ dir: options.weightsDir });
 }

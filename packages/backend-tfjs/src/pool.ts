@@ -12,5 +12,10 @@ export function maxPoolCeil(tf: Tf, x: Tensor4D, size: number, stride: number): 
   const ph = poolCeilPadding(h, size, stride);
   const pw = poolCeilPadding(w, size, stride);
   if (ph === 0 && pw === 0) return tf.maxPool(x, size, stride, 'valid');
-  return tf.maxPool(x, size, stride, [[0, 0], [0, ph], [0, pw], [0, 0]]);
+  return tf.maxPool(x, size, stride, [
+    [0, 0],
+    [0, ph],
+    [0, pw],
+    [0, 0],
+  ]);
 }

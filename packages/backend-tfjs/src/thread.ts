@@ -17,7 +17,12 @@ await serveThread<MtcnnBackend, ThreadRequest>(
     }
     if (!(await tf.setBackend(config.kind))) throw new Error(`tf.setBackend('${config.kind}') returned false`);
     await tf.ready();
-    return createTfjsBackend({ tf, weights: weightsFromTransfer(config.weights), name: `tfjs-${config.kind}`, maxBatch: config.maxBatch });
+    return createTfjsBackend({
+      tf,
+      weights: weightsFromTransfer(config.weights),
+      name: `tfjs-${config.kind}`,
+      maxBatch: config.maxBatch,
+    });
   },
   async (backend, m) => {
     if (m.net === 'pnet') return backend.runPNet(m.data, m.height!, m.width!);

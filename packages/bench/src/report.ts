@@ -3,16 +3,36 @@ import { basename } from 'node:path';
 import type { BenchResults, Row } from './results.js';
 import { WARM_VISIT_MS } from './protocol.js';
 
-const ms = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const num = (v: number | undefined, digits: number): string => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
+const ms = (v: number | undefined): string =>
+  v === undefined || Number.isNaN(v) ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1);
+const num = (v: number | undefined, digits: number): string =>
+  v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits);
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `| ${head.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 function imageTable(rows: Row[]): string {
   return table(
-    ['backend', 'total ms', 'pyramid + P-Net', 'R-Net', 'O-Net', 'post', 'in networks', 'GFLOP', 'GFLOP/s', 'efficiency', 'peak RSS MB', 'R/O-Net inputs', 'faces'],
+    [
+      'backend',
+      'total ms',
+      'pyramid + P-Net',
+      'R-Net',
+      'O-Net',
+      'post',
+      'in networks',
+      'GFLOP',
+      'GFLOP/s',
+      'efficiency',
+      'peak RSS MB',
+      'R/O-Net inputs',
+      'faces',
+    ],
     rows.map((r) =>
       r.error
         ? [r.backend, `failed: ${r.error.split('\n')[0]}`, '', '', '', '', '', '', '', '', '', '', '']

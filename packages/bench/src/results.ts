@@ -108,5 +108,20 @@ export function peerRow(backend: BenchBackend, image: string, r: PeerImageRun, m
 }
 
 export function failedRow(backend: BenchBackend, image: string, error: string): Row {
-  return { backend, image, width: 0, height: 0, error, totalMs: NaN, pnetMs: NaN, rnetMs: NaN, onetMs: NaN, maxRssMb: NaN, faces: 0, rnetInputs: 0, onetInputs: 0, runsMs: [] };
+  return {
+    backend,
+    image,
+    width: 0,
+    height: 0,
+    error,
+    totalMs: NaN,
+    pnetMs: NaN,
+    rnetMs: NaN,
+    onetMs: NaN,
+    maxRssMb: NaN,
+    faces: 0,
+    rnetInputs: 0,
+    onetInputs: 0,
+    runsMs: [],
+  };
 }

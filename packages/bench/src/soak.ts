@@ -47,11 +47,19 @@ const LATE_GROWTH_MB = 5;
 const machine = describeMachine();
 const rows: { backend: OurBackend; result?: MemoryResult & { maxRssMb: number }; error?: string }[] = [];
 for (const backend of backends) {
-  process.stderr.write(`soak: ${backend}, ${count} detections of ${basename(file)}${a.env?.length ? ` (env ${a.env.join(' ')})` : ''}...\n`);
+  process.stderr.write(
+    `soak: ${backend}, ${count} detections of ${basename(file)}${a.env?.length ? ` (env ${a.env.join(' ')})` : ''}...\n`,
+  );
   const r = await runTask<MemoryResult>({ type: 'memory', backend, file, count, settle: 10 });
-  rows.push(r.ok && r.result ? { backend, result: { ...r.result, maxRssMb: r.maxRssMb } } : { backend, error: r.error });
+  rows.push(
+    r.ok && r.result ? { backend, result: { ...r.result, maxRssMb: r.maxRssMb } } : { backend, error: r.error },
+  );
   const x = rows[rows.length - 1].result;
-  process.stderr.write(x ? `  RSS ${x.startRssMb.toFixed(0)} -> ${x.endRssMb.toFixed(0)} MB, ${x.seconds.toFixed(0)} s\n` : `  FAILED ${r.error}\n`);
+  process.stderr.write(
+    x
+      ? `  RSS ${x.startRssMb.toFixed(0)} -> ${x.endRssMb.toFixed(0)} MB, ${x.seconds.toFixed(0)} s\n`
+      : `  FAILED ${r.error}\n`,
+  );
 }
 
 const num = (v: number | undefined, d = 0): string => (v === undefined ? '-' : v.toFixed(d));
@@ -62,11 +70,19 @@ const table = [
     if (!m) return `| ${backend} | failed: ${(error ?? '').split('\n')[0]} | | | | | | | | |`;
     const growth = m.endRssMb - m.startRssMb;
     // The sample nearest half-way: a leak keeps growing there, a warm-up plateau does not.
-    const mid = m.samples.reduce((a, b) => (Math.abs(b.detections - m.count / 2) < Math.abs(a.detections - m.count / 2) ? b : a));
+    const mid = m.samples.reduce((a, b) =>
+      Math.abs(b.detections - m.count / 2) < Math.abs(a.detections - m.count / 2) ? b : a,
+    );
     const late = m.endRssMb - mid.rssMb;
     const tensorsFlat = m.startTensors === undefined || m.startTensors === m.endTensors;
     const same = tensorsFlat && m.firstFaces === m.lastFaces;
-    const verdict = !same ? '**check**' : growth < GROWTH_MB ? 'flat' : late < LATE_GROWTH_MB ? 'levels off' : '**grows**';
+    const verdict = !same
+      ? '**check**'
+      : growth < GROWTH_MB
+        ? 'flat'
+        : late < LATE_GROWTH_MB
+          ? 'levels off'
+          : '**grows**';
     return `| ${backend} | ${m.count} | ${num(m.startRssMb)} | ${num(m.endRssMb)} | ${num(growth, 1)} | ${num(late, 1)} | ${num(m.maxRssMb)} | ${m.startTensors !== undefined ? `${m.startTensors} / ${m.endTensors}` : backend.startsWith('tfjs') ? 'in worker threads' : '-'} | ${m.firstFaces} / ${m.lastFaces} | ${num(m.seconds)} | ${verdict} |`;
   }),
 ].join('\n');
@@ -93,7 +109,7 @@ ${table}
   if (start >= 0) {
     const rest = doc.slice(start + 1);
     const next = rest.search(/^## /m);
-    doc = doc.slice(0, start) + section + (next >= 0 ? '\n' + rest.slice(next) : '');
+    doc = doc.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
   } else {
     doc = doc.replace(/\s*$/, '\n\n') + section;
   }

@@ -22,9 +22,14 @@ function start(task: Task): { child: ChildProcess; next(): Promise<FromChild> } 
     else queue.push(m);
   };
   child.on('message', (m) => push(m as FromChild));
-  child.on('exit', (code, signal) => push({ type: 'error', error: `child exited (code ${code}, signal ${signal})`, maxRssMb: NaN }));
+  child.on('exit', (code, signal) =>
+    push({ type: 'error', error: `child exited (code ${code}, signal ${signal})`, maxRssMb: NaN }),
+  );
   child.on('error', (e) => push({ type: 'error', error: String(e), maxRssMb: NaN }));
-  return { child, next: () => new Promise((resolve) => (queue.length ? resolve(queue.shift()!) : waiting.push(resolve))) };
+  return {
+    child,
+    next: () => new Promise((resolve) => (queue.length ? resolve(queue.shift()!) : waiting.push(resolve))),
+  };
 }
 
 /** Runs a one-shot task (`peak`, `memory`) in a fresh Node process. */
@@ -32,7 +37,11 @@ export async function runTask<T>(task: Task): Promise<ChildAnswer<T>> {
   const { next } = start(task);
   const m = await next();
   if (m.type === 'result') return { ok: true, result: m.result as T, maxRssMb: m.maxRssMb };
-  return { ok: false, error: m.type === 'error' ? m.error : `unexpected ${m.type}`, maxRssMb: m.type === 'error' ? m.maxRssMb : NaN };
+  return {
+    ok: false,
+    error: m.type === 'error' ? m.error : `unexpected ${m.type}`,
+    maxRssMb: m.type === 'error' ? m.maxRssMb : NaN,
+  };
 }
 
 /** A backend prepared on one image in its own process; `run()` times one detection there. */
@@ -58,7 +67,9 @@ export async function serve<R, I>(task: Extract<Task, { type: 'serve' }>): Promi
     },
     async end() {
       const m = await ask({ op: 'end' });
-      return m.type === 'end' ? { ok: true, result: m.info as I, maxRssMb: m.maxRssMb } : { ok: false, error: m.type === 'error' ? m.error : `unexpected ${m.type}`, maxRssMb: NaN };
+      return m.type === 'end'
+        ? { ok: true, result: m.info as I, maxRssMb: m.maxRssMb }
+        : { ok: false, error: m.type === 'error' ? m.error : `unexpected ${m.type}`, maxRssMb: NaN };
     },
   };
 }

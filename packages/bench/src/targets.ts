@@ -43,14 +43,18 @@ export function checkTargets(res: Omit<BenchResults, 'targets'>): Target[] {
   t.push({
     name: `RSS growth, onnx, 1920x1080, detections ${m?.settle ?? 10} to ${m?.count ?? 200}`,
     goal: `none (< ${GROWTH_TOLERANCE_MB} MB)`,
-    measured: m ? `${(m.endRssMb - m.startRssMb).toFixed(1)} MB (${m.startRssMb.toFixed(0)} -> ${m.endRssMb.toFixed(0)} MB)` : 'not measured',
+    measured: m
+      ? `${(m.endRssMb - m.startRssMb).toFixed(1)} MB (${m.startRssMb.toFixed(0)} -> ${m.endRssMb.toFixed(0)} MB)`
+      : 'not measured',
     met: m ? m.endRssMb - m.startRssMb < GROWTH_TOLERANCE_MB && m.firstFaces === m.lastFaces : null,
   });
   const c = res.cli;
   t.push({
     name: `mtcnn detect --jobs 2 vs --jobs 1 (${c ? `${c.images} FDDB dev images, ${c.backend}` : 'FDDB dev images'})`,
     goal: '>= 1.7x images/s',
-    measured: c ? `${c.ratio.toFixed(2)}x (${c.jobs1.imagesPerSecond.toFixed(1)} -> ${c.jobs2.imagesPerSecond.toFixed(1)} images/s)` : 'not measured',
+    measured: c
+      ? `${c.ratio.toFixed(2)}x (${c.jobs1.imagesPerSecond.toFixed(1)} -> ${c.jobs2.imagesPerSecond.toFixed(1)} images/s)`
+      : 'not measured',
     met: c ? c.ratio >= 1.7 : null,
   });
   return t;

@@ -20,7 +20,12 @@ export function facesSvg(width: number, height: number, faces: readonly Face[]):
 }
 
 /** Write `image` with its faces drawn as `<dir>/<name>.png`; returns the path written. */
-export async function writeAnnotated(dir: string, file: string, image: RgbImage, faces: readonly Face[]): Promise<string> {
+export async function writeAnnotated(
+  dir: string,
+  file: string,
+  image: RgbImage,
+  faces: readonly Face[],
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const out = join(dir, `${basename(file, extname(file))}.png`);
   const svg = Buffer.from(facesSvg(image.width, image.height, faces));

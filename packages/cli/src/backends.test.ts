@@ -8,7 +8,10 @@ const SAMPLE = join(fileURLToPath(new URL('../../../', import.meta.url)), 'examp
 
 async function detect(backend: string) {
   let stdout = '';
-  const code = await run(['detect', '--backend', backend, '-q', SAMPLE], { stdout: (t) => (stdout += t), stderr: () => {} });
+  const code = await run(['detect', '--backend', backend, '-q', SAMPLE], {
+    stdout: (t) => (stdout += t),
+    stderr: () => {},
+  });
   expect(code).toBe(0);
   return JSON.parse(stdout)[0].faces as { box: number[]; confidence: number }[];
 }
@@ -31,7 +34,9 @@ describe('CLI backends', () => {
     expect(got).toHaveLength(4);
     expect(got.length).toBe(want.length);
     got.forEach((f, i) => {
-      f.box.forEach((v, k) => expect(Math.abs(v - want[i].box[k])).toBeLessThan(1e-3));
+      f.box.forEach((v, k) => {
+        expect(Math.abs(v - want[i].box[k])).toBeLessThan(1e-3);
+      });
       expect(Math.abs(f.confidence - want[i].confidence)).toBeLessThan(1e-4);
     });
   });

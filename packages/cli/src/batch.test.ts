@@ -12,7 +12,10 @@ const BIN = join(ROOT, 'packages/cli/dist/bin.js');
 const SAMPLE = join(ROOT, 'examples/astronaut-collage.jpg');
 const TRUNCATED = join(ROOT, '../shared/images/public/truncated.jpg');
 const available = existsSync(TRUNCATED);
-if (!available) console.warn(`\n!!! SKIPPED the CLI batch tests: ${TRUNCATED} not found. Put the project's shared/ folder beside the repository. !!!\n`);
+if (!available)
+  console.warn(
+    `\n!!! SKIPPED the CLI batch tests: ${TRUNCATED} not found. Put the project's shared/ folder beside the repository. !!!\n`,
+  );
 
 interface Run {
   code: number | null;
@@ -26,7 +29,10 @@ function mtcnn(args: string[], cwd: string): Run {
 }
 
 const lines = (path: string): Record<string, unknown>[] =>
-  readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe.skipIf(!available)('mtcnn detect over many images', () => {
   let dir: string;
@@ -83,19 +89,31 @@ describe.skipIf(!available)('mtcnn detect over many images', () => {
     const r = mtcnn(['-q', '-o', '-', 'more'], dir);
     expect(r.code).toBe(0);
     // Completion order with 2 workers: tagged by file, so compare as a set.
-    expect(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { file: string }).file).sort()).toEqual(['more/06.jpg', 'more/07.jpg']);
+    expect(
+      r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { file: string }).file)
+        .sort(),
+    ).toEqual(['more/06.jpg', 'more/07.jpg']);
   });
 
   it('--resume after a crash (kill -9, a cut last line) processes only the missing images, each once', async () => {
     const crash = join(dir, 'crash');
     mkdirSync(crash);
     const files = Array.from({ length: 10 }, (_, i) => `crash/${String(i).padStart(2, '0')}.jpg`);
-    files.forEach((f, i) => copyFileSync(i === 4 ? TRUNCATED : SAMPLE, join(dir, f)));
+    files.forEach((f, i) => {
+      copyFileSync(i === 4 ? TRUNCATED : SAMPLE, join(dir, f));
+    });
     const out = join(dir, 'crash.jsonl');
     // Kill the run as soon as two images are written.
-    const child = spawn(process.execPath, [BIN, 'detect', '-q', '--jobs', '1', '-o', out, 'crash'], { cwd: dir, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'detect', '-q', '--jobs', '1', '-o', out, 'crash'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
     const exited = new Promise((res) => child.on('exit', res));
-    while (!(existsSync(out) && lines(out).length >= 2) && child.exitCode === null) await new Promise((res) => setTimeout(res, 20));
+    while (!(existsSync(out) && lines(out).length >= 2) && child.exitCode === null)
+      await new Promise((res) => setTimeout(res, 20));
     child.kill('SIGKILL');
     await exited;
     const before = lines(out).length;
@@ -121,7 +139,11 @@ describe.skipIf(!available)('mtcnn detect over many images', () => {
     expect(r.stderr).toContain('already has results: pass --resume to continue it, or --overwrite to start it over');
     expect(lines(out)).toHaveLength(1);
     expect(mtcnn(['-q', '-o', out, '--overwrite', 'more'], dir).code).toBe(0);
-    expect(lines(out).map((e) => e.file).sort()).toEqual(['more/06.jpg', 'more/07.jpg']);
+    expect(
+      lines(out)
+        .map((e) => e.file)
+        .sort(),
+    ).toEqual(['more/06.jpg', 'more/07.jpg']);
     const noOut = mtcnn(['--resume', 'more'], dir);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain('--resume needs --output');

@@ -48,7 +48,8 @@ function previousEntries(output: string): Map<string, DetectEntry> {
 export async function runBatch(args: readonly string[], o: BatchOptions, io: BatchIo): Promise<number> {
   resolveOptions(o.detector); // bad options fail here, once, not in every worker
   if (!Number.isInteger(o.jobs) || o.jobs < 1) throw usage(`--jobs must be a whole number >= 1, got ${o.jobs}.`);
-  if (o.resume && (o.output === undefined || o.output === '-')) throw usage('--resume needs --output FILE.jsonl (the file to continue).');
+  if (o.resume && (o.output === undefined || o.output === '-'))
+    throw usage('--resume needs --output FILE.jsonl (the file to continue).');
   if (o.resume && o.overwrite) throw usage('--resume and --overwrite contradict each other; pick one.');
   const toFile = o.output !== undefined && o.output !== '-' ? o.output : undefined;
   if (toFile && !o.resume && !o.overwrite) {
@@ -58,7 +59,8 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
     } catch {
       // does not exist yet: fine
     }
-    if (size > 0) throw usage(`${toFile} already has results: pass --resume to continue it, or --overwrite to start it over.`);
+    if (size > 0)
+      throw usage(`${toFile} already has results: pass --resume to continue it, or --overwrite to start it over.`);
   }
 
   const items = await expandInputs(args);
@@ -79,13 +81,16 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
   });
 
   const writer = toFile ? new JsonlWriter(toFile, o.resume ? 'append' : 'truncate') : undefined;
-  const emitLine =
-    writer ? (e: DetectEntry) => writer.write(e) : o.output === '-' ? (e: DetectEntry) => io.stdout(JSON.stringify(e) + '\n') : undefined;
+  const emitLine = writer
+    ? (e: DetectEntry) => writer.write(e)
+    : o.output === '-'
+      ? (e: DetectEntry) => io.stdout(`${JSON.stringify(e)}\n`)
+      : undefined;
   const progress: Progress = o.quiet
     ? silentProgress()
     : io.progressStream
       ? barProgress(io.progressStream)
-      : lineProgress((line) => io.stderr(line + '\n'));
+      : lineProgress((line) => io.stderr(`${line}\n`));
 
   const t0 = performance.now();
   const jobs = Math.max(1, Math.min(o.jobs, tasks.length));
@@ -102,7 +107,14 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
     await runPool(tasks, {
       jobs,
       // Fewer images than workers asked for (e.g. one image): the workers share the idle ones' threads.
-      config: { backend: o.backend, detector: o.detector, stats: o.stats, annotate: o.annotate, autoOrient: o.autoOrient, threads: threadsPerWorker(o.jobs, jobs) },
+      config: {
+        backend: o.backend,
+        detector: o.detector,
+        stats: o.stats,
+        annotate: o.annotate,
+        autoOrient: o.autoOrient,
+        threads: threadsPerWorker(o.jobs, jobs),
+      },
       onResult: (r) => {
         entries[r.index] = r.entry;
         emitLine?.(r.entry); // JSONL: as each image finishes, tagged by file
@@ -123,7 +135,7 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
     return 2;
   }
   const done = entries as DetectEntry[];
-  if (o.output === undefined) io.stdout(JSON.stringify(done, null, 2) + '\n'); // the input-ordered array
+  if (o.output === undefined) io.stdout(`${JSON.stringify(done, null, 2)}\n`); // the input-ordered array
   const failures = done.map(failureOf).filter((f) => f !== undefined);
   if (!o.quiet) {
     io.stderr(

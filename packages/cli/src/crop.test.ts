@@ -42,7 +42,8 @@ describe('mtcnn crop', () => {
     // One photo at 384, 224, 128 and 96 px: aligned onto one template, the crops differ by blur and
     // landmark noise only (measured: 12 to 20 grey levels on average; other people's aligned faces
     // in the dev images: 50 to 75).
-    const meanDiff = (a: Uint8Array, b: Uint8Array): number => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
+    const meanDiff = (a: Uint8Array, b: Uint8Array): number =>
+      a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
     for (const p of pixels.slice(1)) expect(meanDiff(pixels[0], p)).toBeLessThan(25);
   });
 

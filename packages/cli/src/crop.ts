@@ -53,15 +53,23 @@ export async function cropFiles(args: readonly string[], o: CropCommandOptions):
         const faces = await detector.detect(image);
         const crops: { path: string; face: Face }[] = [];
         for (const [i, face] of faces.entries()) {
-          const c = cropFace(image, face, { size: o.size, margin: o.margin, align: o.align, boxFormat: detector.options.boxFormat });
+          const c = cropFace(image, face, {
+            size: o.size,
+            margin: o.margin,
+            align: o.align,
+            boxFormat: detector.options.boxFormat,
+          });
           const path = resolve(join(o.out, `${name}_${i}.png`));
-          await sharp(c.data, { raw: { width: c.width, height: c.height, channels: 3 } }).png().toFile(path);
+          await sharp(c.data, { raw: { width: c.width, height: c.height, channels: 3 } })
+            .png()
+            .toFile(path);
           crops.push({ path, face });
         }
         entries.push({ file, width: image.width, height: image.height, crops });
         o.log(`${file}: ${crops.length} face${crops.length === 1 ? '' : 's'} cropped`);
       } catch (e) {
-        if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED' || e.code === 'INVALID_OPTION') throw e;
+        if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED' || e.code === 'INVALID_OPTION')
+          throw e;
         entries.push({ file, error: { code: e.code, message: e.message } });
         o.log(`${file}: ${e.code}: ${e.message}`);
       }
@@ -73,17 +81,38 @@ export async function cropFiles(args: readonly string[], o: CropCommandOptions):
 }
 
 /** `mtcnn crop <images...> --out DIR [--size 112] [--margin 0.2] [--align]`. */
-export function registerCrop(program: Command, io: Pick<Io, 'stdout' | 'stderr'>, setExitCode: (code: number) => void): void {
+export function registerCrop(
+  program: Command,
+  io: Pick<Io, 'stdout' | 'stderr'>,
+  setExitCode: (code: number) => void,
+): void {
   program
     .command('crop')
-    .description('Detect faces and write each one as a square PNG crop, <out>/<image name>_<face index>.png; prints what it wrote as JSON.')
+    .description(
+      'Detect faces and write each one as a square PNG crop, <out>/<image name>_<face index>.png; prints what it wrote as JSON.',
+    )
     .argument('<images...>', 'image files, directories (searched recursively) or quoted glob patterns')
     .requiredOption('--out <dir>', 'directory for the crops (created if missing)')
-    .option('--size <px>', 'side of the crops in pixels', number('--size', (n) => Number.isInteger(n) && n >= 1 && n <= 4096, 'a whole number in [1, 4096]'), 112)
-    .option('--margin <f>', 'context around the face as a fraction of its side (default 0.2; 0 with --align)', number('--margin', (n) => n > -1, 'a number > -1'))
+    .option(
+      '--size <px>',
+      'side of the crops in pixels',
+      number('--size', (n) => Number.isInteger(n) && n >= 1 && n <= 4096, 'a whole number in [1, 4096]'),
+      112,
+    )
+    .option(
+      '--margin <f>',
+      'context around the face as a fraction of its side (default 0.2; 0 with --align)',
+      number('--margin', (n) => n > -1, 'a number > -1'),
+    )
     .option('--align', 'rotate and scale each face onto the ArcFace 5-point template (112x112 at --size 112)')
-    .addOption(new Option('--backend <name>', 'inference backend').choices(Object.keys(BACKENDS)).default(DEFAULT_BACKEND))
-    .option('--min-face <px>', 'smallest face side to find (>= 12; default 20)', number('--min-face', () => true, 'a number'))
+    .addOption(
+      new Option('--backend <name>', 'inference backend').choices(Object.keys(BACKENDS)).default(DEFAULT_BACKEND),
+    )
+    .option(
+      '--min-face <px>',
+      'smallest face side to find (>= 12; default 20)',
+      number('--min-face', () => true, 'a number'),
+    )
     .option('--no-auto-orient', 'do not apply the EXIF orientation')
     .option('-q, --quiet', 'no progress lines on stderr')
     .action(async (images: string[], o: Record<string, unknown>) => {
@@ -95,9 +124,9 @@ export function registerCrop(program: Command, io: Pick<Io, 'stdout' | 'stderr'>
         backend: o.backend as BackendName,
         detector: { minFaceSize: o.minFace as number | undefined },
         autoOrient: o.autoOrient as boolean,
-        log: o.quiet === true ? () => {} : (line) => io.stderr(line + '\n'),
+        log: o.quiet === true ? () => {} : (line) => io.stderr(`${line}\n`),
       });
-      io.stdout(JSON.stringify(entries, null, 2) + '\n');
+      io.stdout(`${JSON.stringify(entries, null, 2)}\n`);
       if (entries.some((e) => 'error' in e)) setExitCode(1);
     });
 }

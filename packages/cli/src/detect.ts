@@ -28,7 +28,15 @@ export type DetectEntry =
   | { file: string; error: { code: string; message: string } };
 
 export function cliStages(c: StageCounts): CliStages {
-  return { scales: c.scales, pnet: c.pnet, pnet_nms: c.pnetNms, rnet: c.rnet, rnet_nms: c.rnetNms, onet: c.onet, faces: c.faces };
+  return {
+    scales: c.scales,
+    pnet: c.pnet,
+    pnet_nms: c.pnetNms,
+    rnet: c.rnet,
+    rnet_nms: c.rnetNms,
+    onet: c.onet,
+    faces: c.faces,
+  };
 }
 
 /**
@@ -72,7 +80,9 @@ export async function detectFile(
     const entry: DetectEntry = { file, width: image.width, height: image.height, faces: report.faces };
     if (o.stats) entry.stages = cliStages(report.counts);
     const n = report.faces.length;
-    const log = [`${file}: ${n} face${n === 1 ? '' : 's'} (${image.width}x${image.height}, ${report.timings.total.toFixed(0)} ms)`];
+    const log = [
+      `${file}: ${n} face${n === 1 ? '' : 's'} (${image.width}x${image.height}, ${report.timings.total.toFixed(0)} ms)`,
+    ];
     if (o.annotate) log.push(`  annotated: ${await writeAnnotated(o.annotate, file, image, report.faces)}`);
     return { entry, log };
   } catch (e) {

@@ -27,7 +27,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function nchw(src: Float32Array, n: number, h: number, w = h): Float32Array {
   const out = new Float32Array(src.length);
   const plane = h * w;
-  for (let b = 0; b < n; b++) for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) out[(b * 3 + c) * plane + i] = src[(b * plane + i) * 3 + c];
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < plane; i++)
+      for (let c = 0; c < 3; c++) out[(b * 3 + c) * plane + i] = src[(b * plane + i) * 3 + c];
   return out;
 }
 
@@ -39,7 +41,7 @@ async function cli(...argv: string[]) {
 }
 
 describe('mtcnn export-onnx', () => {
-  it('writes three ONNX files (IR 8, opset <= 17) that load back in onnxruntime-node and give the backends\' outputs', async () => {
+  it("writes three ONNX files (IR 8, opset <= 17) that load back in onnxruntime-node and give the backends' outputs", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'mtcnn-onnx-')), 'models');
     const { code, stdout } = await cli('export-onnx', dir);
     expect(code).toBe(0);
@@ -55,7 +57,9 @@ describe('mtcnn export-onnx', () => {
 
     const onnx = await createNodeOnnxBackend();
     const tfjs = await createNodeTfjsBackend({ backend: 'wasm' });
-    const sessions = await Promise.all(['pnet', 'rnet', 'onet'].map((n) => ort.InferenceSession.create(join(dir, `${n}.onnx`))));
+    const sessions = await Promise.all(
+      ['pnet', 'rnet', 'onet'].map((n) => ort.InferenceSession.create(join(dir, `${n}.onnx`))),
+    );
     try {
       const [pnet, rnet, onet] = sessions;
       const [h, w] = [47, 61];
@@ -89,7 +93,12 @@ describe('mtcnn export-onnx', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtcnn-onnx-'));
     expect((await cli('export-onnx', '--input-layout', 'nhwc', dir)).code).toBe(0);
     const m = decodeModel(readFileSync(join(dir, 'rnet.onnx')));
-    expect(m.graph.input[0].type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue))).toEqual(['N', 24, 24, 3]);
+    expect(m.graph.input[0].type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue))).toEqual([
+      'N',
+      24,
+      24,
+      3,
+    ]);
     expect((await cli('export-onnx', '--input-layout', 'chw', dir)).code).not.toBe(0);
   });
 });

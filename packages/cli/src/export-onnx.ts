@@ -30,17 +30,29 @@ export async function exportOnnx(dir: string, options: ExportOnnxOptions = {}): 
     await writeFile(path, models[network]);
     files.push({ network, path, bytes: models[network].byteLength });
   }
-  return { files, ir_version: ONNX_IR_VERSION, opset: ONNX_OPSET, input_layout: inputLayout, weights_sha256: WEIGHTS_SHA256 };
+  return {
+    files,
+    ir_version: ONNX_IR_VERSION,
+    opset: ONNX_OPSET,
+    input_layout: inputLayout,
+    weights_sha256: WEIGHTS_SHA256,
+  };
 }
 
 /** `mtcnn export-onnx <dir>`: prints what it wrote as JSON. */
 export function registerExportOnnx(program: Command, io: Pick<Io, 'stdout'>): void {
   program
     .command('export-onnx')
-    .description('Write the three networks as ONNX models (pnet.onnx, rnet.onnx, onet.onnx) into <dir>, for use in other tools.')
+    .description(
+      'Write the three networks as ONNX models (pnet.onnx, rnet.onnx, onet.onnx) into <dir>, for use in other tools.',
+    )
     .argument('<dir>', 'output directory (created if missing; existing files are replaced)')
-    .addOption(new Option('--input-layout <layout>', 'input tensor layout: [N,3,H,W] or [N,H,W,3]').choices(['nchw', 'nhwc']).default('nchw'))
+    .addOption(
+      new Option('--input-layout <layout>', 'input tensor layout: [N,3,H,W] or [N,H,W,3]')
+        .choices(['nchw', 'nhwc'])
+        .default('nchw'),
+    )
     .action(async (dir: string, o: { inputLayout: InputLayout }) => {
-      io.stdout(JSON.stringify(await exportOnnx(dir, { inputLayout: o.inputLayout }), null, 2) + '\n');
+      io.stdout(`${JSON.stringify(await exportOnnx(dir, { inputLayout: o.inputLayout }), null, 2)}\n`);
     });
 }

@@ -14,17 +14,29 @@ describe('expandInputs', () => {
     dir = mkdtempSync(join(tmpdir(), 'mtcnn-inputs-'));
     mkdirSync(join(dir, 'photos/sub'), { recursive: true });
     mkdirSync(join(dir, 'photos/empty'));
-    for (const f of ['photos/b.jpg', 'photos/a.PNG', 'photos/sub/c.jpeg', 'photos/sub/.hidden.jpg']) copyFileSync(SAMPLE, join(dir, f));
+    for (const f of ['photos/b.jpg', 'photos/a.PNG', 'photos/sub/c.jpeg', 'photos/sub/.hidden.jpg'])
+      copyFileSync(SAMPLE, join(dir, f));
     writeFileSync(join(dir, 'photos/notes.txt'), 'not an image');
   });
 
   it('expands a directory recursively to its images, sorted, extensions in any case, as paths under the argument', async () => {
-    expect(await expandInputs(['photos'], dir)).toEqual([{ file: 'photos/a.PNG' }, { file: 'photos/b.jpg' }, { file: 'photos/sub/c.jpeg' }]);
-    expect(await expandInputs(['./photos/'], dir)).toEqual([{ file: './photos/a.PNG' }, { file: './photos/b.jpg' }, { file: './photos/sub/c.jpeg' }]);
+    expect(await expandInputs(['photos'], dir)).toEqual([
+      { file: 'photos/a.PNG' },
+      { file: 'photos/b.jpg' },
+      { file: 'photos/sub/c.jpeg' },
+    ]);
+    expect(await expandInputs(['./photos/'], dir)).toEqual([
+      { file: './photos/a.PNG' },
+      { file: './photos/b.jpg' },
+      { file: './photos/sub/c.jpeg' },
+    ]);
   });
 
   it('expands glob patterns, relative ones to relative paths and absolute ones to absolute paths', async () => {
-    expect(await expandInputs(['photos/**/*.jp*g'], dir)).toEqual([{ file: 'photos/b.jpg' }, { file: 'photos/sub/c.jpeg' }]);
+    expect(await expandInputs(['photos/**/*.jp*g'], dir)).toEqual([
+      { file: 'photos/b.jpg' },
+      { file: 'photos/sub/c.jpeg' },
+    ]);
     expect(await expandInputs([join(dir, 'photos/*.jpg')], dir)).toEqual([{ file: join(dir, 'photos/b.jpg') }]);
   });
 
@@ -41,7 +53,10 @@ describe('expandInputs', () => {
     expect(items).toEqual([
       { file: 'photos/b.jpg' },
       { file: 'photos/*.gif', error: { code: 'NO_MATCH', message: 'pattern photos/*.gif matches no file.' } },
-      { file: 'photos/empty', error: { code: 'NO_MATCH', message: expect.stringContaining('directory photos/empty holds no image') } },
+      {
+        file: 'photos/empty',
+        error: { code: 'NO_MATCH', message: expect.stringContaining('directory photos/empty holds no image') },
+      },
     ]);
   });
 

@@ -63,7 +63,9 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
       what = `directory ${arg} holds no image (${IMAGE_EXTENSIONS.join(', ')})`;
     } else if (isDynamicPattern(arg)) {
       // An absolute pattern gives absolute paths; a relative one, paths relative to cwd.
-      found = (await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, absolute: isAbsolute(arg) })).sort(byCodeUnit);
+      found = (await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, absolute: isAbsolute(arg) })).sort(
+        byCodeUnit,
+      );
       what = `pattern ${arg} matches no file`;
     } else {
       push(arg, true); // missing file: reported by the decoder as DECODE_FAILED, in its place

@@ -44,7 +44,10 @@ export class JsonlWriter {
    * `mode: 'append'` keeps the file's complete lines and drops a cut last line (left by a crash),
    * so the next line starts clean; `'truncate'` starts the file empty.
    */
-  constructor(readonly path: string, mode: 'append' | 'truncate') {
+  constructor(
+    readonly path: string,
+    mode: 'append' | 'truncate',
+  ) {
     if (mode === 'truncate') {
       this.fd = openSync(path, 'w');
       return;
@@ -56,7 +59,7 @@ export class JsonlWriter {
 
   write(record: unknown): void {
     if (this.fd === undefined) throw new Error(`JsonlWriter(${this.path}) is closed.`);
-    const buf = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
+    const buf = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off);
   }

@@ -16,7 +16,9 @@ export function numberList(count: number) {
   return (v: string): number[] => {
     const parts = v.split(',').map((s) => Number(s));
     if (parts.length !== count || parts.some((n) => !Number.isFinite(n))) {
-      throw new InvalidArgumentError(`expected ${count} comma-separated numbers, e.g. ${[0.6, 0.7, 0.7, 0.7].slice(0, count).join(',')}.`);
+      throw new InvalidArgumentError(
+        `expected ${count} comma-separated numbers, e.g. ${[0.6, 0.7, 0.7, 0.7].slice(0, count).join(',')}.`,
+      );
     }
     return parts;
   };

@@ -9,9 +9,16 @@ import { PoolStartupError, runPool, type PoolResult, type WorkerConfig, threadsP
 const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage.jpg', import.meta.url));
 const CONFIG: WorkerConfig = { backend: 'tfjs-wasm', detector: {}, stats: false, autoOrient: true };
 
-async function collect(files: string[], jobs: number, extra: Partial<Parameters<typeof runPool>[1]> = {}): Promise<PoolResult[]> {
+async function collect(
+  files: string[],
+  jobs: number,
+  extra: Partial<Parameters<typeof runPool>[1]> = {},
+): Promise<PoolResult[]> {
   const results: PoolResult[] = [];
-  await runPool(files.map((file, index) => ({ index, file })), { jobs, config: CONFIG, onResult: (r) => results.push(r), ...extra });
+  await runPool(
+    files.map((file, index) => ({ index, file })),
+    { jobs, config: CONFIG, onResult: (r) => results.push(r), ...extra },
+  );
   return results;
 }
 
@@ -32,7 +39,9 @@ describe('runPool (the built dist/worker.js, real detector)', () => {
   it('resolves at once with no task, and rejects with PoolStartupError when a worker cannot start', async () => {
     expect(await collect([], 2)).toEqual([]);
     const bad = { ...CONFIG, backend: 'no-such-backend' as BackendName };
-    await expect(runPool([{ index: 0, file: SAMPLE }], { jobs: 1, config: bad, onResult: () => {} })).rejects.toBeInstanceOf(PoolStartupError);
+    await expect(
+      runPool([{ index: 0, file: SAMPLE }], { jobs: 1, config: bad, onResult: () => {} }),
+    ).rejects.toBeInstanceOf(PoolStartupError);
   });
 });
 
@@ -61,7 +70,10 @@ parentPort.postMessage({ type: 'ready' });
     const results = await collect(files, 1, { workerUrl: pathToFileURL(script) });
     expect(results.map((r) => r.entry)).toEqual([
       { file: 'a', width: 1, height: 1, faces: [] },
-      { file: 'crash', error: { code: 'WORKER_FAILED', message: expect.stringContaining('exited unexpectedly (code 3)') } },
+      {
+        file: 'crash',
+        error: { code: 'WORKER_FAILED', message: expect.stringContaining('exited unexpectedly (code 3)') },
+      },
       { file: 'b', width: 1, height: 1, faces: [] },
       { file: 'report-then-exit', error: { code: 'BACKEND_FAILED', message: 'wasm aborted' } },
       { file: 'c', width: 1, height: 1, faces: [] },
@@ -86,7 +98,11 @@ describe('workers and onnxruntime-node under a long command line', () => {
     const { spawnSync } = await import('node:child_process');
     const cli = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
     const missing = Array.from({ length: 800 }, (_, i) => `/no/such/dir/${'x'.repeat(100)}/${i}.jpg`);
-    const r = spawnSync(process.execPath, [cli, 'detect', '--backend', 'onnx', '--jobs', '2', '-q', SAMPLE, ...missing], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync(
+      process.execPath,
+      [cli, 'detect', '--backend', 'onnx', '--jobs', '2', '-q', SAMPLE, ...missing],
+      { encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
     expect(r.signal).toBeNull();
     expect(r.status).toBe(1); // the missing files failed; the run finished
     const out = JSON.parse(r.stdout) as { faces?: unknown[]; error?: { code: string } }[];
@@ -106,6 +122,7 @@ describe('threadsPerWorker', () => {
       [4, 1, 2, 2], // --jobs 4 on 2 cores, one image: capped at the cores
       [16, 16, 8, 1],
     ];
-    for (const [requested, workers, cores, want] of cases) expect(threadsPerWorker(requested, workers, cores)).toBe(want);
+    for (const [requested, workers, cores, want] of cases)
+      expect(threadsPerWorker(requested, workers, cores)).toBe(want);
   });
 });

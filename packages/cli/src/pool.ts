@@ -62,7 +62,10 @@ export function defaultWorkerUrl(): URL {
 
 /** A worker could not start (backend or options): every image would fail, so the run stops. */
 export class PoolStartupError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'PoolStartupError';
   }
@@ -128,7 +131,11 @@ export function runPool(tasks: readonly PoolTask[], o: PoolOptions): Promise<voi
         if (!current || settled) return;
         settled = true;
         const t = current;
-        finish({ index: t.index, entry: { file: t.file, error: { code, message } }, log: [`${t.file}: ${code}: ${message}`] });
+        finish({
+          index: t.index,
+          entry: { file: t.file, error: { code, message } },
+          log: [`${t.file}: ${code}: ${message}`],
+        });
       };
       w.on('message', (m: FromWorker) => {
         if (m.type === 'ready') {

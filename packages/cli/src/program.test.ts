@@ -19,7 +19,12 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 }
 
 // The collage is the astronaut photo pasted at 4 sizes (scripts/make-sample.mjs): tiles as [side, left, top].
-const TILES = [[384, 16, 16], [224, 416, 16], [128, 656, 16], [96, 416, 256]];
+const TILES = [
+  [384, 16, 16],
+  [224, 416, 16],
+  [128, 656, 16],
+  [96, 416, 256],
+];
 
 describe('mtcnn detect', () => {
   it('prints one JSON array with one face per astronaut tile, largest first', async () => {
@@ -63,7 +68,10 @@ describe('mtcnn detect', () => {
     const out = JSON.parse(stdout);
     expect(out).toHaveLength(3);
     expect(out[0].faces).toHaveLength(4);
-    expect(out[1]).toEqual({ file: TRUNCATED, error: { code: 'DECODE_FAILED', message: expect.stringContaining('truncated.jpg') } });
+    expect(out[1]).toEqual({
+      file: TRUNCATED,
+      error: { code: 'DECODE_FAILED', message: expect.stringContaining('truncated.jpg') },
+    });
     expect(out[2].faces).toHaveLength(4);
     expect(stderr).toBe('');
   });
@@ -96,10 +104,22 @@ describe('mtcnn detect', () => {
 
   it.skipIf(!existsSync(DEV))('matches the reference stage counts for ivan.jpg with --preset reference', async () => {
     const oracle = JSON.parse(readFileSync(join(DEV, 'oracle-facenet.json'), 'utf8')).images['ivan.jpg'];
-    const out = JSON.parse((await cli('detect', '--preset', 'reference', '--stats', '-q', join(DEV, 'ivan.jpg'))).stdout)[0];
-    expect(out.stages).toMatchObject({ scales: oracle.stages.pyramid.length, rnet: oracle.stages.rnet_pass_thr, faces: oracle.faces.length });
+    const out = JSON.parse(
+      (await cli('detect', '--preset', 'reference', '--stats', '-q', join(DEV, 'ivan.jpg'))).stdout,
+    )[0];
+    expect(out.stages).toMatchObject({
+      scales: oracle.stages.pyramid.length,
+      rnet: oracle.stages.rnet_pass_thr,
+      faces: oracle.faces.length,
+    });
     const [x1, y1, x2, y2] = oracle.faces[0].box;
     const [x, y, w, h] = out.faces[0].box;
-    for (const [a, b] of [[x, x1], [y, y1], [x + w, x2], [y + h, y2]]) expect(Math.abs(a - b)).toBeLessThan(1e-3);
+    for (const [a, b] of [
+      [x, x1],
+      [y, y1],
+      [x + w, x2],
+      [y + h, y2],
+    ])
+      expect(Math.abs(a - b)).toBeLessThan(1e-3);
   });
 });

@@ -22,33 +22,55 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  addDetectorOptions(program
-    .command('detect')
-    .description('Detect faces; prints one JSON array to stdout, one entry per image, in input order (or JSON lines with --output).')
-    .argument('<images...>', 'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF), directories (searched recursively) or quoted glob patterns'))
-    .addOption(new Option('--box-format <format>', 'box as [x,y,w,h] or [x1,y1,x2,y2]').choices(['xywh', 'xyxy']).default('xywh'))
+  addDetectorOptions(
+    program
+      .command('detect')
+      .description(
+        'Detect faces; prints one JSON array to stdout, one entry per image, in input order (or JSON lines with --output).',
+      )
+      .argument(
+        '<images...>',
+        'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF), directories (searched recursively) or quoted glob patterns',
+      ),
+  )
+    .addOption(
+      new Option('--box-format <format>', 'box as [x,y,w,h] or [x1,y1,x2,y2]')
+        .choices(['xywh', 'xyxy'])
+        .default('xywh'),
+    )
     .option('--stats', 'add per-stage counts ("stages") to each entry')
     .option('--annotate <dir>', 'write each image with its boxes and landmarks drawn, as PNG, into <dir>')
     .option('-q, --quiet', 'no progress lines on stderr')
-    .option('-o, --output <file.jsonl>', "write one JSON line per image to <file.jsonl> as each finishes (nothing on stdout); '-' = JSON lines on stdout")
+    .option(
+      '-o, --output <file.jsonl>',
+      "write one JSON line per image to <file.jsonl> as each finishes (nothing on stdout); '-' = JSON lines on stdout",
+    )
     .option('--resume', 'continue --output: skip the images it already has')
     .option('--overwrite', 'start an existing --output file over')
-    .option('-j, --jobs <n>', `worker threads, each with its own detector (default: ${availableParallelism()}, the number of cores)`, positiveInt('--jobs'))
+    .option(
+      '-j, --jobs <n>',
+      `worker threads, each with its own detector (default: ${availableParallelism()}, the number of cores)`,
+      positiveInt('--jobs'),
+    )
     .action(async (images: string[], o: Record<string, unknown>, cmd: Command) => {
       const { backend, detector, autoOrient } = detectorOptionsFrom(o, cmd);
       detector.boxFormat = o.boxFormat as DetectorOptions['boxFormat'];
-      const code = await runBatch(images, {
-        backend,
-        detector,
-        stats: o.stats === true,
-        annotate: o.annotate as string | undefined,
-        autoOrient,
-        jobs: (o.jobs as number | undefined) ?? availableParallelism(),
-        output: o.output as string | undefined,
-        resume: o.resume === true,
-        overwrite: o.overwrite === true,
-        quiet: o.quiet === true,
-      }, io);
+      const code = await runBatch(
+        images,
+        {
+          backend,
+          detector,
+          stats: o.stats === true,
+          annotate: o.annotate as string | undefined,
+          autoOrient,
+          jobs: (o.jobs as number | undefined) ?? availableParallelism(),
+          output: o.output as string | undefined,
+          resume: o.resume === true,
+          overwrite: o.overwrite === true,
+          quiet: o.quiet === true,
+        },
+        io,
+      );
       if (code !== 0) setExitCode(code);
     });
   registerExportOnnx(program, io);

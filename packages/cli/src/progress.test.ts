@@ -14,7 +14,7 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 if (!hasScript) console.warn('\n!!! SKIPPED the progress-bar test: `script` (util-linux) is not installed. !!!\n');
 
 describe('progress', () => {
-  it('lineProgress writes each image\'s lines; silentProgress writes nothing', () => {
+  it("lineProgress writes each image's lines; silentProgress writes nothing", () => {
     const out: string[] = [];
     const p = lineProgress((l) => out.push(l));
     p.start(2, 0);
@@ -29,20 +29,27 @@ describe('progress', () => {
     s.stop();
   });
 
-  it.skipIf(!hasScript)('draws a bar (done/total, images/s, ETA) on a terminal, and stdout still carries only the results', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mtcnn-tty-'));
-    for (const f of ['a.jpg', 'b.jpg', 'c.jpg']) copyFileSync(SAMPLE, join(dir, f));
-    const json = join(dir, 'out.json');
-    // stderr is the pty; stdout goes to a file.
-    const r = spawnSync('script', ['-qec', `"${process.execPath}" "${BIN}" detect --jobs 1 "${dir}" > "${json}"`, '/dev/null'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/3\/3 images \| \d+\.\d\d img\/s \| ETA \S+ \| 0 failed/);
-    expect(r.stdout).not.toContain('faces (800x416'); // no per-image lines under the bar
-    expect(r.stdout).toContain('mtcnn: 3 images: 3 ok, 0 failed');
-    expect(existsSync(json)).toBe(true);
-    expect(JSON.parse(readFileSync(json, 'utf8'))).toHaveLength(3);
-  });
+  it.skipIf(!hasScript)(
+    'draws a bar (done/total, images/s, ETA) on a terminal, and stdout still carries only the results',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mtcnn-tty-'));
+      for (const f of ['a.jpg', 'b.jpg', 'c.jpg']) copyFileSync(SAMPLE, join(dir, f));
+      const json = join(dir, 'out.json');
+      // stderr is the pty; stdout goes to a file.
+      const r = spawnSync(
+        'script',
+        ['-qec', `"${process.execPath}" "${BIN}" detect --jobs 1 "${dir}" > "${json}"`, '/dev/null'],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/3\/3 images \| \d+\.\d\d img\/s \| ETA \S+ \| 0 failed/);
+      expect(r.stdout).not.toContain('faces (800x416'); // no per-image lines under the bar
+      expect(r.stdout).toContain('mtcnn: 3 images: 3 ok, 0 failed');
+      expect(existsSync(json)).toBe(true);
+      expect(JSON.parse(readFileSync(json, 'utf8'))).toHaveLength(3);
+    },
+  );
 });

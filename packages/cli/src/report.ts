@@ -35,8 +35,15 @@ export async function writeReport(file: string, o: ReportOptions): Promise<Repor
     const image = await loadImage(file, { autoOrient: o.autoOrient });
     const report = await detector.detectWithStats(image, { trace: true });
     // PNG of the decoded pixels: the report's crops are then exactly what the networks saw.
-    const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
-    const html = await buildReportHtml({ trace: report.trace!, png, name: basename(file), backend: detector.backend.name });
+    const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .png()
+      .toBuffer();
+    const html = await buildReportHtml({
+      trace: report.trace!,
+      png,
+      name: basename(file),
+      backend: detector.backend.name,
+    });
     const output = resolve(o.output);
     await writeFile(output, html);
     return { file, output, faces: report.faces.length, bytes: Buffer.byteLength(html) };
@@ -46,18 +53,25 @@ export async function writeReport(file: string, o: ReportOptions): Promise<Repor
 }
 
 export function registerReport(program: Command, io: Io): void {
-  addDetectorOptions(program
-    .command('report')
-    .description('Write a self-contained HTML report of every stage (pyramid, P-Net, candidates, NMS, R-Net, O-Net) for one image; prints a JSON summary.')
-    .argument('<image>', 'image file')
-    .option('-o, --output <file.html>', 'the HTML file to write', 'report.html'))
+  addDetectorOptions(
+    program
+      .command('report')
+      .description(
+        'Write a self-contained HTML report of every stage (pyramid, P-Net, candidates, NMS, R-Net, O-Net) for one image; prints a JSON summary.',
+      )
+      .argument('<image>', 'image file')
+      .option('-o, --output <file.html>', 'the HTML file to write', 'report.html'),
+  )
     .option('-q, --quiet', 'no progress line on stderr')
     .action(async (image: string, o: Record<string, unknown>, cmd: Command) => {
       const result = await writeReport(image, {
         ...detectorOptionsFrom(o, cmd),
         output: o.output as string,
       });
-      if (!o.quiet) io.stderr(`${image}: ${result.faces} face${result.faces === 1 ? '' : 's'}; wrote ${result.output} (${(result.bytes / 1e6).toFixed(1)} MB)\n`);
-      io.stdout(JSON.stringify(result, null, 2) + '\n');
+      if (!o.quiet)
+        io.stderr(
+          `${image}: ${result.faces} face${result.faces === 1 ? '' : 's'}; wrote ${result.output} (${(result.bytes / 1e6).toFixed(1)} MB)\n`,
+        );
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     });
 }

@@ -14,7 +14,15 @@ describe('formatSummary', () => {
       { file: 'b.jpg', code: 'DECODE_FAILED', message: 'cut' },
       { file: '*.gif', code: 'NO_MATCH', message: 'none' },
     ];
-    const s = formatSummary({ total: 10, skipped: 4, processed: 6, failures, seconds: 2, jobs: 1, output: 'out.jsonl' });
+    const s = formatSummary({
+      total: 10,
+      skipped: 4,
+      processed: 6,
+      failures,
+      seconds: 2,
+      jobs: 1,
+      output: 'out.jsonl',
+    });
     expect(s.split('\n')).toEqual([
       'mtcnn: 10 images: 7 ok, 3 failed (DECODE_FAILED 2, NO_MATCH 1); 6 images processed in 2.0 s (3.00 images/s, 1 job); 4 skipped, already in out.jsonl',
       '  failed: a.jpg: DECODE_FAILED: cut',
@@ -26,13 +34,19 @@ describe('formatSummary', () => {
 
   it(`names at most ${SUMMARY_MAX_LISTED} failed files`, () => {
     const failures = Array.from({ length: 25 }, (_, i) => ({ file: `${i}.jpg`, code: 'DECODE_FAILED', message: 'm' }));
-    const lines = formatSummary({ total: 25, skipped: 0, processed: 25, failures, seconds: 0, jobs: 2 }).trimEnd().split('\n');
+    const lines = formatSummary({ total: 25, skipped: 0, processed: 25, failures, seconds: 0, jobs: 2 })
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(1 + SUMMARY_MAX_LISTED + 1);
     expect(lines.at(-1)).toBe('  ... and 15 more (see the error entries)');
   });
 
   it('reads a failure out of an error entry only', () => {
-    expect(failureOf({ file: 'x', error: { code: 'C', message: 'M' } })).toEqual({ file: 'x', code: 'C', message: 'M' });
+    expect(failureOf({ file: 'x', error: { code: 'C', message: 'M' } })).toEqual({
+      file: 'x',
+      code: 'C',
+      message: 'M',
+    });
     expect(failureOf({ file: 'x', width: 1, height: 1, faces: [] })).toBeUndefined();
   });
 });

@@ -39,6 +39,7 @@ export function formatSummary(s: BatchSummary): string {
   if (s.skipped > 0) head += `; ${s.skipped} skipped, already in ${s.output ?? 'the output'}`;
   const lines = [head];
   for (const f of s.failures.slice(0, SUMMARY_MAX_LISTED)) lines.push(`  failed: ${f.file}: ${f.code}: ${f.message}`);
-  if (s.failures.length > SUMMARY_MAX_LISTED) lines.push(`  ... and ${s.failures.length - SUMMARY_MAX_LISTED} more (see the error entries)`);
-  return lines.join('\n') + '\n';
+  if (s.failures.length > SUMMARY_MAX_LISTED)
+    lines.push(`  ... and ${s.failures.length - SUMMARY_MAX_LISTED} more (see the error entries)`);
+  return `${lines.join('\n')}\n`;
 }

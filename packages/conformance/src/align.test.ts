@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARCFACE_TEMPLATE, applySimilarity, createDetector, extractFaces, KEYPOINT_NAMES, type Detector, type Face } from '@mtcnn/core';
+import {
+  ARCFACE_TEMPLATE,
+  applySimilarity,
+  createDetector,
+  extractFaces,
+  KEYPOINT_NAMES,
+  type Detector,
+  type Face,
+} from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
 import { DEV_DIR, sharedAvailable, warnSharedMissing } from './shared.js';
@@ -41,7 +49,9 @@ describe.skipIf(!sharedAvailable)('aligned crops of the dev images', () => {
       for (const [i, crop] of crops.entries()) {
         const again = await detector.detect({ data: crop.data, width: crop.width, height: crop.height });
         // The aligned face is the one centred in the crop.
-        const g: Face | undefined = again.find((f) => Math.abs(f.box[0] + f.box[2] / 2 - 56) < 20 && Math.abs(f.box[1] + f.box[3] / 2 - 56) < 30);
+        const g: Face | undefined = again.find(
+          (f) => Math.abs(f.box[0] + f.box[2] / 2 - 56) < 20 && Math.abs(f.box[1] + f.box[3] / 2 - 56) < 30,
+        );
         expect(g, `${name} face ${i} found again in its crop`).toBeDefined();
         for (const k of KEYPOINT_NAMES) {
           const [ex, ey] = applySimilarity(crop.transform, faces[i].keypoints[k]);
@@ -53,7 +63,9 @@ describe.skipIf(!sharedAvailable)('aligned crops of the dev images', () => {
     const mean = [0, 1].map((a) => offsets.reduce((s, o) => s + o[a], 0) / offsets.length);
     const dist = offsets.map(([x, y]) => Math.hypot(x, y)).sort((p, q) => p - q);
     const median = dist[dist.length >> 1];
-    console.log(`aligned crops: ${offsets.length / 5} faces, landmark offset mean (${mean[0].toFixed(2)}, ${mean[1].toFixed(2)}) px, median distance ${median.toFixed(2)} px, max ${dist.at(-1)!.toFixed(2)} px`);
+    console.log(
+      `aligned crops: ${offsets.length / 5} faces, landmark offset mean (${mean[0].toFixed(2)}, ${mean[1].toFixed(2)}) px, median distance ${median.toFixed(2)} px, max ${dist.at(-1)!.toFixed(2)} px`,
+    );
     expect(Math.abs(mean[0])).toBeLessThan(0.5);
     expect(Math.abs(mean[1])).toBeLessThan(0.5);
     expect(median).toBeLessThan(1.5);

@@ -72,7 +72,13 @@ describe.each(BACKENDS)('backend contract on $name', ({ name, create }) => {
     const o = await backend.runONet(inputs.onet(n), n);
     const rr = await want(`r${n}`, () => reference.runRNet(inputs.rnet(n), n));
     const ro = await want(`o${n}`, () => reference.runONet(inputs.onet(n), n));
-    expect([r.prob.length, r.reg.length, o.prob.length, o.reg.length, o.landmarks.length]).toEqual([n, 4 * n, n, 4 * n, 10 * n]);
+    expect([r.prob.length, r.reg.length, o.prob.length, o.reg.length, o.landmarks.length]).toEqual([
+      n,
+      4 * n,
+      n,
+      4 * n,
+      10 * n,
+    ]);
     expect(maxAbsDiff(r.prob, rr.prob)).toBeLessThan(TOL);
     expect(maxAbsDiff(r.reg, rr.reg)).toBeLessThan(TOL);
     expect(maxAbsDiff(o.prob, ro.prob)).toBeLessThan(TOL);

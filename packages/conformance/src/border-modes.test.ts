@@ -11,7 +11,11 @@ import { DEV_DIR, loadOracle, sharedAvailable, warnSharedMissing } from './share
 // two presets must give identical faces; where some leave it, the crops (and maybe faces) differ,
 // and the faces cut by the border (bbt2, face_rectangular) are still found.
 if (!sharedAvailable) warnSharedMissing('border modes on the dev images');
-const images = sharedAvailable ? readdirSync(DEV_DIR).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort() : [];
+const images = sharedAvailable
+  ? readdirSync(DEV_DIR)
+      .filter((f) => /\.(jpe?g|png)$/i.test(f))
+      .sort()
+  : [];
 
 describe.skipIf(!sharedAvailable)('default preset (grey-pad) vs reference (stretch)', () => {
   let zeroPad: Detector;
@@ -29,7 +33,8 @@ describe.skipIf(!sharedAvailable)('default preset (grey-pad) vs reference (stret
     const image = await loadImage(DEV_DIR + file, { autoOrient: false });
     const z = await zeroPad.detectWithStats(image, { trace: true });
     const s = await stretch.detectWithStats(image);
-    const outside = (c: CropTrace): boolean => c.window.x0 < 0 || c.window.y0 < 0 || c.window.x1 > image.width || c.window.y1 > image.height;
+    const outside = (c: CropTrace): boolean =>
+      c.window.x0 < 0 || c.window.y0 < 0 || c.window.x1 > image.width || c.window.y1 > image.height;
     const crops = [...z.trace!.rnet.inputs, ...z.trace!.onet.inputs];
     if (!crops.some(outside)) {
       expect(z.faces).toEqual(s.faces);

@@ -21,7 +21,9 @@ describe.each(BACKENDS)('concurrency and cancellation on $name', ({ name, create
   it('32 concurrent detect() calls over 4 images equal the sequential results', async () => {
     const calls = Array.from({ length: 32 }, (_, i) => detector.detect(images[i % 4]));
     const results = await Promise.all(calls);
-    results.forEach((faces, i) => expect(faces).toEqual(sequential[i % 4]));
+    results.forEach((faces, i) => {
+      expect(faces).toEqual(sequential[i % 4]);
+    });
     expect(sequential.every((f) => f.length === 1)).toBe(true); // one astronaut per tile
   });
 

@@ -7,12 +7,19 @@ export const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage
 
 /** The sample decoded and downscaled to `width` (area-averaged by sharp; any fixed pixels do). */
 export async function sampleRgb(width = 400): Promise<RgbImage> {
-  const { data, info } = await sharp(SAMPLE).resize({ width }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(SAMPLE)
+    .resize({ width })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
 
 /** Encode RGB pixels with sharp in the given format. */
-export function encode(img: RgbImage, format: 'png' | 'jpeg' | 'webp-lossless' | 'gif' | 'avif-lossless' | 'tiff' | 'png16'): Promise<Buffer> {
+export function encode(
+  img: RgbImage,
+  format: 'png' | 'jpeg' | 'webp-lossless' | 'gif' | 'avif-lossless' | 'tiff' | 'png16',
+): Promise<Buffer> {
   const s = sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 3 } });
   switch (format) {
     case 'png':
@@ -66,7 +73,12 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.alloc(0)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function crc32(buf: Buffer): number {
@@ -80,7 +92,12 @@ function crc32(buf: Buffer): number {
 
 /** The largest astronaut tile of the sample alone, resized to `side` x `side`: one face, few pixels. */
 export async function tileRgb(side: number): Promise<RgbImage> {
-  const { data, info } = await sharp(SAMPLE).extract({ left: 16, top: 16, width: 384, height: 384 }).resize(side, side).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(SAMPLE)
+    .extract({ left: 16, top: 16, width: 384, height: 384 })
+    .resize(side, side)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
 
@@ -89,10 +106,16 @@ export async function tileRgb(side: number): Promise<RgbImage> {
  * counts the P-Net runs that returned since the last `reset()`. Keeps `pixelLayout`; keeps
  * `inFlight` only if asked (without it the detector awaits each level: nothing starts after the abort).
  */
-export function abortAfterFirstLevel(inner: MtcnnBackend, controller: AbortController, keepInFlight = false): { backend: MtcnnBackend; levels(): number; reset(): void } {
+export function abortAfterFirstLevel(
+  inner: MtcnnBackend,
+  controller: AbortController,
+  keepInFlight = false,
+): { backend: MtcnnBackend; levels(): number; reset(): void } {
   let levels = 0;
   return {
-    reset: () => void (levels = 0),
+    reset: () => {
+      levels = 0;
+    },
     backend: {
       name: inner.name,
       pixelLayout: inner.pixelLayout,

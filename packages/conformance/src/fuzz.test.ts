@@ -31,13 +31,16 @@ function mutate(valid: Uint8Array, seed: number): Uint8Array {
     case 1: // truncation
       return b.subarray(0, Math.floor(r() * b.length));
     case 2: // header edits: random bytes in the first 64
-      for (let k = 1 + Math.floor(r() * 6); k > 0; k--) b[Math.floor(r() * Math.min(64, b.length))] = Math.floor(r() * 256);
+      for (let k = 1 + Math.floor(r() * 6); k > 0; k--)
+        b[Math.floor(r() * Math.min(64, b.length))] = Math.floor(r() * 256);
       return b;
-    default: // a slice removed or duplicated in the middle
-    {
+    default: {
+      // a slice removed or duplicated in the middle
       const at = Math.floor(r() * b.length);
       const len = Math.floor(r() * 256);
-      return r() < 0.5 ? Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + len)]) : Uint8Array.from([...b.subarray(0, at + len), ...b.subarray(at)]);
+      return r() < 0.5
+        ? Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + len)])
+        : Uint8Array.from([...b.subarray(0, at + len), ...b.subarray(at)]);
     }
   }
 }

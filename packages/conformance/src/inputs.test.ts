@@ -50,7 +50,7 @@ describe.each(BACKENDS)('inputs on $name', ({ create }) => {
   afterAll(() => detector?.dispose());
 
   const lossless = ['png', 'png16', 'webp-lossless', 'tiff', 'avif-lossless'] as const;
-  it.each(lossless)('%s bytes give exactly the raw pixels\' faces', async (format) => {
+  it.each(lossless)("%s bytes give exactly the raw pixels' faces", async (format) => {
     const bytes = await encode(rgb, format);
     expectSameFaces(await detector.detect(bytes), want, true);
   });
@@ -65,14 +65,20 @@ describe.each(BACKENDS)('inputs on $name', ({ create }) => {
     const bytes = await encode(rgb, 'png');
     writeFileSync(file, bytes);
     const copy = new Uint8Array(bytes);
-    for (const input of [file, bytes, copy, copy.buffer] as ImageInput[]) expectSameFaces(await detector.detect(input), want, true);
+    for (const input of [file, bytes, copy, copy.buffer] as ImageInput[])
+      expectSameFaces(await detector.detect(input), want, true);
   });
 
   it('raw grey, RGB and RGBA pixels', async () => {
     const n = rgb.width * rgb.height;
     const rgba = new Uint8Array(n * 4);
-    for (let i = 0; i < n; i++) rgba.set([rgb.data[i * 3], rgb.data[i * 3 + 1], rgb.data[i * 3 + 2], (i * 7) % 256], i * 4);
-    expectSameFaces(await detector.detect({ data: rgba, width: rgb.width, height: rgb.height, channels: 4 }), want, true);
+    for (let i = 0; i < n; i++)
+      rgba.set([rgb.data[i * 3], rgb.data[i * 3 + 1], rgb.data[i * 3 + 2], (i * 7) % 256], i * 4);
+    expectSameFaces(
+      await detector.detect({ data: rgba, width: rgb.width, height: rgb.height, channels: 4 }),
+      want,
+      true,
+    );
     const grey = new Uint8Array(n);
     const greyRgb = new Uint8Array(n * 3);
     for (let i = 0; i < n; i++) {
@@ -96,16 +102,25 @@ describe.each(BACKENDS)('inputs on $name', ({ create }) => {
   });
 
   it('a CMYK JPEG is converted to RGB', async () => {
-    const cmyk = await sharp(Buffer.from(rgb.data), { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
+    const cmyk = await sharp(Buffer.from(rgb.data), { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+      .toColourspace('cmyk')
+      .jpeg({ quality: 95 })
+      .toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
     expect((await detector.detect(cmyk)).length).toBe(want.length);
   });
 
   it('EXIF orientation is applied by default, not with autoOrient: false', async () => {
-    const jpeg = await sharp(Buffer.from(rgb.data), { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp(Buffer.from(rgb.data), { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const stored = await loadImage(jpeg, { autoOrient: false });
     expectSameFaces(await detector.detect(jpeg), await detector.detect(rotate90(stored)), true);
-    const asStored = createDetector(await (BACKENDS.find((b) => b.name === detector.backend.name) ?? BACKENDS[0]).create(), { decoder: loadImage, autoOrient: false });
+    const asStored = createDetector(
+      await (BACKENDS.find((b) => b.name === detector.backend.name) ?? BACKENDS[0]).create(),
+      { decoder: loadImage, autoOrient: false },
+    );
     try {
       expectSameFaces(await asStored.detect(jpeg), await asStored.detect(stored), true);
     } finally {
@@ -114,7 +129,13 @@ describe.each(BACKENDS)('inputs on $name', ({ create }) => {
   });
 
   it('tiny images give an empty result, not an error', async () => {
-    for (const [w, h] of [[0, 0], [1, 1], [11, 11], [11, 400], [30, 5]]) {
+    for (const [w, h] of [
+      [0, 0],
+      [1, 1],
+      [11, 11],
+      [11, 400],
+      [30, 5],
+    ]) {
       expect(await detector.detect({ data: new Uint8Array(w * h * 3).fill(128), width: w, height: h })).toEqual([]);
     }
   });

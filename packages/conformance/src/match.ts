@@ -24,8 +24,15 @@ export interface FaceMatch {
 const NAMES = ['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right'] as const;
 
 /** Greedily match each reference face to our unused face of highest IoU (faces in `xywh`). */
-export function matchFaces(refs: readonly OracleFace[], faces: readonly Face[]): { matches: FaceMatch[]; extra: Face[] } {
-  const ours = faces.map((f) => ({ f, xyxy: [f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]], used: false }));
+export function matchFaces(
+  refs: readonly OracleFace[],
+  faces: readonly Face[],
+): { matches: FaceMatch[]; extra: Face[] } {
+  const ours = faces.map((f) => ({
+    f,
+    xyxy: [f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]],
+    used: false,
+  }));
   const matches = refs.map((ref) => {
     let best: (typeof ours)[number] | undefined;
     let bestIou = 0;
@@ -39,7 +46,12 @@ export function matchFaces(refs: readonly OracleFace[], faces: readonly Face[]):
     if (!best) return { ref, iou: 0, landmarkDev: Infinity, probDev: Infinity, boxDev: Infinity };
     best.used = true;
     const f = best.f;
-    const landmarkDev = Math.max(...ref.landmarks.flatMap((p, k) => [Math.abs(p[0] - f.keypoints[NAMES[k]][0]), Math.abs(p[1] - f.keypoints[NAMES[k]][1])]));
+    const landmarkDev = Math.max(
+      ...ref.landmarks.flatMap((p, k) => [
+        Math.abs(p[0] - f.keypoints[NAMES[k]][0]),
+        Math.abs(p[1] - f.keypoints[NAMES[k]][1]),
+      ]),
+    );
     const boxDev = Math.max(...ref.box.map((v, k) => Math.abs(v - best!.xyxy[k])));
     return { ref, face: f, iou: bestIou, landmarkDev, probDev: Math.abs(ref.prob - f.confidence), boxDev };
   });

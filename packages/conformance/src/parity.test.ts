@@ -12,7 +12,11 @@ import { DEV_DIR, loadOracle, sharedAvailable, warnSharedMissing } from './share
 if (!sharedAvailable) warnSharedMissing('parity with the reference');
 
 const oracle = sharedAvailable ? loadOracle() : {};
-const images = sharedAvailable ? readdirSync(DEV_DIR).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort() : [];
+const images = sharedAvailable
+  ? readdirSync(DEV_DIR)
+      .filter((f) => /\.(jpe?g|png)$/i.test(f))
+      .sort()
+  : [];
 /** Faces per backend per image, for the cross-backend check at the end. */
 const seen = new Map<string, Map<string, Face[]>>();
 
@@ -32,38 +36,42 @@ describe.skipIf(!sharedAvailable).each(BACKENDS)('parity with the reference on $
     expect(images.every((f) => f in oracle)).toBe(true);
   });
 
-  it.each(images)('%s', async (file) => {
-    const ref = oracle[file];
-    // The reference does not apply EXIF orientation.
-    const image = await loadImage(DEV_DIR + file, { autoOrient: false });
-    expect([image.width, image.height]).toEqual([ref.width, ref.height]);
-    const { faces, counts } = await detector.detectWithStats(image);
-    if (!seen.has(name)) seen.set(name, new Map());
-    seen.get(name)!.set(file, faces);
-    const s = ref.stages;
-    expect(counts).toEqual({
-      scales: s.pyramid.length,
-      pnet: s.pyramid.reduce((t, l) => t + l.candidates_ge_thr, 0),
-      pnetNms: s['pnet_after_cross_scale_nms_0.7'],
-      rnet: s.rnet_pass_thr,
-      rnetNms: s['rnet_after_nms_0.7'],
-      onet: s.onet_pass_thr ?? 0,
-      faces: s['onet_after_nms_0.7_min'] ?? 0,
-    });
-    const { matches, extra } = matchFaces(ref.faces, faces);
-    expect(extra).toEqual([]);
-    for (const m of matches) {
-      expect(m.iou).toBeGreaterThanOrEqual(0.99);
-      expect(m.landmarkDev).toBeLessThan(0.05);
-      expect(m.probDev).toBeLessThan(1e-3);
-    }
-    // Same order as the reference: largest box first.
-    expect(matches.every((m, i) => m.face === faces[i])).toBe(true);
-    const max = (k: 'boxDev' | 'landmarkDev' | 'probDev'): number => Math.max(0, ...matches.map((m) => m[k]));
-    figures.push(
-      `  ${file}: ${faces.length} faces, max box dev ${max('boxDev').toExponential(2)} px, landmarks ${max('landmarkDev').toExponential(2)} px, prob ${max('probDev').toExponential(2)}`,
-    );
-  }, 600_000); // tfjs-cpu (plain JS) takes ~30 s on the 2048x1991 image; more on a loaded machine
+  it.each(images)(
+    '%s',
+    async (file) => {
+      const ref = oracle[file];
+      // The reference does not apply EXIF orientation.
+      const image = await loadImage(DEV_DIR + file, { autoOrient: false });
+      expect([image.width, image.height]).toEqual([ref.width, ref.height]);
+      const { faces, counts } = await detector.detectWithStats(image);
+      if (!seen.has(name)) seen.set(name, new Map());
+      seen.get(name)!.set(file, faces);
+      const s = ref.stages;
+      expect(counts).toEqual({
+        scales: s.pyramid.length,
+        pnet: s.pyramid.reduce((t, l) => t + l.candidates_ge_thr, 0),
+        pnetNms: s['pnet_after_cross_scale_nms_0.7'],
+        rnet: s.rnet_pass_thr,
+        rnetNms: s['rnet_after_nms_0.7'],
+        onet: s.onet_pass_thr ?? 0,
+        faces: s['onet_after_nms_0.7_min'] ?? 0,
+      });
+      const { matches, extra } = matchFaces(ref.faces, faces);
+      expect(extra).toEqual([]);
+      for (const m of matches) {
+        expect(m.iou).toBeGreaterThanOrEqual(0.99);
+        expect(m.landmarkDev).toBeLessThan(0.05);
+        expect(m.probDev).toBeLessThan(1e-3);
+      }
+      // Same order as the reference: largest box first.
+      expect(matches.every((m, i) => m.face === faces[i])).toBe(true);
+      const max = (k: 'boxDev' | 'landmarkDev' | 'probDev'): number => Math.max(0, ...matches.map((m) => m[k]));
+      figures.push(
+        `  ${file}: ${faces.length} faces, max box dev ${max('boxDev').toExponential(2)} px, landmarks ${max('landmarkDev').toExponential(2)} px, prob ${max('probDev').toExponential(2)}`,
+      );
+    },
+    600_000,
+  ); // tfjs-cpu (plain JS) takes ~30 s on the 2048x1991 image; more on a loaded machine
 });
 
 // Every backend gives the same faces as the first one (the same network, the same core), within

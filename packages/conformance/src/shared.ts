@@ -15,7 +15,13 @@ export interface OracleFace {
 }
 
 export interface OracleStages {
-  pyramid: { scale: number; resized_hw: [number, number]; pnet_map_hw: [number, number]; candidates_ge_thr: number; 'after_scale_nms_0.5': number }[];
+  pyramid: {
+    scale: number;
+    resized_hw: [number, number];
+    pnet_map_hw: [number, number];
+    candidates_ge_thr: number;
+    'after_scale_nms_0.5': number;
+  }[];
   'pnet_after_cross_scale_nms_0.7': number;
   rnet_pass_thr: number;
   'rnet_after_nms_0.7': number;
@@ -37,5 +43,7 @@ export function loadOracle(): Record<string, OracleImage> {
 
 /** Say loudly why a suite is skipped: CI has ../shared, so a skip there is a setup bug. */
 export function warnSharedMissing(what: string): void {
-  console.warn(`\n!!! SKIPPED ${what}: ${ORACLE_PATH} not found. Put the project's shared/ folder beside the repository. !!!\n`);
+  console.warn(
+    `\n!!! SKIPPED ${what}: ${ORACLE_PATH} not found. Put the project's shared/ folder beside the repository. !!!\n`,
+  );
 }

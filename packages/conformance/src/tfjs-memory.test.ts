@@ -7,7 +7,6 @@ import { SAMPLE, tileRgb } from './fixtures.js';
 
 // Every tfjs tensor a detection creates is freed: the count is flat over 50 detections.
 
-
 describe.each([
   { kind: 'wasm' as const, image: () => loadImage(SAMPLE) },
   // The pure-JS cpu backend is ~20x slower: one 120x120 astronaut keeps the test short.

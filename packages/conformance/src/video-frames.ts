@@ -40,7 +40,12 @@ export function poseAt(shot: Shot, i: number): CameraPose {
 
 /** Frame -> source map of a pose (frame pixel centres at integers). */
 export function frameToSource(shot: Shot, pose: CameraPose): Similarity {
-  return { a: pose.scale, b: 0, tx: pose.cx - pose.scale * ((shot.width - 1) / 2), ty: pose.cy - pose.scale * ((shot.height - 1) / 2) };
+  return {
+    a: pose.scale,
+    b: 0,
+    tx: pose.cx - pose.scale * ((shot.width - 1) / 2),
+    ty: pose.cy - pose.scale * ((shot.height - 1) / 2),
+  };
 }
 
 /** A source box `[x1, y1, x2, y2]` as it appears in the frame of `pose`. */
@@ -62,11 +67,44 @@ export function renderFrame(shot: Shot, source: RgbImage, i: number): RgbImage {
 export const SHOTS: Shot[] = [
   // multiface.jpg held still (a webcam on a stand, a hand-held phone): the 6 faces (~55 px) in
   // view, a few pixels of sway.
-  { name: 'multiface-still', source: 'multiface.jpg', width: 640, height: 360, frames: 40, from: { cx: 590, cy: 309, scale: 1.6 }, to: { cx: 590, cy: 309, scale: 1.6 }, sway: 4 },
+  {
+    name: 'multiface-still',
+    source: 'multiface.jpg',
+    width: 640,
+    height: 360,
+    frames: 40,
+    from: { cx: 590, cy: 309, scale: 1.6 },
+    to: { cx: 590, cy: 309, scale: 1.6 },
+    sway: 4,
+  },
   // multiface.jpg (1200x630, 6 faces of ~80-95 px): left to right along the group, slightly down.
-  { name: 'multiface-pan', source: 'multiface.jpg', width: 640, height: 360, frames: 60, from: { cx: 320, cy: 250, scale: 1 }, to: { cx: 880, cy: 330, scale: 1 } },
+  {
+    name: 'multiface-pan',
+    source: 'multiface.jpg',
+    width: 640,
+    height: 360,
+    frames: 60,
+    from: { cx: 320, cy: 250, scale: 1 },
+    to: { cx: 880, cy: 330, scale: 1 },
+  },
   // multiface.jpg: from the whole picture (faces ~45 px) into the two faces at the bottom right.
-  { name: 'multiface-zoom', source: 'multiface.jpg', width: 640, height: 360, frames: 60, from: { cx: 600, cy: 315, scale: 1.9 }, to: { cx: 820, cy: 470, scale: 0.8 } },
+  {
+    name: 'multiface-zoom',
+    source: 'multiface.jpg',
+    width: 640,
+    height: 360,
+    frames: 60,
+    from: { cx: 600, cy: 315, scale: 1.9 },
+    to: { cx: 820, cy: 470, scale: 0.8 },
+  },
   // bbt1_1920x1080.jpg (5 faces of ~130-200 px): a pan back right to left at 1.5x, faces ~100 px.
-  { name: 'bbt1-pan', source: 'bbt1_1920x1080.jpg', width: 640, height: 360, frames: 60, from: { cx: 1440, cy: 300, scale: 1.5 }, to: { cx: 480, cy: 380, scale: 1.5 } },
+  {
+    name: 'bbt1-pan',
+    source: 'bbt1_1920x1080.jpg',
+    width: 640,
+    height: 360,
+    frames: 60,
+    from: { cx: 1440, cy: 300, scale: 1.5 },
+    to: { cx: 480, cy: 380, scale: 1.5 },
+  },
 ];

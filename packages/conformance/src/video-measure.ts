@@ -1,4 +1,13 @@
-import { createVideoDetector, greedyMatch, type Box, type Detector, type Face, type RgbImage, type TrackedFace, type VideoDetectorOptions } from '@mtcnn/core';
+import {
+  createVideoDetector,
+  greedyMatch,
+  type Box,
+  type Detector,
+  type Face,
+  type RgbImage,
+  type TrackedFace,
+  type VideoDetectorOptions,
+} from '@mtcnn/core';
 import { boxInFrame, poseAt, renderFrame, type Shot } from './video-frames.js';
 
 const xyxy = (f: Face): Box => [f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]];
@@ -92,7 +101,8 @@ export async function measureShot(
     trackedFaces += tracked[i].length;
     matched += m.pairs.length;
     for (const k of m.unmatchedPrevious) misses.push([i, full[i][k]]);
-    const isInside = (f: Face): boolean => f.box[0] >= 0 && f.box[1] >= 0 && f.box[0] + f.box[2] <= shot.width && f.box[1] + f.box[3] <= shot.height;
+    const isInside = (f: Face): boolean =>
+      f.box[0] >= 0 && f.box[1] >= 0 && f.box[0] + f.box[2] <= shot.width && f.box[1] + f.box[3] <= shot.height;
     const hit = new Set(m.pairs.map((p) => p[0]));
     full[i].forEach((f, k) => {
       if (!isInside(f)) return;
@@ -151,7 +161,9 @@ export function markdownTable(rows: readonly ShotMeasurement[]): string {
       `| ${r.shot} | ${r.frames} | ${r.fullFps.toFixed(1)} | ${r.trackedFps.toFixed(1)} | ${r.speedup.toFixed(2)}x | ${r.fullFrames} | ${r.recall.toFixed(3)} (${r.matched}/${r.fullFaces}) | ${r.recallInside.toFixed(3)} | ${r.precision.toFixed(3)} | ${r.idSwitches + r.fragmented} |`,
     );
   }
-  const sum = (k: 'frames' | 'fullFaces' | 'matched' | 'trackedFaces' | 'fullMs' | 'trackedMs' | 'fullFrames'): number => rows.reduce((s, r) => s + r[k], 0);
+  const sum = (
+    k: 'frames' | 'fullFaces' | 'matched' | 'trackedFaces' | 'fullMs' | 'trackedMs' | 'fullFrames',
+  ): number => rows.reduce((s, r) => s + r[k], 0);
   lines.push(
     `| all | ${sum('frames')} | ${((1000 * sum('frames')) / sum('fullMs')).toFixed(1)} | ${((1000 * sum('frames')) / sum('trackedMs')).toFixed(1)} | ${(sum('fullMs') / sum('trackedMs')).toFixed(2)}x | ${sum('fullFrames')} | ${(sum('matched') / sum('fullFaces')).toFixed(3)} (${sum('matched')}/${sum('fullFaces')}) | | ${(sum('matched') / sum('trackedFaces')).toFixed(3)} | ${rows.reduce((s, r) => s + r.idSwitches + r.fragmented, 0)} |`,
   );

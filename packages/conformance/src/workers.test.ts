@@ -7,7 +7,11 @@ import { abortAfterFirstLevel, SAMPLE, tileRgb } from './fixtures.js';
 import { DEV_DIR, sharedAvailable } from './shared.js';
 
 /** A report without its timings (the only part allowed to differ). */
-const strip = (r: DetectionReport) => ({ faces: r.faces, counts: r.counts, trace: r.trace && { ...r.trace, timings: undefined } });
+const strip = (r: DetectionReport) => ({
+  faces: r.faces,
+  counts: r.counts,
+  trace: r.trace && { ...r.trace, timings: undefined },
+});
 
 // The onnx backend with its sessions in worker threads (`workers`), where the detector keeps
 // several calls in flight and overlaps its own work with them: exactly the in-process results,
@@ -25,7 +29,14 @@ describe('onnx with worker threads = onnx in-process', () => {
   });
 
   if (!sharedAvailable) console.warn(`workers.test: ${DEV_DIR} is missing: only the bundled sample is compared.`);
-  const files = [SAMPLE, ...(sharedAvailable ? readdirSync(DEV_DIR).filter((f) => f.endsWith('.jpg')).map((f) => DEV_DIR + f) : [])];
+  const files = [
+    SAMPLE,
+    ...(sharedAvailable
+      ? readdirSync(DEV_DIR)
+          .filter((f) => f.endsWith('.jpg'))
+          .map((f) => DEV_DIR + f)
+      : []),
+  ];
   it.each(files.map((f) => [f.split('/').pop()!, f]))('%s: same faces, counts and trace', async (_name, file) => {
     const image = await loadImage(file);
     const a = await local.detectWithStats(image, { trace: true });
@@ -38,7 +49,9 @@ describe('onnx with worker threads = onnx in-process', () => {
     const sequential = [];
     for (const img of images) sequential.push(await local.detect(img));
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => threaded.detect(images[i % 4])));
-    results.forEach((faces, i) => expect(faces).toEqual(sequential[i % 4]));
+    results.forEach((faces, i) => {
+      expect(faces).toEqual(sequential[i % 4]);
+    });
   });
 
   it('an abort with levels in flight rejects with ABORTED; the next call still works', async () => {

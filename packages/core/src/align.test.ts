@@ -85,7 +85,8 @@ describe('estimateSimilarity', () => {
     const t = estimateSimilarity(src, ARCFACE_TEMPLATE);
     const best = sumSq(t, src, ARCFACE_TEMPLATE);
     for (const k of ['a', 'b', 'tx', 'ty'] as const) {
-      for (const d of [1e-4, -1e-4]) expect(sumSq({ ...t, [k]: t[k] + d }, src, ARCFACE_TEMPLATE)).toBeGreaterThan(best);
+      for (const d of [1e-4, -1e-4])
+        expect(sumSq({ ...t, [k]: t[k] + d }, src, ARCFACE_TEMPLATE)).toBeGreaterThan(best);
     }
   });
 

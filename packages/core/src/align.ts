@@ -39,11 +39,16 @@ export const ARCFACE_SIZE = 112;
  * by `1 + margin` about the crop's centre, so `margin` adds context around an aligned face.
  */
 export function alignmentTemplate(size = ARCFACE_SIZE, margin = 0): Point[] {
-  if (!(Number.isFinite(size) && size > 0)) throw new MtcnnError('INVALID_OPTION', `size must be a positive number, got ${size}.`);
-  if (!(Number.isFinite(margin) && margin > -1)) throw new MtcnnError('INVALID_OPTION', `margin must be a number > -1, got ${margin}.`);
+  if (!(Number.isFinite(size) && size > 0))
+    throw new MtcnnError('INVALID_OPTION', `size must be a positive number, got ${size}.`);
+  if (!(Number.isFinite(margin) && margin > -1))
+    throw new MtcnnError('INVALID_OPTION', `margin must be a number > -1, got ${margin}.`);
   const k = size / ARCFACE_SIZE;
   const c = (size - 1) / 2; // centre of the pixel grid 0..size-1
-  return ARCFACE_TEMPLATE.map(([x, y]) => [c + ((x + 0.5) * k - 0.5 - c) / (1 + margin), c + ((y + 0.5) * k - 0.5 - c) / (1 + margin)]);
+  return ARCFACE_TEMPLATE.map(([x, y]) => [
+    c + ((x + 0.5) * k - 0.5 - c) / (1 + margin),
+    c + ((y + 0.5) * k - 0.5 - c) / (1 + margin),
+  ]);
 }
 
 /**
@@ -54,7 +59,10 @@ export function alignmentTemplate(size = ARCFACE_SIZE, margin = 0): Point[] {
 export function estimateSimilarity(src: readonly Point[], dst: readonly Point[]): Similarity {
   const n = src.length;
   if (n < 2 || dst.length !== n) {
-    throw new MtcnnError('INVALID_OPTION', `A similarity needs at least 2 point pairs, got ${n} source and ${dst.length} target points.`);
+    throw new MtcnnError(
+      'INVALID_OPTION',
+      `A similarity needs at least 2 point pairs, got ${n} source and ${dst.length} target points.`,
+    );
   }
   let sx = 0;
   let sy = 0;

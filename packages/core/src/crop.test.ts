@@ -75,7 +75,8 @@ describe('cropBatch', () => {
     const image: RgbImage = { data: new Uint8Array(8 * 8 * 3).fill(255), width: 8, height: 8 };
     const grey = cropBatch(image, [[-7, 1, 8, 8]], 24, 'grey-pad');
     expect(grey.windows).toEqual([{ x0: -8, y0: 0, x1: 8, y1: 8 }]);
-    for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) expect(grey.data[(y * 24 + x) * 3]).toBe(x < 12 ? 0 : WHITE);
+    for (let y = 0; y < 24; y++)
+      for (let x = 0; x < 24; x++) expect(grey.data[(y * 24 + x) * 3]).toBe(x < 12 ? 0 : WHITE);
   });
 
   it('gives identical crops in both modes for a box inside the image', () => {
@@ -98,7 +99,15 @@ describe('cropBatch', () => {
     const data = new Uint8Array(4 * 4 * 3);
     for (let y = 0; y < 4; y++) for (let x = 2; x < 4; x++) data.fill(255, (y * 4 + x) * 3, (y * 4 + x) * 3 + 3);
     const image: RgbImage = { data, width: 4, height: 4 };
-    const r = cropBatch(image, [[3, 1, 4, 4], [1, 1, 2, 4]], 2, 'zero-pad');
+    const r = cropBatch(
+      image,
+      [
+        [3, 1, 4, 4],
+        [1, 1, 2, 4],
+      ],
+      2,
+      'zero-pad',
+    );
     expect(r.windows).toEqual([
       { x0: 2, y0: 0, x1: 4, y1: 4 },
       { x0: 0, y0: 0, x1: 2, y1: 4 },

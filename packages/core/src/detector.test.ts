@@ -98,7 +98,8 @@ describe('createDetector plumbing (fake backend)', () => {
     expect(calls.onet).toEqual([2]);
     expect(report.counts).toEqual({ scales: 4, pnet: 3, pnetNms: 2, rnet: 2, rnetNms: 2, onet: 1, faces: 1 });
     expect(report.faces).toEqual([{ box: [7, 1, 5, 11], confidence: Math.fround(0.95), keypoints: KEYPOINTS }]);
-    for (const k of ['pyramid', 'pnet', 'rnet', 'onet', 'post', 'total'] as const) expect(report.timings[k]).toBeGreaterThanOrEqual(0);
+    for (const k of ['pyramid', 'pnet', 'rnet', 'onet', 'post', 'total'] as const)
+      expect(report.timings[k]).toBeGreaterThanOrEqual(0);
     expect(report.trace).toBeUndefined();
     expect('trace' in report).toBe(false);
     // detect() gives the same faces.
@@ -114,7 +115,11 @@ describe('createDetector plumbing (fake backend)', () => {
 
   it('skips R-Net and O-Net when nothing passes, and P-Net too for an image below one window', async () => {
     const { backend, calls } = fakeBackend();
-    const report = await createDetector(backend).detectWithStats({ data: new Uint8Array(10 * 10 * 3), width: 10, height: 10 });
+    const report = await createDetector(backend).detectWithStats({
+      data: new Uint8Array(10 * 10 * 3),
+      width: 10,
+      height: 10,
+    });
     expect(report.faces).toEqual([]);
     expect(report.counts).toEqual({ scales: 0, pnet: 0, pnetNms: 0, rnet: 0, rnetNms: 0, onet: 0, faces: 0 });
     expect(calls).toMatchObject({ pnet: [], rnet: [], onet: [] });

@@ -62,7 +62,8 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
     const withTrace = call.trace === true;
     const checkpoint = (): void => {
       if (disposed) throw new MtcnnError('DISPOSED', 'This detector was disposed; create a new one.');
-      if (call.signal?.aborted) throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal.reason });
+      if (call.signal?.aborted)
+        throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal.reason });
     };
     checkpoint();
     const image = await readImage(input, { decoder, autoOrient: opts.autoOrient, maxPixels: opts.maxPixels });
@@ -99,7 +100,14 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
       faces: faces.length,
     };
     const post = p.postMs + r.postMs + o.postMs;
-    const timings: StageTimings = { pyramid: p.pyramidMs, pnet: t1 - t0, rnet: t2 - t1, onet: t3 - t2, post, total: t3 - t0 };
+    const timings: StageTimings = {
+      pyramid: p.pyramidMs,
+      pnet: t1 - t0,
+      rnet: t2 - t1,
+      onet: t3 - t2,
+      post,
+      total: t3 - t0,
+    };
     const report: DetectionReport = { faces, counts, timings };
     if (withTrace) {
       report.trace = {

@@ -12,7 +12,8 @@ function coords(w: number, h: number): RgbImage {
   return { data, width: w, height: h };
 }
 
-const at = (d: Uint8Array, w: number, x: number, y: number): number[] => Array.from(d.subarray((y * w + x) * 3, (y * w + x) * 3 + 3));
+const at = (d: Uint8Array, w: number, x: number, y: number): number[] =>
+  Array.from(d.subarray((y * w + x) * 3, (y * w + x) * 3 + 3));
 
 function face(box: Face['box'], points: readonly Point[] = new Array(5).fill([0, 0])): Face {
   const keypoints = Object.fromEntries(KEYPOINT_NAMES.map((k, i) => [k, points[i]])) as unknown as Keypoints;
@@ -91,7 +92,11 @@ describe('aligned crops (align: true)', () => {
 describe('extractFaces', () => {
   it('crops every face, in order, from raw pixels', async () => {
     const img = coords(100, 100);
-    const crops = await extractFaces({ data: img.data, width: 100, height: 100 }, [face([0, 0, 10, 10]), face([50, 50, 10, 10])], { size: 10, margin: 0 });
+    const crops = await extractFaces(
+      { data: img.data, width: 100, height: 100 },
+      [face([0, 0, 10, 10]), face([50, 50, 10, 10])],
+      { size: 10, margin: 0 },
+    );
     expect(crops.map((c) => at(c.data, 10, 0, 0))).toEqual([
       [0, 0, 7],
       [50, 50, 7],
@@ -99,7 +104,14 @@ describe('extractFaces', () => {
   });
 
   it('rejects bad options with INVALID_OPTION before reading the image', async () => {
-    const bad: Array<Record<string, unknown>> = [{ size: 0 }, { size: 1.5 }, { margin: -1 }, { margin: Number.NaN }, { align: 'yes' }, { boxFormat: 'ltrb' }];
+    const bad: Array<Record<string, unknown>> = [
+      { size: 0 },
+      { size: 1.5 },
+      { margin: -1 },
+      { margin: Number.NaN },
+      { align: 'yes' },
+      { boxFormat: 'ltrb' },
+    ];
     for (const o of bad) {
       const e: unknown = await extractFaces('not-read.jpg', [], o).catch((x: unknown) => x);
       expect(isMtcnnError(e, 'INVALID_OPTION'), JSON.stringify(o)).toBe(true);

@@ -50,14 +50,18 @@ interface Resolved {
 
 function resolve(o: ExtractFacesOptions): Resolved {
   const align = o.align ?? false;
-  if (typeof align !== 'boolean') throw new MtcnnError('INVALID_OPTION', `align must be true or false, got ${JSON.stringify(align)}.`);
+  if (typeof align !== 'boolean')
+    throw new MtcnnError('INVALID_OPTION', `align must be true or false, got ${JSON.stringify(align)}.`);
   const size = o.size ?? 112;
   if (!Number.isInteger(size) || size < 1 || size > 4096) {
     throw new MtcnnError('INVALID_OPTION', `size must be a whole number of pixels in [1, 4096], got ${size}.`);
   }
   const margin = o.margin ?? (align ? 0 : 0.2);
   if (typeof margin !== 'number' || !Number.isFinite(margin) || margin <= -1) {
-    throw new MtcnnError('INVALID_OPTION', `margin must be a number > -1 (a fraction of the face's side), got ${margin}.`);
+    throw new MtcnnError(
+      'INVALID_OPTION',
+      `margin must be a number > -1 (a fraction of the face's side), got ${margin}.`,
+    );
   }
   const boxFormat = o.boxFormat ?? 'xywh';
   if (boxFormat !== 'xywh' && boxFormat !== 'xyxy') {
@@ -75,7 +79,10 @@ export function boxCropTransform(face: Face, size: number, margin: number, boxFo
   const [w, h] = boxFormat === 'xywh' ? [p, q] : [p - x, q - y];
   const side = Math.max(w, h) * (1 + margin);
   if (!(side > 0) || !Number.isFinite(side + x + y)) {
-    throw new MtcnnError('INVALID_IMAGE', `Cannot crop a face whose box is empty or not finite: [${face.box.join(', ')}].`);
+    throw new MtcnnError(
+      'INVALID_IMAGE',
+      `Cannot crop a face whose box is empty or not finite: [${face.box.join(', ')}].`,
+    );
   }
   // Box edges count pixel j as [j, j + 1) (the cascade's crop windows do too), while crop and image
   // points have pixel centres at integers: the square's left edge L is the point L - 0.5, and maps
@@ -95,7 +102,9 @@ export function alignTransform(face: Face, size = 112, margin = 0): Similarity {
 /** One face's crop from an RGB image (synchronous). */
 export function cropFace(image: RgbImage, face: Face, options: ExtractFacesOptions = {}): FaceCrop {
   const o = resolve(options);
-  const transform = o.align ? alignTransform(face, o.size, o.margin) : boxCropTransform(face, o.size, o.margin, o.boxFormat);
+  const transform = o.align
+    ? alignTransform(face, o.size, o.margin)
+    : boxCropTransform(face, o.size, o.margin, o.boxFormat);
   const data = warpSimilarity(image, invertSimilarity(transform), o.size, o.size);
   return { data, width: o.size, height: o.size, channels: 3, transform, aligned: o.align };
 }
@@ -105,9 +114,18 @@ export function cropFace(image: RgbImage, face: Face, options: ExtractFacesOptio
  * buffers ready for a recognition model (`align: true`) or for display. Sampling is bilinear;
  * parts of a crop outside the image are black. `image` is anything `detect` takes.
  */
-export async function extractFaces(image: ImageInput, faces: readonly Face[], options: ExtractFacesOptions = {}): Promise<FaceCrop[]> {
+export async function extractFaces(
+  image: ImageInput,
+  faces: readonly Face[],
+  options: ExtractFacesOptions = {},
+): Promise<FaceCrop[]> {
   resolve(options); // options errors before any decoding
-  if (!Array.isArray(faces)) throw new MtcnnError('INVALID_OPTION', 'faces must be an array of faces, as detect() returns them.');
-  const rgb = await readImage(image, { decoder: options.decoder, autoOrient: options.autoOrient ?? true, maxPixels: options.maxPixels ?? 100_000_000 });
+  if (!Array.isArray(faces))
+    throw new MtcnnError('INVALID_OPTION', 'faces must be an array of faces, as detect() returns them.');
+  const rgb = await readImage(image, {
+    decoder: options.decoder,
+    autoOrient: options.autoOrient ?? true,
+    maxPixels: options.maxPixels ?? 100_000_000,
+  });
   return faces.map((f) => cropFace(rgb, f, options));
 }

@@ -45,7 +45,12 @@ describe('toRgbImage', () => {
 
   it('uses explicit channels when given', () => {
     // 12 values for 1x3 pixels: 4 channels explicitly, alpha dropped.
-    const img = toRgbImage({ data: new Uint8Array([1, 2, 3, 0, 4, 5, 6, 0, 7, 8, 9, 0]), width: 3, height: 1, channels: 4 });
+    const img = toRgbImage({
+      data: new Uint8Array([1, 2, 3, 0, 4, 5, 6, 0, 7, 8, 9, 0]),
+      width: 3,
+      height: 1,
+      channels: 4,
+    });
     expect(Array.from(img.data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // 12 values for 2x2 pixels read as 3 channels by inference.
     expect(toRgbImage({ data: new Uint8Array(12), width: 2, height: 2 }).data).toHaveLength(12);

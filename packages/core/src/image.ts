@@ -32,7 +32,10 @@ export function toRgbImage(pixels: PixelData): RgbImage {
     throw new MtcnnError('INVALID_IMAGE', 'Image data must be a typed array or number array of pixels (HWC, 0..255).');
   }
   if (!isIntegerSide(width) || !isIntegerSide(height)) {
-    throw new MtcnnError('INVALID_IMAGE', `Image width and height must be non-negative integers, got ${width}x${height}.`);
+    throw new MtcnnError(
+      'INVALID_IMAGE',
+      `Image width and height must be non-negative integers, got ${width}x${height}.`,
+    );
   }
   const count = width * height;
   const channels = pixels.channels ?? (count > 0 ? data.length / count : 3);

@@ -5,7 +5,10 @@ import { toRgbImage, type PixelData, type RgbImage } from './image.js';
  * Decodes encoded images (a path, or JPEG/PNG/... bytes) to RGB. The core has no decoder of its
  * own; in Node pass `loadImage` from `@mtcnn/core/node` as the detector's `decoder`.
  */
-export type ImageDecoder = (source: string | Uint8Array, options: { autoOrient: boolean; maxPixels: number }) => Promise<RgbImage>;
+export type ImageDecoder = (
+  source: string | Uint8Array,
+  options: { autoOrient: boolean; maxPixels: number },
+) => Promise<RgbImage>;
 
 /** A tfjs `Tensor3D` `[height, width, channels]` of 0..255 values, recognised by shape (the core does not import tfjs). */
 export interface TensorLike {
@@ -38,11 +41,19 @@ export interface ReadImageOptions {
 
 function isPixelData(v: object): v is PixelData {
   const d = (v as PixelData).data;
-  return (ArrayBuffer.isView(d) || Array.isArray(d)) && typeof (v as PixelData).width === 'number' && typeof (v as PixelData).height === 'number';
+  return (
+    (ArrayBuffer.isView(d) || Array.isArray(d)) &&
+    typeof (v as PixelData).width === 'number' &&
+    typeof (v as PixelData).height === 'number'
+  );
 }
 
 function isTensorLike(v: object): v is TensorLike {
-  return Array.isArray((v as TensorLike).shape) && typeof (v as TensorLike).data === 'function' && typeof (v as TensorLike).dtype === 'string';
+  return (
+    Array.isArray((v as TensorLike).shape) &&
+    typeof (v as TensorLike).data === 'function' &&
+    typeof (v as TensorLike).dtype === 'string'
+  );
 }
 
 function checkSize(width: number, height: number, maxPixels: number): void {
@@ -66,11 +77,17 @@ function sourceSize(s: CanvasImageSource): { width: number; height: number } {
 function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
   // A <video> knows its size from HAVE_METADATA on, but drawImage draws nothing before HAVE_CURRENT_DATA (2).
   if ('videoWidth' in source && (source as HTMLVideoElement).readyState < 2) {
-    throw new MtcnnError('INVALID_IMAGE', 'The video has no frame to read yet (readyState below HAVE_CURRENT_DATA): wait for its loadeddata event, or for a seek to end.');
+    throw new MtcnnError(
+      'INVALID_IMAGE',
+      'The video has no frame to read yet (readyState below HAVE_CURRENT_DATA): wait for its loadeddata event, or for a seek to end.',
+    );
   }
   const { width, height } = sourceSize(source);
   if (!(width > 0 && height > 0)) {
-    throw new MtcnnError('INVALID_IMAGE', 'The image source has no pixels (0x0): it has not loaded yet (await img.decode(), or the video\'s loadeddata event), failed to load, or was closed.');
+    throw new MtcnnError(
+      'INVALID_IMAGE',
+      "The image source has no pixels (0x0): it has not loaded yet (await img.decode(), or the video's loadeddata event), failed to load, or was closed.",
+    );
   }
   checkSize(width, height, maxPixels);
   let ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
@@ -82,7 +99,10 @@ function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
     c.height = height;
     ctx = c.getContext('2d', { willReadFrequently: true });
   } else {
-    throw new MtcnnError('UNSUPPORTED_FORMAT', 'Reading a browser image source needs a canvas (OffscreenCanvas or document).');
+    throw new MtcnnError(
+      'UNSUPPORTED_FORMAT',
+      'Reading a browser image source needs a canvas (OffscreenCanvas or document).',
+    );
   }
   if (!ctx) throw new MtcnnError('UNSUPPORTED_FORMAT', 'Could not get a 2D canvas context to read the image.');
   let img: ImageData;
@@ -95,7 +115,7 @@ function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
     throw new MtcnnError(
       'INVALID_IMAGE',
       tainted
-        ? 'The browser does not let the page read this image\'s pixels: it is cross-origin without CORS. Serve it with an Access-Control-Allow-Origin header and set img.crossOrigin = \'anonymous\' before its src.'
+        ? "The browser does not let the page read this image's pixels: it is cross-origin without CORS. Serve it with an Access-Control-Allow-Origin header and set img.crossOrigin = 'anonymous' before its src."
         : `Could not read the image source: ${(cause as Error).message ?? String(cause)}`,
       { cause },
     );
@@ -109,7 +129,7 @@ function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
  */
 export async function readImage(input: ImageInput, options: ReadImageOptions): Promise<RgbImage> {
   if (input === null || input === undefined) {
-    throw new MtcnnError('INVALID_IMAGE', 'No image given (got ' + String(input) + ').');
+    throw new MtcnnError('INVALID_IMAGE', `No image given (got ${String(input)}).`);
   }
   if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
     if (!options.decoder) {
@@ -131,7 +151,10 @@ export async function readImage(input: ImageInput, options: ReadImageOptions): P
   if (isTensorLike(input)) {
     const [height, width, channels] = input.shape;
     if (input.shape.length !== 3 || (channels !== 1 && channels !== 3 && channels !== 4)) {
-      throw new MtcnnError('INVALID_IMAGE', `A tensor image must be [height, width, 1|3|4], got [${input.shape.join(', ')}].`);
+      throw new MtcnnError(
+        'INVALID_IMAGE',
+        `A tensor image must be [height, width, 1|3|4], got [${input.shape.join(', ')}].`,
+      );
     }
     checkSize(width, height, options.maxPixels);
     const data = await input.data();

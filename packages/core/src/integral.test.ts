@@ -4,7 +4,10 @@ import { areaSampler, resampleArea, resampleAreaIntegral, type Window } from './
 
 function randomImage(width: number, height: number, seed: number) {
   let s = seed;
-  const data = new Uint8Array(width * height * 3).map(() => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24) & 255);
+  const data = new Uint8Array(width * height * 3).map(() => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return (s >>> 24) & 255;
+  });
   return { data, width, height };
 }
 
@@ -53,7 +56,11 @@ describe('resampleAreaIntegral', () => {
   it('counts pixels outside the image as the fill value, identically in both paths', () => {
     const img = randomImage(31, 23, 11);
     const ii = integralImage(img);
-    for (const win of [{ x0: -9, y0: -4, x1: 20, y1: 25 }, { x0: 20, y0: 10, x1: 45, y1: 35 }, { x0: -30, y0: -30, x1: -2, y1: -2 }]) {
+    for (const win of [
+      { x0: -9, y0: -4, x1: 20, y1: 25 },
+      { x0: 20, y0: 10, x1: 45, y1: 35 },
+      { x0: -30, y0: -30, x1: -2, y1: -2 },
+    ]) {
       const direct = new Float32Array(24 * 24 * 3);
       const fast = new Float32Array(24 * 24 * 3);
       resampleArea(img, win, 24, 24, direct, 0, 'hwc', 127.5);

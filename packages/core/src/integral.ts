@@ -24,7 +24,8 @@ export function integralImage(image: RgbImage, into?: Uint32Array): IntegralImag
   const { data, width: W, height: H } = image;
   const stride = (W + 1) * 3;
   const table = into ?? new Uint32Array((H + 1) * stride);
-  if (table.length !== (H + 1) * stride) throw new RangeError(`integralImage: the table needs ${(H + 1) * stride} entries, got ${table.length}`);
+  if (table.length !== (H + 1) * stride)
+    throw new RangeError(`integralImage: the table needs ${(H + 1) * stride} entries, got ${table.length}`);
   if (into) {
     // A reused table: only row 0 and column 0 are not written below.
     table.fill(0, 0, stride);

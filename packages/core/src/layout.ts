@@ -8,7 +8,14 @@ function check(what: string, src: Float32Array, count: number, height: number, w
   if (src.length !== expected) throw new RangeError(`${what}: expected ${expected} values, got ${src.length}`);
 }
 
-export function toNCHW(src: Float32Array, count: number, height: number, width: number, channels: number, out?: Float32Array): Float32Array {
+export function toNCHW(
+  src: Float32Array,
+  count: number,
+  height: number,
+  width: number,
+  channels: number,
+  out?: Float32Array,
+): Float32Array {
   check('toNCHW', src, count, height, width, channels);
   const plane = height * width;
   const per = plane * channels;
@@ -23,7 +30,14 @@ export function toNCHW(src: Float32Array, count: number, height: number, width: 
   return dst;
 }
 
-export function toNHWC(src: Float32Array, count: number, height: number, width: number, channels: number, out?: Float32Array): Float32Array {
+export function toNHWC(
+  src: Float32Array,
+  count: number,
+  height: number,
+  width: number,
+  channels: number,
+  out?: Float32Array,
+): Float32Array {
   check('toNHWC', src, count, height, width, channels);
   const plane = height * width;
   const per = plane * channels;

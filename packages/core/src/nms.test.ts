@@ -184,24 +184,33 @@ describe('nms on a grid (many boxes) equals the all-pairs definition', () => {
   const f = Math.fround;
   const cases: [string, (r: () => number) => Box][] = [
     // One P-Net level: equal integer boxes on a stride, many overlapping.
-    ['equal boxes on a lattice', (r) => {
-      const x = Math.floor(r() * 60) * 3;
-      const y = Math.floor(r() * 40) * 3;
-      return [x, y, x + 17, y + 17];
-    }],
+    [
+      'equal boxes on a lattice',
+      (r) => {
+        const x = Math.floor(r() * 60) * 3;
+        const y = Math.floor(r() * 40) * 3;
+        return [x, y, x + 17, y + 17];
+      },
+    ],
     // Across levels / after regression: float32 boxes of very different sizes, some huge.
-    ['mixed sizes, float32', (r) => {
-      const s = r() < 0.05 ? 300 + r() * 500 : 5 + r() * 60;
-      const x = f(r() * 400 - 50);
-      const y = f(r() * 300 - 50);
-      return [x, y, f(x + s), f(y + s * (0.5 + r()))];
-    }],
+    [
+      'mixed sizes, float32',
+      (r) => {
+        const s = r() < 0.05 ? 300 + r() * 500 : 5 + r() * 60;
+        const x = f(r() * 400 - 50);
+        const y = f(r() * 300 - 50);
+        return [x, y, f(x + s), f(y + s * (0.5 + r()))];
+      },
+    ],
     // Touching edges and boxes one pixel apart (the +1 of "min").
-    ['touching', (r) => {
-      const x = Math.floor(r() * 30) * 10;
-      const y = Math.floor(r() * 30) * 10;
-      return [x, y, x + 10 - (r() < 0.5 ? 1 : 0), y + 10];
-    }],
+    [
+      'touching',
+      (r) => {
+        const x = Math.floor(r() * 30) * 10;
+        const y = Math.floor(r() * 30) * 10;
+        return [x, y, x + 10 - (r() < 0.5 ? 1 : 0), y + 10];
+      },
+    ],
   ];
   for (const [name, make] of cases) {
     for (const method of ['union', 'min'] as const) {

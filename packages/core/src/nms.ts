@@ -27,7 +27,13 @@ export interface NmsOptions {
   grid?: boolean;
 }
 
-export function nms(boxes: readonly Box[], scores: ArrayLike<number>, threshold: number, method: NmsMethod, options: NmsOptions = {}): NmsResult {
+export function nms(
+  boxes: readonly Box[],
+  scores: ArrayLike<number>,
+  threshold: number,
+  method: NmsMethod,
+  options: NmsOptions = {},
+): NmsResult {
   const n = boxes.length;
   const order = Array.from({ length: n }, (_, i) => i);
   if (method === 'union') {
@@ -121,14 +127,21 @@ function nmsGrid(c: Ctx): NmsResult {
   // intersect (x-overlap > 0 after float32 rounding implies real overlap) share a cell.
   const span = (i: number): [number, number, number, number] => {
     const b = boxes[i];
-    return [Math.floor((b[0] - minX) / cell), Math.floor((b[1] - minY) / cell), Math.floor((b[2] + plusOne - minX) / cell), Math.floor((b[3] + plusOne - minY) / cell)];
+    return [
+      Math.floor((b[0] - minX) / cell),
+      Math.floor((b[1] - minY) / cell),
+      Math.floor((b[2] + plusOne - minX) / cell),
+      Math.floor((b[3] + plusOne - minY) / cell),
+    ];
   };
   const BIG = 8;
   const cells = new Map<number, number[]>();
   const big: number[] = [];
   const key = (cx: number, cy: number): number => cx * 1_048_576 + cy;
   const rank = new Int32Array(n); // position in `order`
-  order.forEach((i, r) => (rank[i] = r));
+  order.forEach((i, r) => {
+    rank[i] = r;
+  });
   const seen = new Int32Array(n).fill(-1);
   const suppressedBy: NmsResult['suppressedBy'] = new Array(n).fill(undefined);
   const keep: number[] = [];

@@ -32,7 +32,12 @@ describe('resolveOptions', () => {
   });
 
   it("'reference' preset: the same numbers, stretch at borders", () => {
-    expect(resolveOptions({ preset: 'reference' })).toEqual({ ...DEFAULTS, preset: 'reference', borderMode: 'stretch', autoOrient: false });
+    expect(resolveOptions({ preset: 'reference' })).toEqual({
+      ...DEFAULTS,
+      preset: 'reference',
+      borderMode: 'stretch',
+      autoOrient: false,
+    });
   });
 
   it('explicit options override the preset', () => {
@@ -63,7 +68,7 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ thresholds: [0, 1, 0.5], nmsThresholds: [0, 1, 0, 1] }).thresholds).toEqual([0, 1, 0.5]);
   });
 
-  it('returns copies: mutating a result does not change the next one or the caller\'s arrays', () => {
+  it("returns copies: mutating a result does not change the next one or the caller's arrays", () => {
     const mine: [number, number, number] = [0.5, 0.5, 0.5];
     const a = resolveOptions({ thresholds: mine });
     a.thresholds[0] = 0.99;

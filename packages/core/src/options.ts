@@ -97,7 +97,8 @@ function checkTuple(name: string, v: unknown, length: number, lo: number, hi: nu
 export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw invalid('Options must be an object.');
   const preset = options.preset ?? 'default';
-  if (!Object.hasOwn(PRESETS, preset)) throw invalid(`preset must be 'default' or 'reference', got ${JSON.stringify(preset)}.`);
+  if (!Object.hasOwn(PRESETS, preset))
+    throw invalid(`preset must be 'default' or 'reference', got ${JSON.stringify(preset)}.`);
   const base = PRESETS[preset];
   const minFaceSize = options.minFaceSize ?? base.minFaceSize;
   if (typeof minFaceSize !== 'number' || !Number.isFinite(minFaceSize) || minFaceSize < 12) {
@@ -118,7 +119,8 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
     throw invalid(`boxFormat must be 'xywh' or 'xyxy', got ${JSON.stringify(boxFormat)}.`);
   }
   const autoOrient = options.autoOrient ?? base.autoOrient;
-  if (typeof autoOrient !== 'boolean') throw invalid(`autoOrient must be true or false, got ${JSON.stringify(autoOrient)}.`);
+  if (typeof autoOrient !== 'boolean')
+    throw invalid(`autoOrient must be true or false, got ${JSON.stringify(autoOrient)}.`);
   const maxPixels = options.maxPixels ?? base.maxPixels;
   if (typeof maxPixels !== 'number' || !Number.isFinite(maxPixels) || maxPixels < 1) {
     throw invalid(`maxPixels must be a positive number, got ${maxPixels}.`);

@@ -10,13 +10,17 @@ function grey(rows: number[][]): RgbImage {
   const height = rows.length;
   const width = rows[0].length;
   const data = new Uint8Array(width * height * 3);
-  rows.flat().forEach((v, i) => data.fill(v, i * 3, i * 3 + 3));
+  rows.flat().forEach((v, i) => {
+    data.fill(v, i * 3, i * 3 + 3);
+  });
   return { data, width, height };
 }
 
 /** Channel 0 of an HWC output, as rows. */
 function channel0(out: Float32Array, width: number, height: number, offset = 0): number[][] {
-  return Array.from({ length: height }, (_, y) => Array.from({ length: width }, (_, x) => out[offset + (y * width + x) * 3]));
+  return Array.from({ length: height }, (_, y) =>
+    Array.from({ length: width }, (_, x) => out[offset + (y * width + x) * 3]),
+  );
 }
 
 describe('normalisation', () => {
@@ -100,10 +104,11 @@ describe('resampleImage (area)', () => {
 });
 
 describe('resampleArea windows', () => {
-  const white2x2 = (): RgbImage => grey([
-    [200, 200],
-    [200, 200],
-  ]);
+  const white2x2 = (): RgbImage =>
+    grey([
+      [200, 200],
+      [200, 200],
+    ]);
 
   it('counts pixels of the window outside the image as 0 (zero pad)', () => {
     // Window columns [-2, 2), rows [0, 2) -> 2x1: out 0 = columns [-2, 0) (all outside), out 1 = [0, 2).
@@ -134,7 +139,9 @@ describe('resampleArea windows', () => {
     const W = 10;
     const H = 9;
     const data = new Uint8Array(W * H * 3);
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) data[(y * W + x) * 3 + c] = (x * 37 + y * 91 + c * 53) % 256;
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++)
+        for (let c = 0; c < 3; c++) data[(y * W + x) * 3 + c] = (x * 37 + y * 91 + c * 53) % 256;
     const img: RgbImage = { data, width: W, height: H };
     const px = (x: number, y: number, c: number): number => data[(y * W + x) * 3 + c];
 
@@ -211,7 +218,12 @@ describe('chw layout (for NCHW backends)', () => {
       { x0: -5, y0: 3, x1: 20, y1: 30 },
       { x0: 4, y0: -2, x1: 9, y1: 5 },
     ]) {
-      for (const [w, h] of [[12, 12], [24, 24], [7, 13], [50, 31]]) {
+      for (const [w, h] of [
+        [12, 12],
+        [24, 24],
+        [7, 13],
+        [50, 31],
+      ]) {
         const hwc = new Float32Array(w * h * 3 + 5);
         resampleArea(img, win, w, h, hwc, 5);
         const expected = toChw(hwc.subarray(5), w, h);
@@ -233,7 +245,14 @@ describe('chw layout (for NCHW backends)', () => {
 describe('areaLut', () => {
   it('holds, for every integer sum, exactly the value the divisions give; none for windows over 64 pixels', async () => {
     const { areaLut } = await import('./resample.js');
-    for (const [kh, kw] of [[1, 1], [1, 2], [2, 3], [3, 3], [8, 8], [5, 12]] as const) {
+    for (const [kh, kw] of [
+      [1, 1],
+      [1, 2],
+      [2, 3],
+      [3, 3],
+      [8, 8],
+      [5, 12],
+    ] as const) {
       const t = areaLut(kh, kw)!;
       expect(t).toHaveLength(255 * kh * kw + 1);
       for (let s = 0; s < t.length; s++) {

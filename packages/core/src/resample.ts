@@ -55,7 +55,9 @@ export function resampleArea(
     const dst = r * outW * 3;
     if (y < 0 || y >= H) {
       // A row outside the image: every pixel is the fill.
-      if (fill !== 0) for (let ox = 0; ox < outW; ox++) rows.fill(fill * (end(ox, cw, outW) - start(ox, cw, outW)), dst + ox * 3, dst + ox * 3 + 3);
+      if (fill !== 0)
+        for (let ox = 0; ox < outW; ox++)
+          rows.fill(fill * (end(ox, cw, outW) - start(ox, cw, outW)), dst + ox * 3, dst + ox * 3 + 3);
       continue;
     }
     const rowBase = y * W * 3;
@@ -113,11 +115,16 @@ const luts: (Float32Array | undefined)[][] = [];
  */
 export function areaLut(kh: number, kw: number): Float32Array | undefined {
   if (kh * kw > LUT_MAX_WINDOW) return undefined;
-  const row = (luts[kh] ??= []);
+  let row = luts[kh];
+  if (row === undefined) {
+    row = [];
+    luts[kh] = row;
+  }
   let t = row[kw];
   if (!t) {
     t = new Float32Array(255 * kh * kw + 1);
-    for (let s = 0; s < t.length; s++) t[s] = Math.fround(Math.fround(Math.fround(Math.fround(s / kh) / kw) - 127.5) * 0.0078125);
+    for (let s = 0; s < t.length; s++)
+      t[s] = Math.fround(Math.fround(Math.fround(Math.fround(s / kh) / kw) - 127.5) * 0.0078125);
     row[kw] = t;
   }
   return t;
@@ -206,7 +213,8 @@ export function resampleAreaIntegral(
       const pad = fill === 0 ? 0 : fill * (kh * kw - insideRows * ((b - a) / 3));
       for (let c = 0; c < 3; c++) {
         // Modulo 2^32: exact for windows under INTEGRAL_MAX_WINDOW pixels.
-        const sum = ((table[bottom + b + c] - table[bottom + a + c] - table[top + b + c] + table[top + a + c]) >>> 0) + pad;
+        const sum =
+          ((table[bottom + b + c] - table[bottom + a + c] - table[top + b + c] + table[top + a + c]) >>> 0) + pad;
         const v = Math.fround(Math.fround(sum / kh) / kw);
         out[o + c * g] = Math.fround(Math.fround(v - 127.5) * 0.0078125);
       }
@@ -220,14 +228,26 @@ export function resampleAreaIntegral(
  */
 export interface AreaSampler {
   /** `fill`: the 0..255 value of pixels outside the image (see `resampleArea`). */
-  resample(win: Window, outW: number, outH: number, out: Float32Array, offset?: number, layout?: PixelLayout, fill?: number): void;
+  resample(
+    win: Window,
+    outW: number,
+    outH: number,
+    out: Float32Array,
+    offset?: number,
+    layout?: PixelLayout,
+    fill?: number,
+  ): void;
   /** Gives the table back to the pool it came from; the sampler is not used afterwards. */
   release(): void;
 }
 
 export function areaSampler(image: RgbImage, scratch: Scratch = noScratch): AreaSampler {
   if (!(image.data instanceof Uint8Array) || image.width * image.height === 0) {
-    return { resample: (win, outW, outH, out, offset = 0, layout = 'hwc', fill = 0) => resampleArea(image, win, outW, outH, out, offset, layout, fill), release() {} };
+    return {
+      resample: (win, outW, outH, out, offset = 0, layout = 'hwc', fill = 0) =>
+        resampleArea(image, win, outW, outH, out, offset, layout, fill),
+      release() {},
+    };
   }
   let ii: IntegralImage | undefined;
   return {

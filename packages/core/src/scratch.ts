@@ -14,7 +14,11 @@ export interface Scratch {
   give(array: Float32Array | Uint32Array): void;
 }
 
-type Ctor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; new (length: number): T; BYTES_PER_ELEMENT: number };
+type Ctor<T> = {
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  new (length: number): T;
+  BYTES_PER_ELEMENT: number;
+};
 
 export function scratchPool(keep = 2): Scratch {
   const free = new Map<Ctor<Float32Array | Uint32Array>, ArrayBuffer[]>();
@@ -23,7 +27,8 @@ export function scratchPool(keep = 2): Scratch {
     const bytes = length * ctor.BYTES_PER_ELEMENT;
     // The smallest free buffer that fits.
     let best = -1;
-    for (let i = 0; i < list.length; i++) if (list[i].byteLength >= bytes && (best < 0 || list[i].byteLength < list[best].byteLength)) best = i;
+    for (let i = 0; i < list.length; i++)
+      if (list[i].byteLength >= bytes && (best < 0 || list[i].byteLength < list[best].byteLength)) best = i;
     if (best < 0) return new ctor(length);
     const [buffer] = list.splice(best, 1);
     return new ctor(buffer, 0, length);

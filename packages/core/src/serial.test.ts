@@ -34,7 +34,15 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('serialBackend', () => {
   it('inFlightOf: integers above 1 count, anything else is 1', () => {
-    for (const [v, want] of [[undefined, 1], [0, 1], [1, 1], [3, 3], [2.5, 1], [NaN, 1], [-4, 1]] as const) {
+    for (const [v, want] of [
+      [undefined, 1],
+      [0, 1],
+      [1, 1],
+      [3, 3],
+      [2.5, 1],
+      [NaN, 1],
+      [-4, 1],
+    ] as const) {
       expect(inFlightOf({ inFlight: v } as unknown as MtcnnBackend)).toBe(want);
     }
   });
@@ -44,7 +52,12 @@ describe('serialBackend', () => {
       const g = gatedBackend(limit);
       const s = serialBackend(g.backend);
       expect(s.inFlight).toBe(limit);
-      const calls = [1, -2, 3, 4, 5, 6].map((v) => s.runPNet(Float32Array.of(v), 12, 12).then(() => 'ok', () => 'failed'));
+      const calls = [1, -2, 3, 4, 5, 6].map((v) =>
+        s.runPNet(Float32Array.of(v), 12, 12).then(
+          () => 'ok',
+          () => 'failed',
+        ),
+      );
       await tick();
       expect(g.started).toEqual([1, -2, 3, 4, 5, 6].slice(0, limit));
       // Release one at a time: each release lets exactly one more start.

@@ -33,7 +33,8 @@ export function serialBackend(backend: MtcnnBackend): MtcnnBackend {
       }),
     );
   };
-  const serial = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+  const serial =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       await acquire();
       try {

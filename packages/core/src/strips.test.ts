@@ -6,7 +6,9 @@ describe('pnetStrips', () => {
     // 101 rows -> map rows ceil(99 / 2) - 4 = 46.
     const strips = pnetStrips(101, 50, 46, 20 * 50);
     expect(strips[0]).toEqual({ y0: 0, y1: 5, r0: 0, rows: 20 });
-    expect(strips.map((s) => [s.y0, s.y1])).toEqual(Array.from({ length: 10 }, (_, i) => [i * 5, Math.min(46, i * 5 + 5)]));
+    expect(strips.map((s) => [s.y0, s.y1])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [i * 5, Math.min(46, i * 5 + 5)]),
+    );
     const last = strips[strips.length - 1];
     expect(last.r0 + last.rows).toBe(101);
     for (const s of strips) {

@@ -37,16 +37,30 @@ export function pnetStrips(height: number, width: number, mapHeight: number, max
  * Input rows [r0, r0 + rows) of a level in `layout`, as their own array: a view for HWC, else
  * copied plane by plane into the start of `buffer` (at least `rows * width * 3` long).
  */
-export function levelRows(level: Float32Array, layout: PixelLayout, height: number, width: number, r0: number, rows: number, buffer?: Float32Array): Float32Array {
+export function levelRows(
+  level: Float32Array,
+  layout: PixelLayout,
+  height: number,
+  width: number,
+  r0: number,
+  rows: number,
+  buffer?: Float32Array,
+): Float32Array {
   if (layout === 'hwc') return level.subarray(r0 * width * 3, (r0 + rows) * width * 3);
   const plane = height * width;
   const out = buffer ? buffer.subarray(0, rows * width * 3) : new Float32Array(rows * width * 3);
-  for (let c = 0; c < 3; c++) out.set(level.subarray(c * plane + r0 * width, c * plane + (r0 + rows) * width), c * rows * width);
+  for (let c = 0; c < 3; c++)
+    out.set(level.subarray(c * plane + r0 * width, c * plane + (r0 + rows) * width), c * rows * width);
   return out;
 }
 
 /** The P-Net output of a whole level from its strips' outputs (`outs[k]` for `strips[k]`). */
-export function mergePNetStrips(strips: readonly Strip[], outs: readonly PNetOutput[], mapHeight: number, mapWidth: number): PNetOutput {
+export function mergePNetStrips(
+  strips: readonly Strip[],
+  outs: readonly PNetOutput[],
+  mapHeight: number,
+  mapWidth: number,
+): PNetOutput {
   const prob = new Float32Array(mapHeight * mapWidth);
   const reg = new Float32Array(mapHeight * mapWidth * 4);
   strips.forEach((s, k) => {

@@ -9,7 +9,8 @@ function ramp(w: number, h: number): RgbImage {
   return { data, width: w, height: h };
 }
 
-const at = (d: Uint8Array, w: number, x: number, y: number): number[] => Array.from(d.subarray((y * w + x) * 3, (y * w + x) * 3 + 3));
+const at = (d: Uint8Array, w: number, x: number, y: number): number[] =>
+  Array.from(d.subarray((y * w + x) * 3, (y * w + x) * 3 + 3));
 
 describe('warpSimilarity', () => {
   it('copies pixels under the identity and an integer shift', () => {

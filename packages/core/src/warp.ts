@@ -12,7 +12,8 @@ export function warpSimilarity(image: RgbImage, toImage: Similarity, width: numb
   const { data, width: W, height: H } = image;
   const out = new Uint8Array(width * height * 3);
   const { a, b, tx, ty } = toImage;
-  const px = (x: number, y: number, c: number): number => (x >= 0 && x < W && y >= 0 && y < H ? data[(y * W + x) * 3 + c] : 0);
+  const px = (x: number, y: number, c: number): number =>
+    x >= 0 && x < W && y >= 0 && y < H ? data[(y * W + x) * 3 + c] : 0;
   let o = 0;
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++, o += 3) {

@@ -46,13 +46,20 @@ export const DEFAULT_ROC_THRESHOLD = 0.01;
 /** Options of `mtcnn detect` that the evaluation sets itself, or that would break it. */
 const RESERVED = new Set(['-o', '--output', '--resume', '--overwrite', '--box-format', '--annotate']);
 /** Options that do not change the detections, so they stay out of the run's name. */
-const NOT_IN_NAME = new Map([['--jobs', 1], ['-j', 1], ['--quiet', 0], ['-q', 0], ['--stats', 0]]);
+const NOT_IN_NAME = new Map([
+  ['--jobs', 1],
+  ['-j', 1],
+  ['--quiet', 0],
+  ['-q', 0],
+  ['--stats', 0],
+]);
 
 export class ArgsError extends Error {}
 
 function parseThresholds(v: string): [number, number, number] {
   const t = v.split(',').map(Number);
-  if (t.length !== 3 || t.some((x) => !Number.isFinite(x))) throw new ArgsError(`--thresholds needs 3 comma-separated numbers, got ${v}.`);
+  if (t.length !== 3 || t.some((x) => !Number.isFinite(x)))
+    throw new ArgsError(`--thresholds needs 3 comma-separated numbers, got ${v}.`);
   return t as [number, number, number];
 }
 
@@ -73,7 +80,8 @@ export function significantArgs(detectArgs: readonly string[]): string[] {
 export function runName(detectArgs: readonly string[], thresholds: readonly number[]): string {
   const parts: string[] = [];
   for (const a of significantArgs(detectArgs)) {
-    if (!a.startsWith('-')) parts[parts.length - 1] = `${parts[parts.length - 1] ?? 'arg'}-${a}`; // a flag's value
+    if (!a.startsWith('-'))
+      parts[parts.length - 1] = `${parts[parts.length - 1] ?? 'arg'}-${a}`; // a flag's value
     else parts.push(a.replace(/^-+/, '').replace('=', '-'));
   }
   if (thresholds.join() !== DEFAULT_THRESHOLDS.join()) parts.push(`thresholds-${thresholds.join(',')}`);

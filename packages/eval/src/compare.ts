@@ -28,7 +28,8 @@ export interface Evaluator {
   hungarianMax(w: number[][]): [number, number][];
 }
 
-export const cutByBorder = (b: readonly number[], w: number, h: number): boolean => b[0] < 0 || b[1] < 0 || b[0] + b[2] > w || b[1] + b[3] > h;
+export const cutByBorder = (b: readonly number[], w: number, h: number): boolean =>
+  b[0] < 0 || b[1] < 0 || b[0] + b[2] > w || b[1] + b[3] > h;
 
 /** FDDB's matching of one image at one threshold: which faces are found, which detections are false. */
 function matchImage(ev: Evaluator, g: GtImage, dets: readonly RunFace[]): { found: Set<number>; falsePos: number[] } {
@@ -69,8 +70,21 @@ export interface Comparison {
 }
 
 /** Compare runs A and B (entries by file) on the annotated images `gt`, keeping faces with confidence > `threshold`. */
-export function compareRuns(ev: Evaluator, gt: readonly GtImage[], a: ReadonlyMap<string, RunFace[]>, b: ReadonlyMap<string, RunFace[]>, threshold: number): Comparison {
-  const c: Comparison = { threshold, images: gt.length, imagesDiffering: 0, onlyA: [], onlyB: [], falsePositives: { a: 0, aCut: 0, b: 0, bCut: 0 } };
+export function compareRuns(
+  ev: Evaluator,
+  gt: readonly GtImage[],
+  a: ReadonlyMap<string, RunFace[]>,
+  b: ReadonlyMap<string, RunFace[]>,
+  threshold: number,
+): Comparison {
+  const c: Comparison = {
+    threshold,
+    images: gt.length,
+    imagesDiffering: 0,
+    onlyA: [],
+    onlyB: [],
+    falsePositives: { a: 0, aCut: 0, b: 0, bCut: 0 },
+  };
   for (const g of gt) {
     const da = (a.get(g.file) ?? []).filter((f) => f.confidence > threshold);
     const db = (b.get(g.file) ?? []).filter((f) => f.confidence > threshold);
@@ -87,8 +101,12 @@ export function compareRuns(ev: Evaluator, gt: readonly GtImage[], a: ReadonlyMa
       }
       return top;
     };
-    for (const gi of ma.found) if (!mb.found.has(gi)) c.onlyA.push({ file: g.file, face: gi, cut: cut(gi), other: best(gi, b.get(g.file) ?? []) });
-    for (const gi of mb.found) if (!ma.found.has(gi)) c.onlyB.push({ file: g.file, face: gi, cut: cut(gi), other: best(gi, a.get(g.file) ?? []) });
+    for (const gi of ma.found)
+      if (!mb.found.has(gi))
+        c.onlyA.push({ file: g.file, face: gi, cut: cut(gi), other: best(gi, b.get(g.file) ?? []) });
+    for (const gi of mb.found)
+      if (!ma.found.has(gi))
+        c.onlyB.push({ file: g.file, face: gi, cut: cut(gi), other: best(gi, a.get(g.file) ?? []) });
     c.falsePositives.a += ma.falsePos.length;
     c.falsePositives.aCut += ma.falsePos.filter((i) => cutByBorder(da[i].box, g.width, g.height)).length;
     c.falsePositives.b += mb.falsePos.length;
@@ -115,21 +133,31 @@ async function main(argv: string[]): Promise<number> {
     return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
   };
   if (pos.length !== 2) {
-    process.stderr.write('usage: node packages/eval/dist/compare.js A.jsonl B.jsonl [--threshold 0.7] [--list dev|all] [--faces]\n');
+    process.stderr.write(
+      'usage: node packages/eval/dist/compare.js A.jsonl B.jsonl [--threshold 0.7] [--list dev|all] [--faces]\n',
+    );
     return 2;
   }
   const data = opt('data', `${SHARED_DIR}data/fddb/`).replace(/\/?$/, '/');
   const ev = (await import(pathToFileURL(opt('evaluator', `${SHARED_DIR}tools/eval-faces.mjs`)).href)) as Evaluator;
   let gt = JSON.parse(readFileSync(`${data}annotations.json`, 'utf8')) as GtImage[];
   if (opt('list', 'dev') === 'dev') {
-    const dev = new Set(readFileSync(`${data}dev.txt`, 'utf8').split('\n').map((s) => s.trim()));
+    const dev = new Set(
+      readFileSync(`${data}dev.txt`, 'utf8')
+        .split('\n')
+        .map((s) => s.trim()),
+    );
     gt = gt.filter((g) => dev.has(g.file));
   }
-  const load = (p: string) => new Map(readJsonl(p).records.map((r) => [r.file as string, (r.faces as RunFace[] | undefined) ?? []]));
+  const load = (p: string) =>
+    new Map(readJsonl(p).records.map((r) => [r.file as string, (r.faces as RunFace[] | undefined) ?? []]));
   const c = compareRuns(ev, gt, load(pos[0]), load(pos[1]), Number(opt('threshold', '0.7')));
-  process.stdout.write(formatComparison(c, 'A', 'B') + '\n');
+  process.stdout.write(`${formatComparison(c, 'A', 'B')}\n`);
   if (argv.includes('--faces')) {
-    for (const [who, xs] of [['A', c.onlyA], ['B', c.onlyB]] as const) {
+    for (const [who, xs] of [
+      ['A', c.onlyA],
+      ['B', c.onlyB],
+    ] as const) {
       for (const x of xs) {
         const o = `other run's best: overlap ${x.other.overlap.toFixed(3)} at confidence ${x.other.confidence.toFixed(4)}`;
         process.stdout.write(`  ${who} only: ${x.file} face ${x.face}${x.cut ? ' (cut by the border)' : ''}; ${o}\n`);
@@ -139,4 +167,5 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url)
+  process.exitCode = await main(process.argv.slice(2));

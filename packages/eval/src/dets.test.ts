@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { toEvalDetections } from './dets.js';
 
-const face = (confidence: number) => ({ box: [1, 2, 3, 4] as [number, number, number, number], confidence, keypoints: {} });
+const face = (confidence: number) => ({
+  box: [1, 2, 3, 4] as [number, number, number, number],
+  confidence,
+  keypoints: {},
+});
 
 describe('toEvalDetections', () => {
   it("converts the CLI's entries to the evaluator's, keeping faces strictly above the score cut (O-Net's rule)", () => {
@@ -14,11 +18,20 @@ describe('toEvalDetections', () => {
     expect(r.dets).toEqual([{ file: 'images/a.jpg', faces: [{ box: [1, 2, 3, 4], score: 0.99 }] }]);
     expect(r.failed).toEqual([{ file: 'images/b.jpg', code: 'DECODE_FAILED', message: 'cut' }]);
     expect(r.missing).toEqual(['images/c.jpg']);
-    expect(toEvalDetections(records, ['images/a.jpg'], -Infinity).dets[0].faces.map((f) => f.score)).toEqual([0.99, 0.7, 0.3]);
+    expect(toEvalDetections(records, ['images/a.jpg'], -Infinity).dets[0].faces.map((f) => f.score)).toEqual([
+      0.99, 0.7, 0.3,
+    ]);
   });
 
   it('uses the last line of a file that appears twice', () => {
-    const r = toEvalDetections([{ file: 'a', faces: [face(0.9)] }, { file: 'a', faces: [] }], ['a'], 0);
+    const r = toEvalDetections(
+      [
+        { file: 'a', faces: [face(0.9)] },
+        { file: 'a', faces: [] },
+      ],
+      ['a'],
+      0,
+    );
     expect(r.dets).toEqual([{ file: 'a', faces: [] }]);
   });
 });

@@ -34,7 +34,9 @@ export function toEvalDetections(records: readonly CliEntry[], files: readonly s
     if (!r) out.missing.push(file);
     else if (r.error) out.failed.push({ file, ...r.error });
     else {
-      const faces = (r.faces ?? []).filter((f) => f.confidence > minScore).map((f) => ({ box: f.box, score: f.confidence }));
+      const faces = (r.faces ?? [])
+        .filter((f) => f.confidence > minScore)
+        .map((f) => ({ box: f.box, score: f.confidence }));
       out.dets.push({ file, faces });
     }
   }

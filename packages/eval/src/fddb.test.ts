@@ -10,16 +10,28 @@ const SCRIPT = `${REPO_DIR}packages/eval/dist/fddb.js`;
 const CLI = `${REPO_DIR}packages/cli/dist/bin.js`;
 const FDDB = `${SHARED_DIR}data/fddb/`;
 const available = existsSync(`${FDDB}annotations.json`) && existsSync(`${SHARED_DIR}tools/eval-faces.mjs`);
-if (!available) console.warn(`\n!!! SKIPPED the FDDB evaluation test: ${FDDB} or the evaluator not found. Put the project's shared/ folder beside the repository. !!!\n`);
+if (!available)
+  console.warn(
+    `\n!!! SKIPPED the FDDB evaluation test: ${FDDB} or the evaluator not found. Put the project's shared/ folder beside the repository. !!!\n`,
+  );
 
 const N = 6;
 type Entry = { file: string; faces: { confidence: number }[] };
-const jsonl = (path: string): Entry[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry);
+const jsonl = (path: string): Entry[] =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Entry);
 
 describe.skipIf(!available)('pnpm eval:fddb', () => {
   const out = mkdtempSync(join(tmpdir(), 'mtcnn-eval-'));
   const docs = join(out, 'accuracy.md');
-  const evalFddb = (...args: string[]) => spawnSync(process.execPath, [SCRIPT, '--limit', String(N), '--jobs', '1', '-q', '--out', out, '--docs', docs, ...args], { encoding: 'utf8' });
+  const evalFddb = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [SCRIPT, '--limit', String(N), '--jobs', '1', '-q', '--out', out, '--docs', docs, ...args],
+      { encoding: 'utf8' },
+    );
 
   it('runs the CLI at the low final threshold, scores it twice, and writes the row', () => {
     const r = evalFddb();
@@ -31,7 +43,12 @@ describe.skipIf(!available)('pnpm eval:fddb', () => {
     const lines = jsonl(join(out, 'default.t3-0.01.jsonl'));
     expect(lines).toHaveLength(N);
     expect(Math.min(...lines.flatMap((e) => e.faces.map((f) => f.confidence)))).toBeLessThan(0.7); // the low-threshold run
-    expect(readFileSync(docs, 'utf8')).toMatch(new RegExp(`^\\| default \\| dev\\[:${N}\\] \\| \`--backend tfjs-wasm\`, final threshold 0\\.7 \\| ${N} / \\d+ \\|`, 'm'));
+    expect(readFileSync(docs, 'utf8')).toMatch(
+      new RegExp(
+        `^\\| default \\| dev\\[:${N}\\] \\| \`--backend tfjs-wasm\`, final threshold 0\\.7 \\| ${N} / \\d+ \\|`,
+        'm',
+      ),
+    );
   });
 
   it('a rerun resumes: no image is detected again, the numbers are the same', () => {
@@ -44,10 +61,16 @@ describe.skipIf(!available)('pnpm eval:fddb', () => {
 
   it('cutting the low-threshold run at 0.7 gives exactly the faces of a run at 0.7', () => {
     const lines = jsonl(join(out, 'default.t3-0.01.jsonl'));
-    const direct = spawnSync(process.execPath, [CLI, 'detect', '-q', '--jobs', '1', '--backend', EVAL_BACKEND, ...lines.map((e) => e.file)], { cwd: FDDB, encoding: 'utf8' });
+    const direct = spawnSync(
+      process.execPath,
+      [CLI, 'detect', '-q', '--jobs', '1', '--backend', EVAL_BACKEND, ...lines.map((e) => e.file)],
+      { cwd: FDDB, encoding: 'utf8' },
+    );
     expect(direct.status).toBe(0);
     const atDefault = JSON.parse(direct.stdout) as Entry[];
     expect(atDefault.map((e) => e.file)).toEqual(lines.map((e) => e.file));
-    atDefault.forEach((e, i) => expect(lines[i].faces.filter((f) => f.confidence > 0.7)).toEqual(e.faces));
+    atDefault.forEach((e, i) => {
+      expect(lines[i].faces.filter((f) => f.confidence > 0.7)).toEqual(e.faces);
+    });
   });
 });

@@ -45,7 +45,15 @@ describe('report', () => {
     const changed = { ...report('default'), commit: 'fff0000' };
     const page3 = upsertRow(upsertRow(page2, tableRow(changed)), tableRow(report('default', 'all')));
     const rows = page3.split('\n').filter((l) => /^\| (default|preset-reference) \|/.test(l));
-    expect(rows.map((l) => l.split('|').slice(1, 3).map((c) => c.trim()).join(' '))).toEqual(['default dev', 'preset-reference dev', 'default all']);
+    expect(
+      rows.map((l) =>
+        l
+          .split('|')
+          .slice(1, 3)
+          .map((c) => c.trim())
+          .join(' '),
+      ),
+    ).toEqual(['default dev', 'preset-reference dev', 'default all']);
     expect(rows[0]).toContain('fff0000');
     expect(page3).toContain('Text written by hand.');
     expect(page3).toContain('More text after.');

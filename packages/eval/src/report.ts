@@ -46,7 +46,9 @@ export function tableRow(r: RunReport): string {
     f4(op.ellipse?.ap),
     f4(op.fddb?.disc['100'].tpr),
     op.fddb ? `${f4(op.fddb.at_lowest_threshold.tpr_disc)} @ ${op.fddb.at_lowest_threshold.fp} FP` : 'n/a',
-    cv.fddb ? `${f4(cv.fddb.disc['100'].tpr)} / ${f4(cv.fddb.disc['500'].tpr)} / ${f4(cv.fddb.disc['1000'].tpr)}` : 'n/a',
+    cv.fddb
+      ? `${f4(cv.fddb.disc['100'].tpr)} / ${f4(cv.fddb.disc['500'].tpr)} / ${f4(cv.fddb.disc['1000'].tpr)}`
+      : 'n/a',
     cv.fddb ? `${f4(cv.fddb.disc_scaled['1000'].tpr)} @ ${cv.fddb.disc_scaled['1000'].budget.toFixed(0)} FP` : 'n/a',
     cv.fddb ? `${cv.fddb.at_lowest_threshold.fp} FP (score > ${r.rocThreshold})` : 'n/a',
     r.date,
@@ -55,10 +57,16 @@ export function tableRow(r: RunReport): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-export const BEGIN = '<!-- eval:fddb:begin — rows written by `pnpm eval:fddb`, one per run and list; edit outside these markers -->';
+export const BEGIN =
+  '<!-- eval:fddb:begin — rows written by `pnpm eval:fddb`, one per run and list; edit outside these markers -->';
 export const END = '<!-- eval:fddb:end -->';
 
-const keyOf = (row: string): string => row.split('|').slice(1, 3).map((c) => c.trim()).join('|');
+const keyOf = (row: string): string =>
+  row
+    .split('|')
+    .slice(1, 3)
+    .map((c) => c.trim())
+    .join('|');
 
 /**
  * `markdown` with `row` put into the generated table: replacing the row of the same run and list,
@@ -88,7 +96,9 @@ export function formatRun(r: RunReport): string {
   const lines = [
     `FDDB ${r.list}: ${op.set.images} images, ${op.set.faces} faces — run "${r.name}" (${r.detectArgs.join(' ') || 'default options'})`,
     `  at final threshold ${r.finalThreshold}: box AP@0.5 ${f4(op.box.ap)}  ellipse AP@0.5 ${f4(op.ellipse?.ap)}  ` +
-      (op.fddb ? `FDDB TPR ${f4(op.fddb.disc['100'].tpr)} @100 FP, ${f4(op.fddb.at_lowest_threshold.tpr_disc)} at its last point (${op.fddb.at_lowest_threshold.fp} FP)` : ''),
+      (op.fddb
+        ? `FDDB TPR ${f4(op.fddb.disc['100'].tpr)} @100 FP, ${f4(op.fddb.at_lowest_threshold.tpr_disc)} at its last point (${op.fddb.at_lowest_threshold.fp} FP)`
+        : ''),
   ];
   if (cv.fddb) {
     const d = cv.fddb;
@@ -96,7 +106,8 @@ export function formatRun(r: RunReport): string {
       `  curve down to score > ${r.rocThreshold}: TPR ${f4(d.disc['100'].tpr)} @100, ${f4(d.disc['500'].tpr)} @500, ${f4(d.disc['1000'].tpr)} @1000 FP;` +
         ` scaled to the list: ${f4(d.disc_scaled['1000'].tpr)} @${d.disc_scaled['1000'].budget.toFixed(0)} FP; ends at ${d.at_lowest_threshold.fp} FP`,
     );
-    if (d.at_lowest_threshold.fp < 1000) lines.push(`  WARNING: the curve stops before 1,000 FP; lower --roc-threshold.`);
+    if (d.at_lowest_threshold.fp < 1000)
+      lines.push(`  WARNING: the curve stops before 1,000 FP; lower --roc-threshold.`);
   }
   return lines.join('\n');
 }

@@ -46,7 +46,12 @@ describe('architecture', () => {
     expect(poolOutputSize(21, 3, 2)).toBe(10);
     expect(poolOutputSize(8, 2, 2)).toBe(4);
     expect(poolOutputSize(11, 2, 2)).toBe(6);
-    expect([poolCeilPadding(22, 3, 2), poolCeilPadding(9, 3, 2), poolCeilPadding(11, 2, 2), poolCeilPadding(10, 2, 2)]).toEqual([1, 0, 1, 0]);
+    expect([
+      poolCeilPadding(22, 3, 2),
+      poolCeilPadding(9, 3, 2),
+      poolCeilPadding(11, 2, 2),
+      poolCeilPadding(10, 2, 2),
+    ]).toEqual([1, 0, 1, 0]);
   });
 
   it('P-Net map size is ceil((n - 2) / 2) - 4', () => {

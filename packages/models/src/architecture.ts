@@ -99,9 +99,13 @@ export const PNET: NetworkSpec = {
   minInputSize: 12,
   inputChannels: 3,
   trunk: [
-    conv('pnet', 'conv1', 3, 3, 10), prelu('pnet', 1, 10), pool(2, 2),
-    conv('pnet', 'conv2', 3, 10, 16), prelu('pnet', 2, 16),
-    conv('pnet', 'conv3', 3, 16, 32), prelu('pnet', 3, 32),
+    conv('pnet', 'conv1', 3, 3, 10),
+    prelu('pnet', 1, 10),
+    pool(2, 2),
+    conv('pnet', 'conv2', 3, 10, 16),
+    prelu('pnet', 2, 16),
+    conv('pnet', 'conv3', 3, 16, 32),
+    prelu('pnet', 3, 32),
   ],
   heads: [
     { output: 'prob', layer: conv('pnet', 'conv4_1', 1, 32, 2), softmax: true },
@@ -115,10 +119,17 @@ export const RNET: NetworkSpec = {
   minInputSize: 24,
   inputChannels: 3,
   trunk: [
-    conv('rnet', 'conv1', 3, 3, 28), prelu('rnet', 1, 28), pool(3, 2),
-    conv('rnet', 'conv2', 3, 28, 48), prelu('rnet', 2, 48), pool(3, 2),
-    conv('rnet', 'conv3', 2, 48, 64), prelu('rnet', 3, 64),
-    flatten, dense('rnet', 'fc1', 576, 128), prelu('rnet', 4, 128),
+    conv('rnet', 'conv1', 3, 3, 28),
+    prelu('rnet', 1, 28),
+    pool(3, 2),
+    conv('rnet', 'conv2', 3, 28, 48),
+    prelu('rnet', 2, 48),
+    pool(3, 2),
+    conv('rnet', 'conv3', 2, 48, 64),
+    prelu('rnet', 3, 64),
+    flatten,
+    dense('rnet', 'fc1', 576, 128),
+    prelu('rnet', 4, 128),
   ],
   heads: [
     { output: 'prob', layer: dense('rnet', 'fc2_1', 128, 2), softmax: true },
@@ -132,11 +143,20 @@ export const ONET: NetworkSpec = {
   minInputSize: 48,
   inputChannels: 3,
   trunk: [
-    conv('onet', 'conv1', 3, 3, 32), prelu('onet', 1, 32), pool(3, 2),
-    conv('onet', 'conv2', 3, 32, 64), prelu('onet', 2, 64), pool(3, 2),
-    conv('onet', 'conv3', 3, 64, 64), prelu('onet', 3, 64), pool(2, 2),
-    conv('onet', 'conv4', 2, 64, 128), prelu('onet', 4, 128),
-    flatten, dense('onet', 'fc1', 1152, 256), prelu('onet', 5, 256),
+    conv('onet', 'conv1', 3, 3, 32),
+    prelu('onet', 1, 32),
+    pool(3, 2),
+    conv('onet', 'conv2', 3, 32, 64),
+    prelu('onet', 2, 64),
+    pool(3, 2),
+    conv('onet', 'conv3', 3, 64, 64),
+    prelu('onet', 3, 64),
+    pool(2, 2),
+    conv('onet', 'conv4', 2, 64, 128),
+    prelu('onet', 4, 128),
+    flatten,
+    dense('onet', 'fc1', 1152, 256),
+    prelu('onet', 5, 256),
   ],
   heads: [
     { output: 'prob', layer: dense('onet', 'fc2_1', 256, 2), softmax: true },
@@ -181,10 +201,20 @@ function applyLayer(layer: TrunkLayer | ConvLayer | DenseLayer, s: ActivationSha
   switch (layer.kind) {
     case 'conv':
       if (s.kind !== 'map') throw new Error('conv after flatten');
-      return { kind: 'map', height: convOutputSize(s.height, layer.kernel, layer.stride), width: convOutputSize(s.width, layer.kernel, layer.stride), channels: layer.outChannels };
+      return {
+        kind: 'map',
+        height: convOutputSize(s.height, layer.kernel, layer.stride),
+        width: convOutputSize(s.width, layer.kernel, layer.stride),
+        channels: layer.outChannels,
+      };
     case 'maxpool':
       if (s.kind !== 'map') throw new Error('maxpool after flatten');
-      return { kind: 'map', height: poolOutputSize(s.height, layer.size, layer.stride), width: poolOutputSize(s.width, layer.size, layer.stride), channels: s.channels };
+      return {
+        kind: 'map',
+        height: poolOutputSize(s.height, layer.size, layer.stride),
+        width: poolOutputSize(s.width, layer.size, layer.stride),
+        channels: s.channels,
+      };
     case 'flatten':
       return s.kind === 'map' ? { kind: 'vector', features: s.height * s.width * s.channels } : s;
     case 'dense':
@@ -229,7 +259,9 @@ export function networkFlops(net: NetworkSpec, height?: number, width?: number):
       macs += layer.inFeatures * layer.outFeatures;
     }
   };
-  net.trunk.forEach((layer, i) => count(layer, shapes[i]));
+  net.trunk.forEach((layer, i) => {
+    count(layer, shapes[i]);
+  });
   for (const head of net.heads) count(head.layer, shapes[shapes.length - 1]);
   return 2 * macs;
 }

@@ -66,7 +66,9 @@ export function convKernelOIHW(t: LayoutTensor): LayoutTensor {
 export function denseForNHWCFlatten(t: LayoutTensor, featH: number, featW: number, channels: number): LayoutTensor {
   const rows = featH * featW * channels;
   if (t.shape.length !== 2 || t.shape[0] !== rows || t.data.length !== rows * t.shape[1]) {
-    throw new RangeError(`Expected a dense [${rows}, out] matrix for a ${featH}x${featW}x${channels} map, got shape [${t.shape}]`);
+    throw new RangeError(
+      `Expected a dense [${rows}, out] matrix for a ${featH}x${featW}x${channels} map, got shape [${t.shape}]`,
+    );
   }
   const cols = t.shape[1];
   const src = t.data;

@@ -9,7 +9,9 @@ describe('tensor table', () => {
   it('matches the installed manifest exactly (names, shapes, order)', async () => {
     const manifest = JSON.parse(await readFile(join(defaultWeightsDir(), MANIFEST_FILE), 'utf8')) as WeightsManifest;
     const entries = manifest.flatMap((g) => g.weights);
-    expect(entries.map((e) => ({ name: e.name, shape: e.shape }))).toEqual(TENSOR_TABLE.map((t) => ({ name: t.name, shape: [...t.shape] })));
+    expect(entries.map((e) => ({ name: e.name, shape: e.shape }))).toEqual(
+      TENSOR_TABLE.map((t) => ({ name: t.name, shape: [...t.shape] })),
+    );
     expect(entries.every((e) => e.dtype === 'float32')).toBe(true);
   });
 

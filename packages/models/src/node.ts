@@ -45,7 +45,11 @@ export async function loadWeights(options: LoadWeightsOptions = {}): Promise<Mtc
       readFile(shardPath),
     ]);
   } catch (cause) {
-    throw new WeightsError('WEIGHTS_FETCH', `Cannot read the MTCNN weights from ${dir}: ${String(cause)}. ${REINSTALL}`, { cause });
+    throw new WeightsError(
+      'WEIGHTS_FETCH',
+      `Cannot read the MTCNN weights from ${dir}: ${String(cause)}. ${REINSTALL}`,
+      { cause },
+    );
   }
   return parseWeights(manifest, shard);
 }

@@ -6,16 +6,18 @@ import { defaultWeightsDir } from './node.js';
 import { loadWeightsFromUrl, type FetchLike } from './url.js';
 
 /** Serves the installed weights directory under http://test/models/. */
-const diskFetch = (requested: string[]): FetchLike => async (url) => {
-  requested.push(url);
-  const file = url.replace(/^http:\/\/test\/models\//, '');
-  try {
-    const bytes = await readFile(join(defaultWeightsDir(), file));
-    return new Response(bytes);
-  } catch {
-    return new Response('not found', { status: 404, statusText: 'Not Found' });
-  }
-};
+const diskFetch =
+  (requested: string[]): FetchLike =>
+  async (url) => {
+    requested.push(url);
+    const file = url.replace(/^http:\/\/test\/models\//, '');
+    try {
+      const bytes = await readFile(join(defaultWeightsDir(), file));
+      return new Response(bytes);
+    } catch {
+      return new Response('not found', { status: 404, statusText: 'Not Found' });
+    }
+  };
 
 describe('loadWeightsFromUrl', () => {
   it('fetches manifest and shard relative to the base URL (with or without a trailing slash)', async () => {
@@ -23,13 +25,21 @@ describe('loadWeightsFromUrl', () => {
       const requested: string[] = [];
       const w = await loadWeightsFromUrl(base, diskFetch(requested));
       expect(w.sha256).toBe(WEIGHTS_SHA256);
-      expect(requested.sort()).toEqual(['http://test/models/mtcnn_model-shard1', 'http://test/models/mtcnn_model-weights_manifest.json']);
+      expect(requested.sort()).toEqual([
+        'http://test/models/mtcnn_model-shard1',
+        'http://test/models/mtcnn_model-weights_manifest.json',
+      ]);
     }
   });
 
   it('reports HTTP errors and network failures as WEIGHTS_FETCH', async () => {
-    await expect(loadWeightsFromUrl('http://test/elsewhere', diskFetch([]))).rejects.toMatchObject({ code: 'WEIGHTS_FETCH' });
+    await expect(loadWeightsFromUrl('http://test/elsewhere', diskFetch([]))).rejects.toMatchObject({
+      code: 'WEIGHTS_FETCH',
+    });
     const failing: FetchLike = () => Promise.reject(new TypeError('network down'));
-    await expect(loadWeightsFromUrl('http://test/models', failing)).rejects.toMatchObject({ code: 'WEIGHTS_FETCH', message: expect.stringContaining('network down') });
+    await expect(loadWeightsFromUrl('http://test/models', failing)).rejects.toMatchObject({
+      code: 'WEIGHTS_FETCH',
+      message: expect.stringContaining('network down'),
+    });
   });
 });

@@ -18,7 +18,10 @@ beforeAll(async () => {
 const clone = (m: WeightsManifest): WeightsManifest => JSON.parse(JSON.stringify(m)) as WeightsManifest;
 
 async function rejection(p: Promise<unknown>): Promise<WeightsError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(WeightsError);
   return e as WeightsError;
 }
@@ -86,6 +89,8 @@ describe('parseWeights', () => {
   });
 
   it('sha256Hex matches a known vector', async () => {
-    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });

@@ -61,26 +61,41 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** Checks the manifest lists exactly our tensors, in our order, as float32 with our shapes. */
 function checkManifest(manifest: WeightsManifest): void {
   if (!Array.isArray(manifest) || !manifest.every((g) => g && Array.isArray(g.weights))) {
-    throw new WeightsError('WEIGHTS_SHAPE', `The MTCNN weights manifest is not a tfjs weights manifest (an array of { paths, weights }). ${REINSTALL}`);
+    throw new WeightsError(
+      'WEIGHTS_SHAPE',
+      `The MTCNN weights manifest is not a tfjs weights manifest (an array of { paths, weights }). ${REINSTALL}`,
+    );
   }
   const entries = manifest.flatMap((g) => g.weights);
   const byName = new Map(entries.map((e) => [e.name, e]));
   const missing = TENSOR_TABLE.filter((t) => !byName.has(t.name)).map((t) => t.name);
   if (missing.length > 0) {
-    throw new WeightsError('WEIGHTS_MISSING', `The MTCNN weights manifest lacks ${missing.length} tensor(s): ${missing.join(', ')}. ${REINSTALL}`);
+    throw new WeightsError(
+      'WEIGHTS_MISSING',
+      `The MTCNN weights manifest lacks ${missing.length} tensor(s): ${missing.join(', ')}. ${REINSTALL}`,
+    );
   }
   for (const t of TENSOR_TABLE) {
     const e = byName.get(t.name)!;
     if (!Array.isArray(e.shape) || !sameShape(e.shape, t.shape)) {
-      throw new WeightsError('WEIGHTS_SHAPE', `Tensor ${t.name} has shape [${e.shape}] in the manifest, expected [${t.shape}]. ${REINSTALL}`);
+      throw new WeightsError(
+        'WEIGHTS_SHAPE',
+        `Tensor ${t.name} has shape [${e.shape}] in the manifest, expected [${t.shape}]. ${REINSTALL}`,
+      );
     }
     if ((e.dtype ?? 'float32') !== 'float32' || e.quantization != null) {
-      throw new WeightsError('WEIGHTS_SHAPE', `Tensor ${t.name} is not plain float32 in the manifest (dtype ${e.dtype}). ${REINSTALL}`);
+      throw new WeightsError(
+        'WEIGHTS_SHAPE',
+        `Tensor ${t.name} is not plain float32 in the manifest (dtype ${e.dtype}). ${REINSTALL}`,
+      );
     }
   }
   // The shard is a concatenation in manifest order, so any other order or extra tensor moves offsets.
   if (entries.length !== TENSOR_TABLE.length || entries.some((e, i) => e.name !== TENSOR_TABLE[i].name)) {
-    throw new WeightsError('WEIGHTS_SHAPE', `The MTCNN weights manifest lists ${entries.length} tensors or a different order than the expected ${TENSOR_TABLE.length}. ${REINSTALL}`);
+    throw new WeightsError(
+      'WEIGHTS_SHAPE',
+      `The MTCNN weights manifest lists ${entries.length} tensors or a different order than the expected ${TENSOR_TABLE.length}. ${REINSTALL}`,
+    );
   }
 }
 
@@ -107,7 +122,10 @@ export async function parseWeights(manifest: WeightsManifest, shard: ArrayBuffer
   let offset = 0;
   for (const t of TENSOR_TABLE) {
     const size = t.shape.reduce((a: number, b: number) => a * b, 1);
-    tensors.set(t.name, Object.freeze({ name: t.name, shape: Object.freeze([...t.shape]), data: floats.subarray(offset, offset + size) }));
+    tensors.set(
+      t.name,
+      Object.freeze({ name: t.name, shape: Object.freeze([...t.shape]), data: floats.subarray(offset, offset + size) }),
+    );
     offset += size;
   }
   const names = Object.freeze(TENSOR_TABLE.map((t) => t.name));
@@ -119,7 +137,11 @@ export async function parseWeights(manifest: WeightsManifest, shard: ArrayBuffer
     has: (name: string): name is TensorName => tensors.has(name),
     get(name: TensorName): WeightTensor {
       const t = tensors.get(name);
-      if (!t) throw new WeightsError('WEIGHTS_MISSING', `No MTCNN weight tensor named "${name}". Valid names: ${names.join(', ')}.`);
+      if (!t)
+        throw new WeightsError(
+          'WEIGHTS_MISSING',
+          `No MTCNN weight tensor named "${name}". Valid names: ${names.join(', ')}.`,
+        );
       return t;
     },
   });

@@ -6,7 +6,11 @@ import type { RgbImage } from '@mtcnn/core';
  * alpha dropped.
  */
 export async function decodeToRgb(blob: Blob): Promise<RgbImage> {
-  const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const bitmap = await createImageBitmap(blob, {
+    imageOrientation: 'from-image',
+    colorSpaceConversion: 'none',
+    premultiplyAlpha: 'none',
+  });
   const { width, height } = bitmap;
   const canvas = document.createElement('canvas');
   canvas.width = width;

@@ -45,7 +45,7 @@ export function panelToSvg(panel: Element, width = 960): string {
   out.setAttribute('width', String(width));
   out.setAttribute('height', String(y + 8));
   out.setAttribute('viewBox', `0 0 ${width} ${y + 8}`);
-  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(out);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(out)}`;
 }
 
 /** Offers the SVG as a download. */

@@ -18,6 +18,11 @@ describe('geometry', () => {
   });
 
   it('measures the part of a crop window outside the image', () => {
-    expect(outsideFractions({ x0: -5, y0: 0, x1: 15, y1: 10 }, 100, 8)).toEqual({ left: 0.25, right: 0, top: 0, bottom: 0.2 });
+    expect(outsideFractions({ x0: -5, y0: 0, x1: 15, y1: 10 }, 100, 8)).toEqual({
+      left: 0.25,
+      right: 0,
+      top: 0,
+      bottom: 0.2,
+    });
   });
 });

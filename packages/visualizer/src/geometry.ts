@@ -21,14 +21,22 @@ export function kernelImageBox(level: LevelTrace, cell: readonly [number, number
   const n = y * level.mapWidth + x + 1;
   const prob = new Float32Array(n);
   prob[n - 1] = 1;
-  const [c] = pnetCandidates({ prob, reg: new Float32Array(n * 4), width: level.mapWidth, height: y + 1 }, level.scale, level.index, 1);
+  const [c] = pnetCandidates(
+    { prob, reg: new Float32Array(n * 4), width: level.mapWidth, height: y + 1 },
+    level.scale,
+    level.index,
+    1,
+  );
   return c.box;
 }
 
 /** The cell whose window is centred nearest to level pixel (px, py), clamped to the map. */
 export function cellAt(level: LevelTrace, px: number, py: number): [number, number] {
   const clamp = (v: number, n: number): number => Math.max(0, Math.min(n - 1, v));
-  return [clamp(Math.round((px - WINDOW / 2) / STRIDE), level.mapWidth), clamp(Math.round((py - WINDOW / 2) / STRIDE), level.mapHeight)];
+  return [
+    clamp(Math.round((px - WINDOW / 2) / STRIDE), level.mapWidth),
+    clamp(Math.round((py - WINDOW / 2) / STRIDE), level.mapHeight),
+  ];
 }
 
 /** The part of a crop window outside the image, as fractions of the window per side. */

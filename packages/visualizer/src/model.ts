@@ -59,5 +59,6 @@ export const fmt = {
   px: (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1)),
   ms: (v: number): string => (v < 10 ? v.toFixed(1) : v.toFixed(0)),
   scale: (v: number): string => v.toFixed(3),
-  box: (b: readonly number[]): string => `[${b.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))).join(', ')}]`,
+  box: (b: readonly number[]): string =>
+    `[${b.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))).join(', ')}]`,
 };

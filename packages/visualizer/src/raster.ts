@@ -38,7 +38,16 @@ function denormalise(v: number): number {
 }
 
 /** Copies a normalised HWC RGB block (w x h at `offset`) into an RGBA buffer at (dx, dy). */
-function blit(src: Float32Array, offset: number, w: number, h: number, dst: Uint8ClampedArray, dstW: number, dx: number, dy: number): void {
+function blit(
+  src: Float32Array,
+  offset: number,
+  w: number,
+  h: number,
+  dst: Uint8ClampedArray,
+  dstW: number,
+  dx: number,
+  dy: number,
+): void {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const s = offset + (y * w + x) * 3;
@@ -57,7 +66,10 @@ const levelCache = new WeakMap<RgbImage, Map<string, string | undefined>>();
 export function levelDataUrl(rgb: RgbImage | undefined, width: number, height: number): string | undefined {
   if (!rgb || !rasterSupported()) return undefined;
   let byImage = levelCache.get(rgb);
-  if (!byImage) levelCache.set(rgb, (byImage = new Map()));
+  if (!byImage) {
+    byImage = new Map();
+    levelCache.set(rgb, byImage);
+  }
   const key = `${width}x${height}`;
   if (!byImage.has(key)) {
     const rgba = new Uint8ClampedArray(width * height * 4);
@@ -106,7 +118,12 @@ export interface AtlasLayout {
  * The crops the network saw (the core's `resampleArea` on each trace window: zero-pad or stretch
  * exactly as cropped), laid out on a grid in one PNG, cell i at column i % cols, row i / cols.
  */
-export function cropAtlasDataUrl(rgb: RgbImage | undefined, windows: readonly Window[], layout: AtlasLayout, fill = 0): string | undefined {
+export function cropAtlasDataUrl(
+  rgb: RgbImage | undefined,
+  windows: readonly Window[],
+  layout: AtlasLayout,
+  fill = 0,
+): string | undefined {
   if (!rgb || !rasterSupported() || windows.length === 0) return undefined;
   const { size, cols, pitchX, pitchY, inset } = layout;
   const rows = Math.ceil(windows.length / cols);

@@ -18,7 +18,11 @@ export interface ReportData {
 /** The element id of the embedded JSON. */
 export const REPORT_DATA_ID = 'mtcnn-report-data';
 
-type Packed = Omit<ReportData, 'trace'> & { trace: Omit<StageTrace, 'pyramid'> & { pyramid: Array<Omit<StageTrace['pyramid'][number], 'prob'> & { prob: string }> } };
+type Packed = Omit<ReportData, 'trace'> & {
+  trace: Omit<StageTrace, 'pyramid'> & {
+    pyramid: Array<Omit<StageTrace['pyramid'][number], 'prob'> & { prob: string }>;
+  };
+};
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
@@ -38,7 +42,10 @@ export function packReport(data: ReportData): string {
     ...data,
     trace: {
       ...data.trace,
-      pyramid: data.trace.pyramid.map((l) => ({ ...l, prob: toBase64(new Uint8Array(Float32Array.from(l.prob).buffer)) })),
+      pyramid: data.trace.pyramid.map((l) => ({
+        ...l,
+        prob: toBase64(new Uint8Array(Float32Array.from(l.prob).buffer)),
+      })),
     },
   };
   return JSON.stringify(packed);

@@ -16,7 +16,13 @@ describe('report html', () => {
   it.skipIf(!built)('embeds the viewer, the image and the trace in one file', async () => {
     const { trace } = await fixtureInput();
     trace.options.borderMode = 'zero-pad';
-    const html = await buildReportHtml({ trace, png: new Uint8Array([1, 2, 3]), name: '<evil>.png', backend: 'fake', createdAt: new Date(0) });
+    const html = await buildReportHtml({
+      trace,
+      png: new Uint8Array([1, 2, 3]),
+      name: '<evil>.png',
+      backend: 'fake',
+      createdAt: new Date(0),
+    });
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<title>MTCNN stages: &lt;evil&gt;.png</title>');
     expect(html).not.toMatch(/<script[^>]+src=/);

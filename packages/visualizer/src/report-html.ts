@@ -19,7 +19,9 @@ export interface ReportInput {
 
 /** The built viewer, dist/report: next to this module in dist/lib (or beside src/, when run from source in tests). */
 export async function reportAssets(): Promise<{ js: string; css: string }> {
-  const dir = [new URL('../report/', import.meta.url), new URL('../dist/report/', import.meta.url)].find((u) => existsSync(fileURLToPath(u)));
+  const dir = [new URL('../report/', import.meta.url), new URL('../dist/report/', import.meta.url)].find((u) =>
+    existsSync(fileURLToPath(u)),
+  );
   const at = (f: string): string => fileURLToPath(new URL(f, dir ?? new URL('../report/', import.meta.url)));
   try {
     const [js, css] = await Promise.all([readFile(at('report.js'), 'utf8'), readFile(at('report.css'), 'utf8')]);
@@ -29,7 +31,8 @@ export async function reportAssets(): Promise<{ js: string; css: string }> {
   }
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Makes text safe inside a <script> or <style> element: no closing tag or comment opener can appear. */
 export function inlineSafe(text: string): string {

@@ -8,7 +8,7 @@ import { rnetRenderer } from './renderers/rnet.js';
 import type { StageId } from './renderers/strip.js';
 import type { Container } from './view.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each renderer has its own state shape
 export type StageRenderer = (sel: Container, input: VizInput, state?: any) => void;
 
 /** The panels in cascade order: id, the name used in file names, and the renderer. */

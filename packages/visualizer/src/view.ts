@@ -7,13 +7,15 @@ import type { VizInput } from './model.js';
  * d3's Selection type is invariant in its element type, so the helpers take selections of any
  * element; the names say what is expected.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** A d3 selection of the HTML element a renderer draws into. */
+// biome-ignore lint/suspicious/noExplicitAny: d3 selections are invariant in their types; the helpers take any
 export type Container = Selection<any, any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: d3 selections are invariant in their types; the helpers take any
 export type Svg = Selection<SVGSVGElement, any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: d3 selections are invariant in their types; the helpers take any
 export type G = Selection<any, any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: d3 selections are invariant in their types; the helpers take any
 export type Any = Selection<any, any, any, any>;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Panel head: the title and the one-line caption a student reads first. */
 export function panelHeader(sel: Container, title: string, caption: string): void {
@@ -23,7 +25,12 @@ export function panelHeader(sel: Container, title: string, caption: string): voi
 }
 
 /** A figure holding one SVG, with a caption below (exported with the SVG). */
-export function figure(parent: Container, className: string, caption: string, viewBox: [number, number, number, number]): Svg {
+export function figure(
+  parent: Container,
+  className: string,
+  caption: string,
+  viewBox: [number, number, number, number],
+): Svg {
   const fig = parent.append('figure').attr('class', `view ${className}`);
   const svg = fig
     .append('svg')
@@ -51,7 +58,14 @@ export function imageView(parent: Container, input: VizInput, className: string,
   const { width: W, height: H } = input.trace.image;
   const m = Math.round(Math.max(W, H) * 0.04);
   const svg = figure(parent, className, caption, [-m, -m, W + 2 * m, H + 2 * m]);
-  svg.append('rect').attr('class', 'backdrop').attr('x', -m).attr('y', -m).attr('width', W + 2 * m).attr('height', H + 2 * m).attr('fill', '#eef0f3');
+  svg
+    .append('rect')
+    .attr('class', 'backdrop')
+    .attr('x', -m)
+    .attr('y', -m)
+    .attr('width', W + 2 * m)
+    .attr('height', H + 2 * m)
+    .attr('fill', '#eef0f3');
   svg
     .append('image')
     .attr('class', 'source')
@@ -61,7 +75,15 @@ export function imageView(parent: Container, input: VizInput, className: string,
     .attr('width', W)
     .attr('height', H)
     .attr('preserveAspectRatio', 'none');
-  svg.append('rect').attr('class', 'bounds').attr('width', W).attr('height', H).attr('fill', 'none').attr('stroke', COLORS.muted).attr('stroke-dasharray', '4 3').attr('vector-effect', 'non-scaling-stroke');
+  svg
+    .append('rect')
+    .attr('class', 'bounds')
+    .attr('width', W)
+    .attr('height', H)
+    .attr('fill', 'none')
+    .attr('stroke', COLORS.muted)
+    .attr('stroke-dasharray', '4 3')
+    .attr('vector-effect', 'non-scaling-stroke');
   const layer = svg.append('g').attr('class', 'layer');
   return { svg, layer, unit: (W + 2 * m) / 640 };
 }
@@ -108,7 +130,10 @@ export function chips<T extends string | number>(
 }
 
 /** Legend items: a coloured line sample and its meaning. */
-export function legend(parent: Container, items: ReadonlyArray<{ color: string; text: string; dash?: boolean; dot?: boolean }>): void {
+export function legend(
+  parent: Container,
+  items: ReadonlyArray<{ color: string; text: string; dash?: boolean; dot?: boolean }>,
+): void {
   const ul = parent.append('ul').attr('class', 'legend');
   for (const it of items) {
     const li = ul.append('li');

@@ -44,7 +44,9 @@ describe('createViewer', () => {
     const input = await fixtureInput();
     viewer.update(input);
     viewer.select('rnet');
-    (document.querySelector('g.crop rect.hit') as SVGRectElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    (document.querySelector('g.crop rect.hit') as SVGRectElement).dispatchEvent(
+      new MouseEvent('click', { bubbles: true }),
+    );
     expect(document.querySelector('g.crop.selected')).not.toBeNull();
     viewer.update(await fixtureInput());
     expect(document.querySelector('g.crop.selected')).toBeNull();

@@ -13,7 +13,7 @@ export interface Viewer {
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  if (!el || !el.tagName) return false;
+  if (!el?.tagName) return false;
   return /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) || el.isContentEditable;
 }
 
@@ -27,8 +27,18 @@ export function createViewer(root: HTMLElement): Viewer {
   const stripHost = host.append('div').attr('class', 'strip-host');
   const panelHost = host.append('section').attr('class', 'panel-host').attr('role', 'tabpanel');
   const toolbar = panelHost.append('div').attr('class', 'panel-toolbar');
-  const prev = toolbar.append('button').attr('type', 'button').attr('class', 'prev').attr('aria-label', 'Previous stage').text('‹ Prev');
-  const next = toolbar.append('button').attr('type', 'button').attr('class', 'next').attr('aria-label', 'Next stage').text('Next ›');
+  const prev = toolbar
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'prev')
+    .attr('aria-label', 'Previous stage')
+    .text('‹ Prev');
+  const next = toolbar
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'next')
+    .attr('aria-label', 'Next stage')
+    .text('Next ›');
   toolbar.append('span').attr('class', 'keys').text('keys: ← → or 1–6');
   const exportBtn = toolbar.append('button').attr('type', 'button').attr('class', 'export').text('Export SVG');
   const panel = panelHost.append('div').attr('class', 'panel');
@@ -36,7 +46,7 @@ export function createViewer(root: HTMLElement): Viewer {
   const fromHash = root.ownerDocument.defaultView?.location.hash.slice(1) as StageId | undefined;
   let stage: StageId = fromHash && STAGE_IDS.includes(fromHash) ? fromHash : 'pyramid';
   let input: VizInput | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each stage keeps its own state shape
   const states: Record<StageId, any> = { pyramid: {}, pnet: {}, candidates: {}, nms: {}, rnet: {}, onet: {} };
   states.pyramid.onPickLevel = (level: number): void => {
     states.pnet.level = level;

@@ -24,14 +24,25 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     // The machine's known-good flags: no sandbox as root, and no background network traffic.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
 export function chromiumMissing(): boolean {
   if (existsSync(CHROMIUM)) return false;
   const line = '!'.repeat(100);
-  console.warn(`${line}\nBROWSER TESTS SKIPPED: ${CHROMIUM} is missing. Install it with \`apt-get install -y chromium\` (.ci/run does).\n${line}`);
+  console.warn(
+    `${line}\nBROWSER TESTS SKIPPED: ${CHROMIUM} is missing. Install it with \`apt-get install -y chromium\` (.ci/run does).\n${line}`,
+  );
   return true;
 }
 
@@ -47,7 +58,11 @@ export interface CliStages {
 
 /** The Node CLI's answer for the same image and (default) options. */
 export async function cliStages(image: string): Promise<CliStages> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'detect', '--stats', '-q', '--backend', 'tfjs-wasm', image], { maxBuffer: 1 << 24 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [CLI, 'detect', '--stats', '-q', '--backend', 'tfjs-wasm', image],
+    { maxBuffer: 1 << 24 },
+  );
   const [entry] = JSON.parse(stdout) as Array<{ faces: unknown[]; stages: CliStages }>;
   return entry.stages;
 }
@@ -69,8 +84,10 @@ export function watchErrors(page: Page): string[] {
 
 /** The strip's numbers, keyed like the CLI's `stages`. */
 export async function stripCounts(page: Page): Promise<CliStages> {
-  const count = async (stage: string): Promise<number> => Number(await page.getAttribute(`.stage-card[data-stage="${stage}"] .count`, 'data-count'));
-  const passed = async (stage: string): Promise<number> => Number(await page.getAttribute(`.stage-card[data-stage="${stage}"] .unit`, 'data-passed'));
+  const count = async (stage: string): Promise<number> =>
+    Number(await page.getAttribute(`.stage-card[data-stage="${stage}"] .count`, 'data-count'));
+  const passed = async (stage: string): Promise<number> =>
+    Number(await page.getAttribute(`.stage-card[data-stage="${stage}"] .unit`, 'data-passed'));
   return {
     scales: await count('pyramid'),
     pnet: await count('candidates'),

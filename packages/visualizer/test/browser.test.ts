@@ -46,7 +46,7 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
       const errors = watchErrors(page);
       await page.goto(`${server.url}?backend=${backend}`);
       await page.waitForSelector('.status[data-state="done"], .status[data-state="error"]', { timeout: 150_000 });
-      expect(await page.getAttribute('.status', 'data-state'), await page.textContent('.status') ?? '').toBe('done');
+      expect(await page.getAttribute('.status', 'data-state'), (await page.textContent('.status')) ?? '').toBe('done');
       expect(await page.getAttribute('.status', 'data-backend')).toBe(backend);
 
       const counts = await stripCounts(page);
@@ -77,8 +77,14 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('.panel-toolbar .export')]);
       const svg = await readFile((await download.path())!, 'utf8');
       expect(download.suggestedFilename()).toBe('mtcnn-onet.svg');
-      expect(svg).toMatch(/^<\?xml[^]*<svg[^]*O-Net[^]*<\/svg>$/);
-      expect(await page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').querySelector('parsererror')?.textContent ?? 'ok', svg)).toBe('ok');
+      expect(svg).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*O-Net[\s\S]*<\/svg>$/);
+      expect(
+        await page.evaluate(
+          (text) =>
+            new DOMParser().parseFromString(text, 'image/svg+xml').querySelector('parsererror')?.textContent ?? 'ok',
+          svg,
+        ),
+      ).toBe('ok');
       expect(errors).toEqual([]);
       await page.close();
     }, 240_000);

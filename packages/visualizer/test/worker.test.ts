@@ -76,4 +76,3 @@ describe.skipIf(chromiumMissing())('the visualizer detects in a worker', () => {
     }
   }, 240_000);
 });
-

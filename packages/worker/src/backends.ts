@@ -21,26 +21,40 @@ export interface StandardBackendInit {
  */
 export async function createStandardBackend(id: string, init: StandardBackendInit): Promise<MtcnnBackend> {
   if (!STANDARD_BACKENDS.includes(id as StandardBackendId)) {
-    throw new MtcnnError('INVALID_OPTION', `Unknown backend "${id}"; the standard worker has ${STANDARD_BACKENDS.join(', ')}.`);
+    throw new MtcnnError(
+      'INVALID_OPTION',
+      `Unknown backend "${id}"; the standard worker has ${STANDARD_BACKENDS.join(', ')}.`,
+    );
   }
-  if (typeof init?.assets !== 'string') throw new MtcnnError('INVALID_OPTION', 'init.assets must be the URL under which weights/ (and tfjs-wasm/) are served.');
+  if (typeof init?.assets !== 'string')
+    throw new MtcnnError(
+      'INVALID_OPTION',
+      'init.assets must be the URL under which weights/ (and tfjs-wasm/) are served.',
+    );
   const url = (path: string): string => new URL(path, init.assets).href;
   const weights = await loadWeightsFromUrl(url('weights/'));
   if (id === 'onnx-wasm') {
-    const [ort, { createOnnxBackend }] = await Promise.all([import('onnxruntime-web/wasm'), import('@mtcnn/backend-onnx')]);
+    const [ort, { createOnnxBackend }] = await Promise.all([
+      import('onnxruntime-web/wasm'),
+      import('@mtcnn/backend-onnx'),
+    ]);
     // Threads need a cross-origin isolated page (SharedArrayBuffer).
     ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
     return createOnnxBackend({ weights, ort, name: 'onnx-wasm' });
   }
   const kind = id === 'tfjs-webgl' ? 'webgl' : 'wasm';
-  const [tf, { createTfjsBackend }] = await Promise.all([import('@tensorflow/tfjs-core'), import('@mtcnn/backend-tfjs')]);
+  const [tf, { createTfjsBackend }] = await Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@mtcnn/backend-tfjs'),
+  ]);
   if (kind === 'webgl') {
     await import('@tensorflow/tfjs-backend-webgl');
   } else {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(url('tfjs-wasm/'));
   }
-  if (!(await tf.setBackend(kind))) throw new MtcnnError('BACKEND_FAILED', `tfjs could not start its ${kind} backend here.`);
+  if (!(await tf.setBackend(kind)))
+    throw new MtcnnError('BACKEND_FAILED', `tfjs could not start its ${kind} backend here.`);
   await tf.ready();
   return createTfjsBackend({ tf, weights, name: id });
 }

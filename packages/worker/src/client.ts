@@ -1,5 +1,20 @@
-import { MtcnnError, type DetectCallOptions, type DetectorOptions, type Face, type ImageInput, type ResolvedOptions } from '@mtcnn/core';
-import { fromWireError, type InitResult, type Reply, type Request, type WireImage, type WirePixels, type WorkerDetectionReport } from './protocol.js';
+import {
+  MtcnnError,
+  type DetectCallOptions,
+  type DetectorOptions,
+  type Face,
+  type ImageInput,
+  type ResolvedOptions,
+} from '@mtcnn/core';
+import {
+  fromWireError,
+  type InitResult,
+  type Reply,
+  type Request,
+  type WireImage,
+  type WirePixels,
+  type WorkerDetectionReport,
+} from './protocol.js';
 
 /** A request without its id (given when sent). */
 type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -44,7 +59,11 @@ export interface WorkerDetector {
 
 function isPixelData(v: object): v is { data: ArrayLike<number>; width: number; height: number; channels?: number } {
   const d = (v as { data?: unknown }).data;
-  return (ArrayBuffer.isView(d) || Array.isArray(d)) && typeof (v as { width?: unknown }).width === 'number' && typeof (v as { height?: unknown }).height === 'number';
+  return (
+    (ArrayBuffer.isView(d) || Array.isArray(d)) &&
+    typeof (v as { width?: unknown }).width === 'number' &&
+    typeof (v as { height?: unknown }).height === 'number'
+  );
 }
 
 function isTensorLike(v: object): v is { shape: number[]; data(): Promise<ArrayLike<number>> } {
@@ -55,18 +74,29 @@ function isTensorLike(v: object): v is { shape: number[]; data(): Promise<ArrayL
 function pixels(data: ArrayLike<number>, width: number, height: number, channels?: number): WirePixels {
   const c = channels ?? (width * height > 0 ? data.length / (width * height) : 3);
   if (c !== 1 && c !== 3 && c !== 4) {
-    throw new MtcnnError('INVALID_IMAGE', `Image data has ${data.length} values for ${width}x${height} pixels; expected 1, 3 or 4 channels.`);
+    throw new MtcnnError(
+      'INVALID_IMAGE',
+      `Image data has ${data.length} values for ${width}x${height} pixels; expected 1, 3 or 4 channels.`,
+    );
   }
   const copy =
-    data instanceof Uint8Array ? new Uint8Array(data) : data instanceof Uint8ClampedArray ? new Uint8ClampedArray(data) : Float32Array.from(data);
+    data instanceof Uint8Array
+      ? new Uint8Array(data)
+      : data instanceof Uint8ClampedArray
+        ? new Uint8ClampedArray(data)
+        : Float32Array.from(data);
   return { data: copy, width, height, channels: c };
 }
 
 /** Turns any `detect` input into what crosses to the worker, and the buffers to transfer. */
 async function toWire(input: ImageInput): Promise<{ image: WireImage; transfer: Transferable[] }> {
-  if (input === null || input === undefined) throw new MtcnnError('INVALID_IMAGE', `No image given (got ${String(input)}).`);
+  if (input === null || input === undefined)
+    throw new MtcnnError('INVALID_IMAGE', `No image given (got ${String(input)}).`);
   if (typeof input === 'string') {
-    throw new MtcnnError('UNSUPPORTED_FORMAT', 'A worker detector does not fetch URLs: pass an <img>, ImageBitmap, Blob bytes or pixels.');
+    throw new MtcnnError(
+      'UNSUPPORTED_FORMAT',
+      'A worker detector does not fetch URLs: pass an <img>, ImageBitmap, Blob bytes or pixels.',
+    );
   }
   if (typeof ImageBitmap !== 'undefined' && input instanceof ImageBitmap) return { image: input, transfer: [input] };
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
@@ -89,7 +119,11 @@ async function toWire(input: ImageInput): Promise<{ image: WireImage; transfer: 
     const bitmap = await createImageBitmap(input as ImageBitmapSource);
     return { image: bitmap, transfer: [bitmap] };
   } catch (cause) {
-    throw new MtcnnError('INVALID_IMAGE', `Cannot read this image source (${(cause as Error).message}); is it loaded?`, { cause });
+    throw new MtcnnError(
+      'INVALID_IMAGE',
+      `Cannot read this image source (${(cause as Error).message}); is it loaded?`,
+      { cause },
+    );
   }
 }
 
@@ -117,13 +151,20 @@ export async function createWorkerDetector(worker: Worker, options: WorkerDetect
     else p.reject(fromWireError(m.error));
   });
   worker.addEventListener('error', (ev: ErrorEvent) => {
-    failAll(new MtcnnError('BACKEND_FAILED', `The detector's worker failed: ${ev.message ?? 'unknown error'} (is the worker script a module that calls serveDetector?).`));
+    failAll(
+      new MtcnnError(
+        'BACKEND_FAILED',
+        `The detector's worker failed: ${ev.message ?? 'unknown error'} (is the worker script a module that calls serveDetector?).`,
+      ),
+    );
   });
 
   function send<T>(req: Outgoing, transfer: Transferable[] = []): { id: number; done: Promise<T> } {
     if (disposed) throw new MtcnnError('DISPOSED', 'This worker detector was disposed; create a new one.');
     const id = nextId++;
-    const done = new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    const done = new Promise<T>((resolve, reject) =>
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject }),
+    );
     worker.postMessage({ ...req, id }, transfer);
     return { id, done };
   }
@@ -131,15 +172,22 @@ export async function createWorkerDetector(worker: Worker, options: WorkerDetect
   const ready = await send<InitResult>({ type: 'init', backend, init, options: detectorOptions }).done;
   let resolved = ready.options;
 
-  async function detectWithStats(image: ImageInput, call: WorkerDetectCallOptions = {}): Promise<WorkerDetectionReport> {
-    const aborted = (): MtcnnError => new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal?.reason });
+  async function detectWithStats(
+    image: ImageInput,
+    call: WorkerDetectCallOptions = {},
+  ): Promise<WorkerDetectionReport> {
+    const aborted = (): MtcnnError =>
+      new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal?.reason });
     if (call.signal?.aborted) throw aborted();
     const wire = await toWire(image);
     if (call.signal?.aborted) {
       if (!('data' in wire.image)) wire.image.close();
       throw aborted();
     }
-    const { id, done } = send<WorkerDetectionReport>({ type: 'detect', image: wire.image, trace: call.trace === true, meta: call.meta }, wire.transfer);
+    const { id, done } = send<WorkerDetectionReport>(
+      { type: 'detect', image: wire.image, trace: call.trace === true, meta: call.meta },
+      wire.transfer,
+    );
     if (!call.signal) return done;
     const signal = call.signal;
     return new Promise<WorkerDetectionReport>((resolve, reject) => {

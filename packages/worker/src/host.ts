@@ -1,4 +1,11 @@
-import { createDetector, MtcnnError, type Detector, type DetectorOptions, type MtcnnBackend, type PixelData } from '@mtcnn/core';
+import {
+  createDetector,
+  MtcnnError,
+  type Detector,
+  type DetectorOptions,
+  type MtcnnBackend,
+  type PixelData,
+} from '@mtcnn/core';
 import { toWireError, type InitResult, type Reply, type Request, type WorkerDetectionReport } from './protocol.js';
 
 /** The part of a worker's global scope the host uses. */
@@ -43,7 +50,8 @@ export function serveDetector(options: ServeDetectorOptions): void {
   async function handle(req: Request): Promise<unknown> {
     switch (req.type) {
       case 'init': {
-        if (backend) throw new MtcnnError('INVALID_OPTION', 'This worker already serves a detector; use one worker per detector.');
+        if (backend)
+          throw new MtcnnError('INVALID_OPTION', 'This worker already serves a detector; use one worker per detector.');
         const created = await options.createBackend(req.backend, req.init);
         backend = created;
         try {
@@ -65,8 +73,19 @@ export function serveDetector(options: ServeDetectorOptions): void {
         const image = req.image;
         try {
           await options.beforeDetect?.(backend, req.meta);
-          const input = 'data' in image ? ({ data: image.data, width: image.width, height: image.height, channels: image.channels } satisfies PixelData) : image;
-          const report: WorkerDetectionReport = await detector.detectWithStats(input, { trace: req.trace, signal: controller.signal });
+          const input =
+            'data' in image
+              ? ({
+                  data: image.data,
+                  width: image.width,
+                  height: image.height,
+                  channels: image.channels,
+                } satisfies PixelData)
+              : image;
+          const report: WorkerDetectionReport = await detector.detectWithStats(input, {
+            trace: req.trace,
+            signal: controller.signal,
+          });
           if (options.afterDetect) report.extras = await options.afterDetect(backend, req.meta);
           return report;
         } finally {

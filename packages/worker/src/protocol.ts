@@ -1,4 +1,10 @@
-import { MtcnnError, type DetectionReport, type DetectorOptions, type MtcnnErrorCode, type ResolvedOptions } from '@mtcnn/core';
+import {
+  MtcnnError,
+  type DetectionReport,
+  type DetectorOptions,
+  type MtcnnErrorCode,
+  type ResolvedOptions,
+} from '@mtcnn/core';
 
 /**
  * The messages between the page (`createWorkerDetector`) and the worker (`serveDetector`). Every
@@ -29,9 +35,7 @@ export interface WorkerDetectionReport extends DetectionReport {
   extras?: unknown;
 }
 
-export type Reply =
-  | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; error: WireError };
+export type Reply = { type: 'result'; id: number; value: unknown } | { type: 'error'; id: number; error: WireError };
 
 export interface InitResult {
   backend: string;

@@ -11,7 +11,14 @@ import { createDetector, type Detector, type Face, type StageCounts } from '@mtc
 import { loadImage } from '@mtcnn/core/node';
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
 // The visualizer's browser setup (Debian chromium through playwright-core) and its static server.
-import { ARTIFACTS, chromiumMissing, launch, REPO, SAMPLE, watchErrors } from '../../visualizer/test/browser.test-util.js';
+import {
+  ARTIFACTS,
+  chromiumMissing,
+  launch,
+  REPO,
+  SAMPLE,
+  watchErrors,
+} from '../../visualizer/test/browser.test-util.js';
 import { serveDir } from '../../visualizer/scripts/serve.mjs';
 import type { InputsCheck, Outcome, Read } from './inputs-page/main.js';
 
@@ -20,7 +27,9 @@ const SITE = join(ARTIFACTS, '..', 'worker-inputs-e2e');
 const MULTIFACE = join(REPO, '..', 'shared', 'images', 'dev', 'multiface.jpg');
 
 /** The test images: the repo's sample, and the shared group photo when ../shared is there. */
-const IMAGES: Array<{ name: string; path: string; faces: number }> = [{ name: 'astronaut-collage', path: SAMPLE, faces: 4 }];
+const IMAGES: Array<{ name: string; path: string; faces: number }> = [
+  { name: 'astronaut-collage', path: SAMPLE, faces: 4 },
+];
 if (existsSync(MULTIFACE)) {
   IMAGES.push({ name: 'multiface', path: MULTIFACE, faces: 6 });
 } else {
@@ -54,9 +63,13 @@ async function buildSite(): Promise<void> {
   });
   await mkdir(join(SITE, 'weights'), { recursive: true });
   for (const f of [MANIFEST_FILE, SHARD_FILE]) await copyFile(join(defaultWeightsDir(), f), join(SITE, 'weights', f));
-  const tfWasm = join(dirname(createRequire(join(PKG, 'package.json')).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  const tfWasm = join(
+    dirname(createRequire(join(PKG, 'package.json')).resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+    'dist',
+  );
   await mkdir(join(SITE, 'tfjs-wasm'), { recursive: true });
-  for (const f of (await readdir(tfWasm)).filter((n) => n.endsWith('.wasm'))) await copyFile(join(tfWasm, f), join(SITE, 'tfjs-wasm', f));
+  for (const f of (await readdir(tfWasm)).filter((n) => n.endsWith('.wasm')))
+    await copyFile(join(tfWasm, f), join(SITE, 'tfjs-wasm', f));
   await mkdir(join(SITE, 'images'), { recursive: true });
   // sharp is the core's (optional) decoder dependency; the worker package does not depend on it.
   const sharp = createRequire(join(REPO, 'packages', 'core', 'package.json'))('sharp') as typeof import('sharp');
@@ -69,7 +82,9 @@ async function buildSite(): Promise<void> {
       rgba[i * 4 + 3] = 255;
     }
     await writeFile(join(SITE, 'images', `${name}.rgba`), rgba);
-    await sharp(rgb.data, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toFile(join(SITE, 'images', `${name}.png`));
+    await sharp(rgb.data, { raw: { width, height, channels: 3 } })
+      .png({ compressionLevel: 1 })
+      .toFile(join(SITE, 'images', `${name}.png`));
     truth.set(name, { width, height, sha256: createHash('sha256').update(rgb.data).digest('hex') } as NodeTruth);
   }
 }
@@ -99,10 +114,13 @@ function expectSameFaces(got: Face[], want: Face[], what: string, px = 1e-3): vo
   expect(got.length, `${what}: face count`).toBe(want.length);
   got.forEach((f, i) => {
     const g = want[i];
-    f.box.forEach((v, k) => expect(Math.abs(v - g.box[k]), `${what}: face ${i} box[${k}] ${v} vs ${g.box[k]}`).toBeLessThan(px));
+    f.box.forEach((v, k) => {
+      expect(Math.abs(v - g.box[k]), `${what}: face ${i} box[${k}] ${v} vs ${g.box[k]}`).toBeLessThan(px);
+    });
     expect(Math.abs(f.confidence - g.confidence), `${what}: face ${i} confidence`).toBeLessThan(1e-4);
     for (const k of Object.keys(f.keypoints) as Array<keyof Face['keypoints']>) {
-      for (const c of [0, 1]) expect(Math.abs(f.keypoints[k][c] - g.keypoints[k][c]), `${what}: face ${i} ${k}[${c}]`).toBeLessThan(px);
+      for (const c of [0, 1])
+        expect(Math.abs(f.keypoints[k][c] - g.keypoints[k][c]), `${what}: face ${i} ${k}[${c}]`).toBeLessThan(px);
     }
   });
 }
@@ -156,7 +174,12 @@ describe.skipIf(chromiumMissing())('browser input kinds in Chromium', () => {
         const t0 = performance.now();
         const errorsBefore = errors.length;
         const r = await page.evaluate(
-          ([b, n]) => (globalThis as unknown as { check(b: string, n: string, v: boolean): Promise<InputsCheck> }).check(b, n, true),
+          ([b, n]) =>
+            (globalThis as unknown as { check(b: string, n: string, v: boolean): Promise<InputsCheck> }).check(
+              b,
+              n,
+              true,
+            ),
           [backend, image.name] as const,
         );
         const node = truth.get(image.name)!;
@@ -170,7 +193,12 @@ describe.skipIf(chromiumMissing())('browser input kinds in Chromium', () => {
         for (const kind of STILL_KINDS) {
           const k = r.kinds[kind];
           // Exactly Node's pixels (sharp's decoding) after readImage, whatever the kind.
-          expect({ kind, width: k.width, height: k.height, sha256: k.sha256 }).toEqual({ kind, width: node.width, height: node.height, sha256: node.sha256 });
+          expect({ kind, width: k.width, height: k.height, sha256: k.sha256 }).toEqual({
+            kind,
+            width: node.width,
+            height: node.height,
+            sha256: node.sha256,
+          });
           // Hence the same faces and stage counts as the ImageData and the ImageBitmap.
           expect(k.counts, kind).toEqual(ref.counts);
           expectSameFaces(k.faces, ref.faces, `${kind} vs ImageData`);
@@ -216,17 +244,30 @@ describe.skipIf(chromiumMissing())('browser input kinds in Chromium', () => {
       const errorsBefore = errors.length;
       const { outcomes, afterwards } = await page.evaluate(
         ([b, n, o]) =>
-          (globalThis as unknown as { bad(b: string, n: string, o: string): Promise<{ outcomes: Record<string, Outcome>; afterwards: Read }> }).bad(b, n, o),
+          (
+            globalThis as unknown as {
+              bad(b: string, n: string, o: string): Promise<{ outcomes: Record<string, Outcome>; afterwards: Read }>;
+            }
+          ).bad(b, n, o),
         [backend, image.name, otherOrigin] as const,
       );
       for (const [what, o] of Object.entries(outcomes)) console.log(`${what}: ${JSON.stringify(o)}`);
       expect(Object.keys(outcomes)).toHaveLength(12);
       for (const [what, o] of Object.entries(outcomes)) {
-        expect({ what, isMtcnnError: o.isMtcnnError, name: o.name, code: o.code }).toEqual({ what, isMtcnnError: true, name: 'MtcnnError', code: 'INVALID_IMAGE' });
+        expect({ what, isMtcnnError: o.isMtcnnError, name: o.name, code: o.code }).toEqual({
+          what,
+          isMtcnnError: true,
+          name: 'MtcnnError',
+          code: 'INVALID_IMAGE',
+        });
       }
       // The messages say what happened.
-      expect(outcomes['HTMLImageElement, cross-origin without CORS (taints the canvas)'].message).toMatch(/cross-origin/);
-      expect(outcomes['HTMLVideoElement, metadata but no frame (HAVE_METADATA)'].note).toBe(`${truth.get(image.name)!.width}x${truth.get(image.name)!.height}, readyState 1`);
+      expect(outcomes['HTMLImageElement, cross-origin without CORS (taints the canvas)'].message).toMatch(
+        /cross-origin/,
+      );
+      expect(outcomes['HTMLVideoElement, metadata but no frame (HAVE_METADATA)'].note).toBe(
+        `${truth.get(image.name)!.width}x${truth.get(image.name)!.height}, readyState 1`,
+      );
       expect(outcomes['HTMLVideoElement, metadata but no frame (HAVE_METADATA)'].message).toMatch(/no frame/);
       expect(afterwards.sha256).toBe(truth.get(image.name)!.sha256);
       expectSameFaces(afterwards.faces, truth.get(image.name)!.wasm.faces, 'after the bad inputs');

@@ -27,9 +27,13 @@ async function buildSite(): Promise<void> {
   });
   await mkdir(join(SITE, 'weights'), { recursive: true });
   for (const f of [MANIFEST_FILE, SHARD_FILE]) await copyFile(join(defaultWeightsDir(), f), join(SITE, 'weights', f));
-  const tfWasm = join(dirname(createRequire(join(PKG, 'package.json')).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  const tfWasm = join(
+    dirname(createRequire(join(PKG, 'package.json')).resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+    'dist',
+  );
   await mkdir(join(SITE, 'tfjs-wasm'), { recursive: true });
-  for (const f of (await readdir(tfWasm)).filter((n) => n.endsWith('.wasm'))) await copyFile(join(tfWasm, f), join(SITE, 'tfjs-wasm', f));
+  for (const f of (await readdir(tfWasm)).filter((n) => n.endsWith('.wasm')))
+    await copyFile(join(tfWasm, f), join(SITE, 'tfjs-wasm', f));
   await copyFile(SAMPLE, join(SITE, 'sample.jpg'));
 }
 
@@ -67,7 +71,15 @@ describe.skipIf(chromiumMissing())('@mtcnn/worker in Chromium', () => {
       const errors = watchErrors(page);
       await page.goto(server.url);
       await page.waitForSelector('#state:text("ready")');
-      const r = await page.evaluate((b) => (globalThis as unknown as { check(b: string): Promise<{ worker: Timed; main: Timed; backendName: string; aborted: string }> }).check(b), backend);
+      const r = await page.evaluate(
+        (b) =>
+          (
+            globalThis as unknown as {
+              check(b: string): Promise<{ worker: Timed; main: Timed; backendName: string; aborted: string }>;
+            }
+          ).check(b),
+        backend,
+      );
       await page.close();
       const { worker, main } = r;
       console.log(
@@ -82,7 +94,9 @@ describe.skipIf(chromiumMissing())('@mtcnn/worker in Chromium', () => {
       expect(worker.levels).toBe(main.counts.scales); // the trace came back
       worker.faces.forEach((f, i) => {
         const g = main.faces[i];
-        f.box.forEach((v, k) => expect(Math.abs(v - g.box[k])).toBeLessThan(1e-3));
+        f.box.forEach((v, k) => {
+          expect(Math.abs(v - g.box[k])).toBeLessThan(1e-3);
+        });
         expect(Math.abs(f.confidence - g.confidence)).toBeLessThan(1e-4);
         for (const k of Object.keys(f.keypoints) as Array<keyof Face['keypoints']>) {
           expect(Math.abs(f.keypoints[k][0] - g.keypoints[k][0])).toBeLessThan(1e-3);
@@ -97,4 +111,3 @@ describe.skipIf(chromiumMissing())('@mtcnn/worker in Chromium', () => {
     }, 240_000);
   }
 });
-

@@ -54,7 +54,10 @@ describe('loadImage', () => {
 
   it('applies the EXIF orientation unless told not to', async () => {
     // Orientation 6 = rotate 90° clockwise to display: a 3x2 image shows as 2x3.
-    const jpeg = await sharp(Buffer.from(PIXELS), { raw: { width: 3, height: 2, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp(Buffer.from(PIXELS), { raw: { width: 3, height: 2, channels: 3 } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const turned = await loadImage(jpeg);
     expect([turned.width, turned.height]).toEqual([2, 3]);
     const asStored = await loadImage(jpeg, { autoOrient: false });

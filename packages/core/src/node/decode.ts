@@ -14,10 +14,14 @@ type Sharp = typeof import('sharp');
 let sharpModule: Promise<Sharp> | undefined;
 async function getSharp(): Promise<Sharp> {
   sharpModule ??= import('sharp').then(
-    (m) => ((m as unknown as { default?: Sharp }).default ?? (m as unknown as Sharp)),
+    (m) => (m as unknown as { default?: Sharp }).default ?? (m as unknown as Sharp),
     (cause: unknown) => {
       sharpModule = undefined;
-      throw new MtcnnError('UNSUPPORTED_FORMAT', 'Decoding images in Node needs the optional dependency `sharp`: install it (npm i sharp).', { cause });
+      throw new MtcnnError(
+        'UNSUPPORTED_FORMAT',
+        'Decoding images in Node needs the optional dependency `sharp`: install it (npm i sharp).',
+        { cause },
+      );
     },
   );
   return sharpModule;
@@ -54,7 +58,11 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
         `${what} is ${meta.width}x${meta.height} = ${meta.width * meta.height} pixels, over maxPixels (${maxPixels}). Downscale it, or raise maxPixels.`,
       );
     }
-    let pipeline = sharp(bytes, { failOn: 'error', ignoreIcc: true, limitInputPixels: Math.max(1, Math.floor(maxPixels)) });
+    let pipeline = sharp(bytes, {
+      failOn: 'error',
+      ignoreIcc: true,
+      limitInputPixels: Math.max(1, Math.floor(maxPixels)),
+    });
     if (options.autoOrient !== false) pipeline = pipeline.rotate();
     const { data, info } = await pipeline
       .toColourspace('srgb')
@@ -73,6 +81,10 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
       : /exceeds pixel limit/i.test(msg)
         ? 'IMAGE_TOO_LARGE'
         : 'DECODE_FAILED';
-    throw new MtcnnError(code, `Cannot decode ${what}: ${msg}. Is it a complete JPEG, PNG, WebP, GIF, AVIF or TIFF file?`, { cause });
+    throw new MtcnnError(
+      code,
+      `Cannot decode ${what}: ${msg}. Is it a complete JPEG, PNG, WebP, GIF, AVIF or TIFF file?`,
+      { cause },
+    );
   }
 }

@@ -34,7 +34,10 @@ export interface ThreadPool {
   dispose(): Promise<void>;
 }
 
-type Reply = { id: number; ready: true } | { id: number; out: unknown } | { id: number; error: { name?: string; message: string; code?: string } };
+type Reply =
+  | { id: number; ready: true }
+  | { id: number; out: unknown }
+  | { id: number; error: { name?: string; message: string; code?: string } };
 
 function errorOf(name: string, e: { name?: string; message: string; code?: string }): Error {
   if (e.code) return new MtcnnError(e.code as MtcnnErrorCode, e.message);
@@ -61,7 +64,8 @@ export async function createThreadPool(options: ThreadPoolOptions): Promise<Thre
       t.worker.postMessage({ ...request, id }, transfer);
     }
     if (queue.length > 0 && threads.every((t) => t.dead)) {
-      for (const q of queue.splice(0)) q.pending.reject(new MtcnnError('BACKEND_FAILED', `${name}: its threads have exited; create a new backend.`));
+      for (const q of queue.splice(0))
+        q.pending.reject(new MtcnnError('BACKEND_FAILED', `${name}: its threads have exited; create a new backend.`));
     }
   };
   let nextId = 1;
@@ -78,7 +82,8 @@ export async function createThreadPool(options: ThreadPoolOptions): Promise<Thre
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: Reply) => {
         if ('ready' in m) return resolve();
-        if (m.id === -1 && 'error' in m) return reject(new MtcnnError('BACKEND_FAILED', `A ${name} thread could not start: ${m.error.message}`));
+        if (m.id === -1 && 'error' in m)
+          return reject(new MtcnnError('BACKEND_FAILED', `A ${name} thread could not start: ${m.error.message}`));
         const p = t.pending.get(m.id);
         if (!p) return;
         t.pending.delete(m.id);
@@ -108,8 +113,12 @@ export async function createThreadPool(options: ThreadPoolOptions): Promise<Thre
   return {
     size: options.threads,
     send<T>(request: object, transfer: ArrayBuffer[] = []): Promise<T> {
-      if (disposed) return Promise.reject(new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`));
-      if (threads.every((t) => t.dead)) return Promise.reject(new MtcnnError('BACKEND_FAILED', `${name}: its threads have exited; create a new backend.`));
+      if (disposed)
+        return Promise.reject(new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`));
+      if (threads.every((t) => t.dead))
+        return Promise.reject(
+          new MtcnnError('BACKEND_FAILED', `${name}: its threads have exited; create a new backend.`),
+        );
       return new Promise<T>((resolve, reject) => {
         queue.push({ request, transfer, pending: { resolve: resolve as (out: unknown) => void, reject } });
         pump();
@@ -132,7 +141,10 @@ export async function createThreadPool(options: ThreadPoolOptions): Promise<Thre
  * The thread side: `start` builds the thread's state (a failure is reported to the pool), then
  * each request goes to `handle`, whose typed-array results are transferred back.
  */
-export async function serveThread<S, Req extends object>(start: () => Promise<S>, handle: (state: S, request: Req) => Promise<object>): Promise<void> {
+export async function serveThread<S, Req extends object>(
+  start: () => Promise<S>,
+  handle: (state: S, request: Req) => Promise<object>,
+): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('serveThread runs in a worker thread (see createThreadPool).');
   let state: S;
@@ -152,7 +164,10 @@ export async function serveThread<S, Req extends object>(start: () => Promise<S>
         port.postMessage({ id: m.id, out } satisfies Reply, [...new Set(buffers)]);
       } catch (e) {
         const err = e as { name?: string; message?: string; code?: string };
-        port.postMessage({ id: m.id, error: { name: err.name, message: err.message ?? String(e), code: err.code } } satisfies Reply);
+        port.postMessage({
+          id: m.id,
+          error: { name: err.name, message: err.message ?? String(e), code: err.code },
+        } satisfies Reply);
       }
     })();
   });

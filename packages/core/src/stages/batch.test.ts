@@ -10,7 +10,8 @@ function image(): RgbImage {
   const width = 40;
   const height = 30;
   const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (x + 2 * y + c) % 256;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = (x + 2 * y + c) % 256;
   return { data, width, height };
 }
 
@@ -39,13 +40,28 @@ function network(size: number) {
   return { run, counts, maxRunning: () => maxRunning };
 }
 
-const boxes: Box[] = Array.from({ length: 37 }, (_, i) => [i % 20, (i * 3) % 15, (i % 20) + 5 + (i % 7), ((i * 3) % 15) + 5 + (i % 7)]);
+const boxes: Box[] = Array.from({ length: 37 }, (_, i) => [
+  i % 20,
+  (i * 3) % 15,
+  (i % 20) + 5 + (i % 7),
+  ((i * 3) % 15) + 5 + (i % 7),
+]);
 
 describe('runOnCrops', () => {
   it('depth 1: one call with every crop', async () => {
     const img = image();
     const net = network(12);
-    const { out, windows } = await runOnCrops(net.run, img, boxes, 12, 'grey-pad', areaSampler(img), 'hwc', scratchPool(), { depth: 1, minChunk: 4, maxChunk: 8 });
+    const { out, windows } = await runOnCrops(
+      net.run,
+      img,
+      boxes,
+      12,
+      'grey-pad',
+      areaSampler(img),
+      'hwc',
+      scratchPool(),
+      { depth: 1, minChunk: 4, maxChunk: 8 },
+    );
     expect(net.counts).toEqual([37]);
     expect(out.prob).toHaveLength(37);
     expect(windows).toHaveLength(37);
@@ -53,10 +69,22 @@ describe('runOnCrops', () => {
 
   it('depth 3: chunks of clamp(ceil(n / 6), min, max), at most 3 in flight, outputs concatenated in box order equal to one batch', async () => {
     const img = image();
-    const one = await runOnCrops(network(12).run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), { depth: 1, minChunk: 4, maxChunk: 8 });
-    for (const [min, max, chunk] of [[4, 8, 7], [2, 5, 5], [10, 64, 10]] as const) {
+    const one = await runOnCrops(network(12).run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), {
+      depth: 1,
+      minChunk: 4,
+      maxChunk: 8,
+    });
+    for (const [min, max, chunk] of [
+      [4, 8, 7],
+      [2, 5, 5],
+      [10, 64, 10],
+    ] as const) {
       const net = network(12);
-      const got = await runOnCrops(net.run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), { depth: 3, minChunk: min, maxChunk: max });
+      const got = await runOnCrops(net.run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), {
+        depth: 3,
+        minChunk: min,
+        maxChunk: max,
+      });
       const sizes = Array.from({ length: Math.ceil(37 / chunk) }, (_, k) => Math.min(chunk, 37 - k * chunk));
       expect(net.counts).toEqual(sizes);
       expect(net.maxRunning()).toBeLessThanOrEqual(3);
@@ -77,7 +105,13 @@ describe('runOnCrops', () => {
       if (k === 1) throw new Error('chunk 1 failed');
       return { prob: new Float32Array(count) };
     };
-    await expect(runOnCrops(run, img, boxes, 12, 'zero-pad', areaSampler(img), 'hwc', scratchPool(), { depth: 3, minChunk: 4, maxChunk: 4 })).rejects.toThrow('chunk 1 failed');
+    await expect(
+      runOnCrops(run, img, boxes, 12, 'zero-pad', areaSampler(img), 'hwc', scratchPool(), {
+        depth: 3,
+        minChunk: 4,
+        maxChunk: 4,
+      }),
+    ).rejects.toThrow('chunk 1 failed');
     expect(settled).toBe(calls); // nothing still running on the batch's buffers
   });
 });

@@ -36,7 +36,8 @@ export async function runOnCrops<T extends object>(
   plan: CropBatchPlan,
 ): Promise<{ out: T; windows: Window[] }> {
   const count = boxes.length;
-  const chunk = plan.depth <= 1 ? count : Math.min(plan.maxChunk, Math.max(plan.minChunk, Math.ceil(count / (2 * plan.depth))));
+  const chunk =
+    plan.depth <= 1 ? count : Math.min(plan.maxChunk, Math.max(plan.minChunk, Math.ceil(count / (2 * plan.depth))));
   const windows: Window[] = [];
   const parts: { at: number; n: number; run: Promise<T> }[] = [];
   const outs: { at: number; n: number; out: T }[] = [];

@@ -124,6 +124,11 @@ describe('runONetStage', () => {
       dispose() {},
     } satisfies MtcnnBackend;
     const image: RgbImage = { data: new Uint8Array(3), width: 1, height: 1 };
-    expect(await runONetStage(backend, image, [], [], resolveOptions(), false)).toEqual({ passedCount: 0, faces: [], postMs: 0, trace: undefined });
+    expect(await runONetStage(backend, image, [], [], resolveOptions(), false)).toEqual({
+      passedCount: 0,
+      faces: [],
+      postMs: 0,
+      trace: undefined,
+    });
   });
 });

@@ -59,11 +59,21 @@ export async function runONetStage(
 ): Promise<ONetStageResult> {
   if (input.length === 0) return { passedCount: 0, faces: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
-  const { out, windows } = await runOnCrops((d, n, l) => backend.runONet(d, n, l), image, input, ONET_SIZE, opts.borderMode, sampler, layout, scratch, {
-    depth: inFlightOf(backend),
-    minChunk: 8,
-    maxChunk: 64,
-  });
+  const { out, windows } = await runOnCrops(
+    (d, n, l) => backend.runONet(d, n, l),
+    image,
+    input,
+    ONET_SIZE,
+    opts.borderMode,
+    sampler,
+    layout,
+    scratch,
+    {
+      depth: inFlightOf(backend),
+      minChunk: 8,
+      maxChunk: 64,
+    },
+  );
   const t0 = performance.now();
   const thr = f32(opts.thresholds[2]);
   const passed: number[] = [];
@@ -71,14 +81,24 @@ export async function runONetStage(
   const offsets = (i: number): Offsets => [out.reg[i * 4], out.reg[i * 4 + 1], out.reg[i * 4 + 2], out.reg[i * 4 + 3]];
   const landmarks = passed.map((i) => landmarksFromBox(input[i], out.landmarks, i * 10));
   const regressed = passed.map((i) => regressPlusOne(input[i], offsets(i)));
-  const r = nms(regressed, passed.map((i) => out.prob[i]), opts.nmsThresholds[3], 'min');
+  const r = nms(
+    regressed,
+    passed.map((i) => out.prob[i]),
+    opts.nmsThresholds[3],
+    'min',
+  );
   const area = (b: Box): number => mul(sub(b[2], b[0]), sub(b[3], b[1]));
   // Largest first; ties keep the reverse of NMS order, like the reference's argsort(...)[::-1].
   const order = r.keep
     .map((k, pos) => ({ k, pos, a: area(regressed[k]) }))
     .sort((p, q) => q.a - p.a || q.pos - p.pos)
     .map((e) => e.k);
-  const faces = order.map((k) => ({ box: regressed[k], score: out.prob[passed[k]], landmarks: landmarks[k], id: passed[k] }));
+  const faces = order.map((k) => ({
+    box: regressed[k],
+    score: out.prob[passed[k]],
+    landmarks: landmarks[k],
+    id: passed[k],
+  }));
   const postMs = performance.now() - t0;
   let trace: CropTrace[] | undefined;
   if (withTrace) {

@@ -77,7 +77,13 @@ describe('pnetCandidates', () => {
     const c = pnetCandidates(out, 1, 7, 0.6);
     expect(c).toHaveLength(2);
     // Cell (1, 0) is flat index 1: reg[4..8); cell (0, 1) is index 2: reg[8..12).
-    expect(c[0]).toEqual({ level: 7, cell: [1, 0], box: [3, 1, 14, 12], score: 0.75, offsets: [0.125, -0.25, 0.5, -1] });
+    expect(c[0]).toEqual({
+      level: 7,
+      cell: [1, 0],
+      box: [3, 1, 14, 12],
+      score: 0.75,
+      offsets: [0.125, -0.25, 0.5, -1],
+    });
     expect(c[1]).toEqual({ level: 7, cell: [0, 1], box: [1, 3, 12, 14], score: 0.875, offsets: [1, 2, 3, 4] });
   });
 
@@ -160,7 +166,9 @@ describe('runPNetStage', () => {
     expect(r.boxes).toEqual([[0.625, 2, 28.125, 29.5]]);
 
     const t = r.trace!;
-    expect(t.levels.map((l) => [l.scale, l.height, l.width, l.mapHeight, l.mapWidth, l.candidates, l.afterNms])).toEqual([
+    expect(
+      t.levels.map((l) => [l.scale, l.height, l.width, l.mapHeight, l.mapWidth, l.candidates, l.afterNms]),
+    ).toEqual([
       [1, 25, 25, 8, 8, 2, 1],
       [0.5, 13, 13, 2, 2, 1, 1],
     ]);
@@ -183,11 +191,22 @@ describe('runPNetStage', () => {
       const mh = pnetOutputSize(height);
       const mw = pnetOutputSize(width);
       const hot: Hot[] = [];
-      for (let i = 0; i < mh * mw; i += 3) hot.push({ x: i % mw, y: Math.floor(i / mw), p: 0.5 + 0.5 * Math.abs(Math.sin(level[(i * 3) % level.length] * 1000 + i)), reg: [0.01, -0.02, 0.03, 0.04] });
+      for (let i = 0; i < mh * mw; i += 3)
+        hot.push({
+          x: i % mw,
+          y: Math.floor(i / mw),
+          p: 0.5 + 0.5 * Math.abs(Math.sin(level[(i * 3) % level.length] * 1000 + i)),
+          reg: [0.01, -0.02, 0.03, 0.04],
+        });
       return pnetMap(mh, mw, hot);
     };
     /** Runs wait until released (`gates`, by level height); with `auto`, each is released as it starts. */
-    const make = (inFlight: number | undefined, events: string[], gates: Map<number, () => void>, auto: boolean): MtcnnBackend => ({
+    const make = (
+      inFlight: number | undefined,
+      events: string[],
+      gates: Map<number, () => void>,
+      auto: boolean,
+    ): MtcnnBackend => ({
       name: 'fake',
       inFlight,
       async runPNet(level, height, width) {
@@ -244,7 +263,9 @@ describe('runPNetStage', () => {
     const stop = (): void => {
       if (++k === 3) throw new Error('aborted');
     };
-    await expect(runPNetStage(backend, image, resolveOptions({ minFaceSize: 12, scaleFactor: 0.5 }), false, stop)).rejects.toThrow('aborted');
+    await expect(
+      runPNetStage(backend, image, resolveOptions({ minFaceSize: 12, scaleFactor: 0.5 }), false, stop),
+    ).rejects.toThrow('aborted');
     expect(running).toBe(0);
   });
 

@@ -25,7 +25,12 @@ export interface PNetCandidate {
  */
 export function cellBox(x: number, y: number, scale: number): Box {
   const s = f32(scale);
-  return [Math.floor(f32((2 * x + 1) / s)), Math.floor(f32((2 * y + 1) / s)), Math.floor(f32((2 * x + 12) / s)), Math.floor(f32((2 * y + 12) / s))];
+  return [
+    Math.floor(f32((2 * x + 1) / s)),
+    Math.floor(f32((2 * y + 1) / s)),
+    Math.floor(f32((2 * x + 12) / s)),
+    Math.floor(f32((2 * y + 12) / s)),
+  ];
 }
 
 /**
@@ -100,7 +105,12 @@ export async function runPNetStage(
     const out = await run;
     const t1 = performance.now();
     const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0]);
-    const r = nms(cands.map((c) => c.box), cands.map((c) => c.score), scaleIou, 'union');
+    const r = nms(
+      cands.map((c) => c.box),
+      cands.map((c) => c.score),
+      scaleIou,
+      'union',
+    );
     const offset = all.length;
     for (const i of r.keep) scaleKept.push(offset + i);
     all.push(...cands);
@@ -154,7 +164,12 @@ export async function runPNetStage(
   }
   // Across levels: the per-level survivors, level by level, each level best first.
   const t2 = performance.now();
-  const cross = nms(scaleKept.map((id) => all[id].box), scaleKept.map((id) => all[id].score), crossIou, 'union');
+  const cross = nms(
+    scaleKept.map((id) => all[id].box),
+    scaleKept.map((id) => all[id].score),
+    crossIou,
+    'union',
+  );
   const ids = cross.keep.map((i) => scaleKept[i]);
   const boxes = ids.map((id) => square(regressPNet(all[id].box, all[id].offsets)));
   postMs += performance.now() - t2;

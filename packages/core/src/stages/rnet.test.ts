@@ -64,6 +64,12 @@ describe('runRNetStage', () => {
       dispose() {},
     } satisfies MtcnnBackend;
     const image: RgbImage = { data: new Uint8Array(3), width: 1, height: 1 };
-    expect(await runRNetStage(backend, image, [], [], resolveOptions(), true)).toEqual({ passedCount: 0, boxes: [], ids: [], postMs: 0, trace: [] });
+    expect(await runRNetStage(backend, image, [], [], resolveOptions(), true)).toEqual({
+      passedCount: 0,
+      boxes: [],
+      ids: [],
+      postMs: 0,
+      trace: [],
+    });
   });
 });

@@ -37,18 +37,33 @@ export async function runRNetStage(
 ): Promise<RNetStageResult> {
   if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
-  const { out, windows } = await runOnCrops((d, n, l) => backend.runRNet(d, n, l), image, input, RNET_SIZE, opts.borderMode, sampler, layout, scratch, {
-    depth: inFlightOf(backend),
-    minChunk: 32,
-    maxChunk: 256,
-  });
+  const { out, windows } = await runOnCrops(
+    (d, n, l) => backend.runRNet(d, n, l),
+    image,
+    input,
+    RNET_SIZE,
+    opts.borderMode,
+    sampler,
+    layout,
+    scratch,
+    {
+      depth: inFlightOf(backend),
+      minChunk: 32,
+      maxChunk: 256,
+    },
+  );
   const t0 = performance.now();
   const thr = f32(opts.thresholds[1]);
   const passed: number[] = [];
   for (let i = 0; i < input.length; i++) if (out.prob[i] > thr) passed.push(i);
   const offsets = (i: number): Offsets => [out.reg[i * 4], out.reg[i * 4 + 1], out.reg[i * 4 + 2], out.reg[i * 4 + 3]];
   // NMS on the boxes R-Net saw (before its own regression), as the reference does.
-  const r = nms(passed.map((i) => input[i]), passed.map((i) => out.prob[i]), opts.nmsThresholds[2], 'union');
+  const r = nms(
+    passed.map((i) => input[i]),
+    passed.map((i) => out.prob[i]),
+    opts.nmsThresholds[2],
+    'union',
+  );
   const ids = r.keep.map((k) => passed[k]);
   const regressed = ids.map((i) => regressPlusOne(input[i], offsets(i)));
   const boxes = regressed.map(square);

@@ -3,7 +3,14 @@ import type { Box } from '../box.js';
 import { cameraMotion, edgeStrips, enteringEdges, subImage } from './edges.js';
 import type { Track } from './tracks.js';
 
-const track = (box: Box, velocity: [number, number, number], hits = 5): Track => ({ id: 1, box, velocity, history: [], missed: 0, hits });
+const track = (box: Box, velocity: [number, number, number], hits = 5): Track => ({
+  id: 1,
+  box,
+  velocity,
+  history: [],
+  missed: 0,
+  hits,
+});
 
 describe('cameraMotion', () => {
   it('is undefined without a track seen twice', () => {
@@ -12,7 +19,11 @@ describe('cameraMotion', () => {
   });
 
   it('takes the median shift, so one face walking on its own does not count', () => {
-    const m = cameraMotion([track([0, 0, 10, 10], [3, 0, 0]), track([50, 0, 60, 10], [3, 1, 0]), track([100, 0, 110, 10], [-40, 9, 0])])!;
+    const m = cameraMotion([
+      track([0, 0, 10, 10], [3, 0, 0]),
+      track([50, 0, 60, 10], [3, 1, 0]),
+      track([100, 0, 110, 10], [-40, 9, 0]),
+    ])!;
     expect(m.dx).toBe(3);
     expect(m.dy).toBe(1);
   });

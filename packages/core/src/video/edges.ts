@@ -40,7 +40,10 @@ export function cameraMotion(tracks: readonly Track[]): CameraMotion | undefined
       const [ax, ay] = centre(moving[i]);
       const [bx, by] = centre(moving[j]);
       const now = Math.hypot(ax - bx, ay - by);
-      const before = Math.hypot(ax - moving[i].velocity[0] - (bx - moving[j].velocity[0]), ay - moving[i].velocity[1] - (by - moving[j].velocity[1]));
+      const before = Math.hypot(
+        ax - moving[i].velocity[0] - (bx - moving[j].velocity[0]),
+        ay - moving[i].velocity[1] - (by - moving[j].velocity[1]),
+      );
       if (now > 0 && before > 0) rates.push(now / before - 1);
     }
   }
@@ -73,6 +76,7 @@ export function enteringEdges(m: CameraMotion | undefined): Edge[] {
 export function edgeStrips(width: number, height: number, edges: readonly Edge[], depth: number): Window[] {
   const dx = Math.min(width, Math.max(1, Math.round(depth)));
   const dy = Math.min(height, Math.max(1, Math.round(depth)));
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every Edge
   return edges.map((e) => {
     switch (e) {
       case 'left':

@@ -79,7 +79,14 @@ describe('TrackSet', () => {
 });
 
 describe('searchBox', () => {
-  const track = (box: Box, velocity: [number, number, number], missed = 0): Track => ({ id: 1, box, velocity, history: [], missed, hits: 2 });
+  const track = (box: Box, velocity: [number, number, number], missed = 0): Track => ({
+    id: 1,
+    box,
+    velocity,
+    history: [],
+    missed,
+    hits: 2,
+  });
 
   it('squares the box around its centre and grows it by the margin', () => {
     // 20 x 40 box centred on (10, 20): side 40 * 1.5 = 60.

@@ -122,7 +122,14 @@ export class TrackSet {
     for (const t of this.tracks) if (!seen.has(t.id)) t.missed++;
     this.tracks = this.tracks.filter((t) => t.missed <= this.options.keepLost);
     for (const j of open) {
-      const t: Track = { id: this.nextId++, box: [...boxes[j]] as Box, velocity: [0, 0, 0], history: [[this.frame, ...centreSide(boxes[j])]], missed: 0, hits: 1 };
+      const t: Track = {
+        id: this.nextId++,
+        box: [...boxes[j]] as Box,
+        velocity: [0, 0, 0],
+        history: [[this.frame, ...centreSide(boxes[j])]],
+        missed: 0,
+        hits: 1,
+      };
       this.tracks.push(t);
       ids[j] = t.id;
     }
@@ -178,5 +185,13 @@ export function searchBoxes(t: Track, margin: number): Box[] {
   const half = (b[2] - b[0]) / 2;
   const around = (x: number, y: number, h: number): Box => [x - h, y - h, x + h, y + h];
   const d = half * 0.4;
-  return [b, around(cx, cy, half * 1.3), around(cx, cy, half * 0.8), around(cx - d, cy, half), around(cx + d, cy, half), around(cx, cy - d, half), around(cx, cy + d, half)];
+  return [
+    b,
+    around(cx, cy, half * 1.3),
+    around(cx, cy, half * 0.8),
+    around(cx - d, cy, half),
+    around(cx + d, cy, half),
+    around(cx, cy - d, half),
+    around(cx, cy + d, half),
+  ];
 }

@@ -28,7 +28,11 @@ function fakes(script: (frame: number) => Face[]) {
     },
     async runONet(_crops, count): Promise<ONetOutput> {
       calls.onet++;
-      return { prob: new Float32Array(count).fill(0.95), reg: new Float32Array(count * 4), landmarks: new Float32Array(count * 10).fill(0.5) };
+      return {
+        prob: new Float32Array(count).fill(0.95),
+        reg: new Float32Array(count * 4),
+        landmarks: new Float32Array(count * 10).fill(0.5),
+      };
     },
     dispose() {},
   };
@@ -154,7 +158,15 @@ describe('createVideoDetector', () => {
 
   it('rejects bad options with INVALID_OPTION', () => {
     const f = fakes(() => []);
-    const bad: VideoDetectorOptions[] = [{ fullEvery: 0 }, { fullEvery: 1.5 }, { margin: -0.1 }, { matchIou: 0 }, { keepLost: -1 }, { edgeWatch: 0.6 }, { onLost: 'x' as 'full' }];
+    const bad: VideoDetectorOptions[] = [
+      { fullEvery: 0 },
+      { fullEvery: 1.5 },
+      { margin: -0.1 },
+      { matchIou: 0 },
+      { keepLost: -1 },
+      { edgeWatch: 0.6 },
+      { onLost: 'x' as 'full' },
+    ];
     for (const o of bad) {
       let err: unknown;
       try {

@@ -90,17 +90,22 @@ export interface VideoDetector {
 function resolveVideoOptions(o: VideoDetectorOptions): ResolvedVideoOptions {
   const bad = (msg: string): MtcnnError => new MtcnnError('INVALID_OPTION', msg);
   const fullEvery = o.fullEvery ?? 10;
-  if (!Number.isInteger(fullEvery) || fullEvery < 1) throw bad(`fullEvery must be a whole number >= 1, got ${fullEvery}.`);
+  if (!Number.isInteger(fullEvery) || fullEvery < 1)
+    throw bad(`fullEvery must be a whole number >= 1, got ${fullEvery}.`);
   const margin = o.margin ?? 0.2;
-  if (typeof margin !== 'number' || !Number.isFinite(margin) || margin < 0 || margin > 2) throw bad(`margin must be a number in [0, 2], got ${margin}.`);
+  if (typeof margin !== 'number' || !Number.isFinite(margin) || margin < 0 || margin > 2)
+    throw bad(`margin must be a number in [0, 2], got ${margin}.`);
   const matchIou = o.matchIou ?? 0.3;
-  if (typeof matchIou !== 'number' || !(matchIou > 0 && matchIou <= 1)) throw bad(`matchIou must be a number in (0, 1], got ${matchIou}.`);
+  if (typeof matchIou !== 'number' || !(matchIou > 0 && matchIou <= 1))
+    throw bad(`matchIou must be a number in (0, 1], got ${matchIou}.`);
   const keepLost = o.keepLost ?? 15;
   if (!Number.isInteger(keepLost) || keepLost < 0) throw bad(`keepLost must be a whole number >= 0, got ${keepLost}.`);
   const edgeWatch = o.edgeWatch ?? 0.25;
-  if (typeof edgeWatch !== 'number' || !(edgeWatch >= 0 && edgeWatch <= 0.5)) throw bad(`edgeWatch must be a number in [0, 0.5], got ${edgeWatch}.`);
+  if (typeof edgeWatch !== 'number' || !(edgeWatch >= 0 && edgeWatch <= 0.5))
+    throw bad(`edgeWatch must be a number in [0, 0.5], got ${edgeWatch}.`);
   const onLost = o.onLost ?? 'local';
-  if (onLost !== 'local' && onLost !== 'full') throw bad(`onLost must be 'local' or 'full', got ${JSON.stringify(onLost)}.`);
+  if (onLost !== 'local' && onLost !== 'full')
+    throw bad(`onLost must be 'local' or 'full', got ${JSON.stringify(onLost)}.`);
   return { fullEvery, margin, matchIou, keepLost, edgeWatch, onLost };
 }
 
@@ -131,7 +136,9 @@ export function createVideoDetector(detector: Detector, options: VideoDetectorOp
   let queue: Promise<unknown> = Promise.resolve();
 
   const toXyxy = (f: Face): Box =>
-    dopts.boxFormat === 'xyxy' ? [f.box[0], f.box[1], f.box[2], f.box[3]] : [f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]];
+    dopts.boxFormat === 'xyxy'
+      ? [f.box[0], f.box[1], f.box[2], f.box[3]]
+      : [f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]];
 
   /**
    * The cascade on given boxes and regions: P-Net on each window (a sub-image of the frame), then
@@ -145,13 +152,32 @@ export function createVideoDetector(detector: Detector, options: VideoDetectorOp
       for (const b of p.boxes) proposals.push([b[0] + win.x0, b[1] + win.y0, b[2] + win.x0, b[3] + win.y0]);
     }
     checkpoint();
-    const r = await runRNetStage(net, image, proposals, proposals.map((_, i) => i), dopts, false);
+    const r = await runRNetStage(
+      net,
+      image,
+      proposals,
+      proposals.map((_, i) => i),
+      dopts,
+      false,
+    );
     checkpoint();
     // R-Net's NMS runs before its regression (as in the reference), so the variations of one
     // search box survive it, then converge on the face: keep one per face for the costly O-Net
     // (about 10x R-Net's work per crop). R-Net's boxes come best first.
-    const once = nms(r.boxes, r.boxes.map((_, i) => -i), 0.5, 'union').keep;
-    const o = await runONetStage(net, image, once.map((k) => r.boxes[k]), once.map((k) => r.ids[k]), dopts, false);
+    const once = nms(
+      r.boxes,
+      r.boxes.map((_, i) => -i),
+      0.5,
+      'union',
+    ).keep;
+    const o = await runONetStage(
+      net,
+      image,
+      once.map((k) => r.boxes[k]),
+      once.map((k) => r.ids[k]),
+      dopts,
+      false,
+    );
     return o.faces.map((f) => makeFace(f.box, f.score, f.landmarks, dopts.boxFormat));
   }
 
@@ -160,9 +186,13 @@ export function createVideoDetector(detector: Detector, options: VideoDetectorOp
    * edges' strips, in one batch; then, for a tracked face not found again, the cascade around
    * where it should be (`faces` undefined: run the full cascade, with `onLost: 'full'`).
    */
-  async function trackedPass(image: RgbImage, call: VideoDetectCallOptions): Promise<{ faces: Face[]; edges: Edge[]; lost: number } | { faces: undefined; lost: number }> {
+  async function trackedPass(
+    image: RgbImage,
+    call: VideoDetectCallOptions,
+  ): Promise<{ faces: Face[]; edges: Edge[]; lost: number } | { faces: undefined; lost: number }> {
     const checkpoint = (): void => {
-      if (call.signal?.aborted) throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal.reason });
+      if (call.signal?.aborted)
+        throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal.reason });
     };
     const active = tracks.active();
     // Nothing to follow, no motion to read: new faces wait for the next full frame.
@@ -180,14 +210,28 @@ export function createVideoDetector(detector: Detector, options: VideoDetectorOp
     const faces = await cascadeOn(image, boxes, windows, checkpoint);
     // Every tracked face must be found again. One that is not moved further than its search box
     // allowed, turned away, or is leaving the picture: run the cascade around where it should be.
-    const lost = greedyMatch(active.map((t) => t.box), faces.map(toXyxy), opts.matchIou).unmatchedPrevious;
+    const lost = greedyMatch(
+      active.map((t) => t.box),
+      faces.map(toXyxy),
+      opts.matchIou,
+    ).unmatchedPrevious;
     if (lost.length > 0) {
       if (opts.onLost === 'full') return { faces: undefined, lost: lost.length };
       const around = (t: Track): Window => {
         const b = searchBox(t, 2); // 3x the face's side, inside the frame
-        return { x0: Math.max(0, Math.floor(b[0])), y0: Math.max(0, Math.floor(b[1])), x1: Math.min(image.width, Math.ceil(b[2])), y1: Math.min(image.height, Math.ceil(b[3])) };
+        return {
+          x0: Math.max(0, Math.floor(b[0])),
+          y0: Math.max(0, Math.floor(b[1])),
+          x1: Math.min(image.width, Math.ceil(b[2])),
+          y1: Math.min(image.height, Math.ceil(b[3])),
+        };
       };
-      const more = await cascadeOn(image, [], lost.map((i) => around(active[i])), checkpoint);
+      const more = await cascadeOn(
+        image,
+        [],
+        lost.map((i) => around(active[i])),
+        checkpoint,
+      );
       const have = faces.map(toXyxy);
       for (const f of more) {
         const b = toXyxy(f);
@@ -212,7 +256,11 @@ export function createVideoDetector(detector: Detector, options: VideoDetectorOp
     let faces: Face[] | undefined;
     let edges: Edge[] = [];
     // Read once: a <video> must give both passes the same frame.
-    const image = await readImage(input, { decoder: options.decoder, autoOrient: dopts.autoOrient, maxPixels: dopts.maxPixels });
+    const image = await readImage(input, {
+      decoder: options.decoder,
+      autoOrient: dopts.autoOrient,
+      maxPixels: dopts.maxPixels,
+    });
     if (sinceFull + 1 < opts.fullEvery) {
       const t = await trackedPass(image, call);
       faces = t.faces;

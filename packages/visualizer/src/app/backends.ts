@@ -29,7 +29,10 @@ function loadWeights(): Promise<MtcnnWeights> {
 }
 
 async function tfjs(kind: 'webgl' | 'wasm'): Promise<MtcnnBackend> {
-  const [tf, { createTfjsBackend }] = await Promise.all([import('@tensorflow/tfjs-core'), import('@mtcnn/backend-tfjs')]);
+  const [tf, { createTfjsBackend }] = await Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@mtcnn/backend-tfjs'),
+  ]);
   if (kind === 'webgl') {
     await import('@tensorflow/tfjs-backend-webgl');
   } else {
@@ -42,7 +45,10 @@ async function tfjs(kind: 'webgl' | 'wasm'): Promise<MtcnnBackend> {
 }
 
 async function onnxWasm(): Promise<MtcnnBackend> {
-  const [ort, { createOnnxBackend }] = await Promise.all([import('onnxruntime-web/wasm'), import('@mtcnn/backend-onnx')]);
+  const [ort, { createOnnxBackend }] = await Promise.all([
+    import('onnxruntime-web/wasm'),
+    import('@mtcnn/backend-onnx'),
+  ]);
   // onnxruntime-web/wasm is the self-contained bundle: Vite emits its .wasm next to it.
   // Threads need a cross-origin isolated page (SharedArrayBuffer); a plain static server is not.
   ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;

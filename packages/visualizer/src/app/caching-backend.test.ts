@@ -5,7 +5,9 @@ import { contentKey, createCachingBackend } from './caching-backend.js';
 
 async function detect(backend: ReturnType<typeof createCachingBackend>, options: Parameters<typeof createDetector>[1]) {
   backend.resetCounts();
-  const r = await createDetector(backend, { ...FIXTURE_OPTIONS, ...options }).detectWithStats(FIXTURE_IMAGE, { trace: true });
+  const r = await createDetector(backend, { ...FIXTURE_OPTIONS, ...options }).detectWithStats(FIXTURE_IMAGE, {
+    trace: true,
+  });
   return { r, counts: structuredClone(backend.counts) };
 }
 

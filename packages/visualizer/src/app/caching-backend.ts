@@ -64,7 +64,9 @@ export function createCachingBackend(inner: MtcnnBackend): CachingBackend {
         batch.set(data.subarray(i * per, (i + 1) * per), j * per);
       });
       const out = await run(batch, missing.length);
-      missing.forEach((k, j) => cache.set(k, entry(out, j)));
+      missing.forEach((k, j) => {
+        cache.set(k, entry(out, j));
+      });
     }
     c.ran += missing.length;
     c.cached += count - missing.length;
@@ -97,20 +99,38 @@ export function createCachingBackend(inner: MtcnnBackend): CachingBackend {
       return out;
     },
     async runRNet(data, count) {
-      const e = await crops(data, count, 24, rnet, counts.rnet, (b, n) => inner.runRNet(b, n), (o, j) => ({
-        prob: o.prob[j],
-        reg: o.reg.slice(j * 4, j * 4 + 4),
-      }));
+      const e = await crops(
+        data,
+        count,
+        24,
+        rnet,
+        counts.rnet,
+        (b, n) => inner.runRNet(b, n),
+        (o, j) => ({
+          prob: o.prob[j],
+          reg: o.reg.slice(j * 4, j * 4 + 4),
+        }),
+      );
       const reg = new Float32Array(count * 4);
-      e.forEach((x, i) => reg.set(x.reg, i * 4));
+      e.forEach((x, i) => {
+        reg.set(x.reg, i * 4);
+      });
       return { prob: Float32Array.from(e, (x) => x.prob), reg };
     },
     async runONet(data, count) {
-      const e = await crops(data, count, 48, onet, counts.onet, (b, n) => inner.runONet(b, n), (o, j) => ({
-        prob: o.prob[j],
-        reg: o.reg.slice(j * 4, j * 4 + 4),
-        landmarks: (o as ONetOutput).landmarks.slice(j * 10, j * 10 + 10),
-      }));
+      const e = await crops(
+        data,
+        count,
+        48,
+        onet,
+        counts.onet,
+        (b, n) => inner.runONet(b, n),
+        (o, j) => ({
+          prob: o.prob[j],
+          reg: o.reg.slice(j * 4, j * 4 + 4),
+          landmarks: (o as ONetOutput).landmarks.slice(j * 10, j * 10 + 10),
+        }),
+      );
       const reg = new Float32Array(count * 4);
       const landmarks = new Float32Array(count * 10);
       e.forEach((x, i) => {

@@ -25,27 +25,108 @@ const GROUPS: ReadonlyArray<{ title: string; note: string; sliders: Slider[] }> 
     title: 'Pyramid',
     note: 're-runs the networks',
     sliders: [
-      { name: 'min-face', label: 'Min face size (px)', min: 12, max: 200, step: 1, value: 20, kind: 'network', title: 'Smallest face to find: the first scale is 12 / size' },
-      { name: 'scale-factor', label: 'Scale factor', min: 0.5, max: 0.9, step: 0.001, value: 0.709, kind: 'network', title: 'Each pyramid level is this much smaller than the previous' },
+      {
+        name: 'min-face',
+        label: 'Min face size (px)',
+        min: 12,
+        max: 200,
+        step: 1,
+        value: 20,
+        kind: 'network',
+        title: 'Smallest face to find: the first scale is 12 / size',
+      },
+      {
+        name: 'scale-factor',
+        label: 'Scale factor',
+        min: 0.5,
+        max: 0.9,
+        step: 0.001,
+        value: 0.709,
+        kind: 'network',
+        title: 'Each pyramid level is this much smaller than the previous',
+      },
     ],
   },
   {
     title: 'Score thresholds',
     note: 'instant: cached network outputs',
     sliders: [
-      { name: 'pnet-threshold', label: 'P-Net (≥)', min: 0, max: 1, step: 0.01, value: 0.6, kind: 'post', title: 'Windows at or above this P-Net score become candidates' },
-      { name: 'rnet-threshold', label: 'R-Net (>)', min: 0, max: 1, step: 0.01, value: 0.7, kind: 'post', title: 'R-Net score needed to go on to O-Net' },
-      { name: 'onet-threshold', label: 'O-Net (>)', min: 0, max: 1, step: 0.01, value: 0.7, kind: 'post', title: 'O-Net score needed to be a face' },
+      {
+        name: 'pnet-threshold',
+        label: 'P-Net (≥)',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        value: 0.6,
+        kind: 'post',
+        title: 'Windows at or above this P-Net score become candidates',
+      },
+      {
+        name: 'rnet-threshold',
+        label: 'R-Net (>)',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        value: 0.7,
+        kind: 'post',
+        title: 'R-Net score needed to go on to O-Net',
+      },
+      {
+        name: 'onet-threshold',
+        label: 'O-Net (>)',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        value: 0.7,
+        kind: 'post',
+        title: 'O-Net score needed to be a face',
+      },
     ],
   },
   {
     title: 'NMS overlap thresholds',
     note: 'instant: cached network outputs',
     sliders: [
-      { name: 'nms-scale', label: 'P-Net per level (IoU)', min: 0, max: 1, step: 0.01, value: 0.5, kind: 'post', title: 'Suppress boxes of one level overlapping a better one by more than this IoU' },
-      { name: 'nms-cross', label: 'P-Net across levels (IoU)', min: 0, max: 1, step: 0.01, value: 0.7, kind: 'post', title: 'The same across all levels' },
-      { name: 'nms-rnet', label: 'R-Net (IoU)', min: 0, max: 1, step: 0.01, value: 0.7, kind: 'post', title: 'NMS after R-Net' },
-      { name: 'nms-onet', label: 'O-Net (over smaller)', min: 0, max: 1, step: 0.01, value: 0.7, kind: 'post', title: 'Final NMS: intersection over the smaller box' },
+      {
+        name: 'nms-scale',
+        label: 'P-Net per level (IoU)',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        value: 0.5,
+        kind: 'post',
+        title: 'Suppress boxes of one level overlapping a better one by more than this IoU',
+      },
+      {
+        name: 'nms-cross',
+        label: 'P-Net across levels (IoU)',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        value: 0.7,
+        kind: 'post',
+        title: 'The same across all levels',
+      },
+      {
+        name: 'nms-rnet',
+        label: 'R-Net (IoU)',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        value: 0.7,
+        kind: 'post',
+        title: 'NMS after R-Net',
+      },
+      {
+        name: 'nms-onet',
+        label: 'O-Net (over smaller)',
+        min: 0,
+        max: 1,
+        step: 0.01,
+        value: 0.7,
+        kind: 'post',
+        title: 'Final NMS: intersection over the smaller box',
+      },
     ],
   },
 ];
@@ -112,11 +193,12 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
       borderMode: border.property('value') as BorderMode,
     }),
     reset() {
-      for (const g of GROUPS) for (const s of g.sliders) {
-        const input = inputs.get(s.name)!;
-        input.value = String(s.value);
-        input.dispatchEvent(new Event('input'));
-      }
+      for (const g of GROUPS)
+        for (const s of g.sliders) {
+          const input = inputs.get(s.name)!;
+          input.value = String(s.value);
+          input.dispatchEvent(new Event('input'));
+        }
       border.property('value', 'grey-pad');
       onChange('network');
     },

@@ -24,9 +24,18 @@ serveDetector({
     const backend = await createStandardBackend(id, init as StandardBackendInit);
     const counted: MtcnnBackend = {
       name: backend.name,
-      runPNet: (...a) => (networkCalls++, backend.runPNet(...a)),
-      runRNet: (...a) => (networkCalls++, backend.runRNet(...a)),
-      runONet: (...a) => (networkCalls++, backend.runONet(...a)),
+      runPNet: (...a) => {
+        networkCalls++;
+        return backend.runPNet(...a);
+      },
+      runRNet: (...a) => {
+        networkCalls++;
+        return backend.runRNet(...a);
+      },
+      runONet: (...a) => {
+        networkCalls++;
+        return backend.runONet(...a);
+      },
       dispose: () => backend.dispose(),
     };
     return createCachingBackend(counted);

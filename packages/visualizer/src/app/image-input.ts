@@ -43,7 +43,8 @@ export async function loadSample(file: string): Promise<LoadedImage> {
 
 /** Calls `onImage` for a file dropped anywhere on the page or pasted from the clipboard. */
 export function listenForImages(onImage: (file: File) => void, onDragState: (over: boolean) => void): void {
-  const firstImage = (files: FileList | undefined | null): File | undefined => Array.from(files ?? []).find((f) => f.type.startsWith('image/'));
+  const firstImage = (files: FileList | undefined | null): File | undefined =>
+    Array.from(files ?? []).find((f) => f.type.startsWith('image/'));
   document.addEventListener('dragover', (e) => {
     if (!e.dataTransfer?.types.includes('Files')) return;
     e.preventDefault();

@@ -18,7 +18,9 @@ head.append('h1').html('MTCNN, <span>stage by stage</span>');
 head
   .append('p')
   .attr('class', 'lede')
-  .text('Three small networks find faces in turn: P-Net scans a pyramid of the image, R-Net and O-Net re-check the best windows. Drop, pick or paste an image and follow every decision.');
+  .text(
+    'Three small networks find faces in turn: P-Net scans a pyramid of the image, R-Net and O-Net re-check the best windows. Drop, pick or paste an image and follow every decision.',
+  );
 
 const bar = app.append('section').attr('class', 'source card');
 const pick = bar.append('div').attr('class', 'pick');
@@ -28,7 +30,13 @@ const fileInput = fileLabel.append('input').attr('type', 'file').attr('accept', 
 const samples = pick.append('div').attr('class', 'samples');
 samples.append('span').attr('class', 'muted').text('or a sample:');
 for (const s of SAMPLES) {
-  samples.append('button').attr('type', 'button').attr('class', 'button sample').attr('data-sample', s.file).text(s.label).on('click', () => void useImage(() => loadSample(s.file)));
+  samples
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'button sample')
+    .attr('data-sample', s.file)
+    .text(s.label)
+    .on('click', () => void useImage(() => loadSample(s.file)));
 }
 pick.append('span').attr('class', 'muted hint').text('You can also drop an image anywhere or paste one (Ctrl/⌘ V).');
 const backendRow = bar.append('label').attr('class', 'backend');
@@ -38,11 +46,18 @@ for (const b of BROWSER_BACKENDS) backendSelect.append('option').attr('value', b
 
 const optionsBox = app.append('details').attr('class', 'card options-box').attr('open', '');
 optionsBox.append('summary').text('Options');
-const status = app.append('p').attr('class', 'status').attr('role', 'status').attr('data-state', 'idle').attr('data-runs', 0);
+const status = app
+  .append('p')
+  .attr('class', 'status')
+  .attr('role', 'status')
+  .attr('data-state', 'idle')
+  .attr('data-runs', 0);
 const viewerHost = app.append('div').attr('class', 'viewer-host');
 const viewer = createViewer(viewerHost.node()!);
 const foot = app.append('footer').attr('class', 'app-foot');
-foot.append('span').text('All numbers come from the detector’s own stage trace (@mtcnn/core); nothing is recomputed here.');
+foot
+  .append('span')
+  .text('All numbers come from the detector’s own stage trace (@mtcnn/core); nothing is recomputed here.');
 
 // Detection runs in a Web Worker, so the page stays responsive; ?worker=0 runs it on the page.
 const inWorker = new URLSearchParams(location.search).get('worker') !== '0' && typeof Worker !== 'undefined';
@@ -71,13 +86,23 @@ async function ensureBackend(): Promise<void> {
   return backendReady;
 }
 
-function describeRun(ms: number, post: number, faces: number, nets: Record<string, { ran: number; cached: number }>): string {
+function describeRun(
+  ms: number,
+  post: number,
+  faces: number,
+  nets: Record<string, { ran: number; cached: number }>,
+): string {
   const ran = (['pnet', 'rnet', 'onet'] as const).filter((n) => nets[n].ran > 0);
   const name = { pnet: 'P-Net', rnet: 'R-Net', onet: 'O-Net' } as const;
   const what =
     ran.length === 0
       ? 'only the post-processing re-ran; every network output came from the cache'
-      : ran.map((n) => `${name[n]} ran on ${nets[n].ran} ${n === 'pnet' ? 'level' : 'crop'}${nets[n].ran === 1 ? '' : 's'}${nets[n].cached ? ` (${nets[n].cached} cached)` : ''}`).join(', ');
+      : ran
+          .map(
+            (n) =>
+              `${name[n]} ran on ${nets[n].ran} ${n === 'pnet' ? 'level' : 'crop'}${nets[n].ran === 1 ? '' : 's'}${nets[n].cached ? ` (${nets[n].cached} cached)` : ''}`,
+          )
+          .join(', ');
   return `${faces} face${faces === 1 ? '' : 's'} in ${ms.toFixed(0)} ms (post-processing ${post.toFixed(1)} ms) on ${session.backendName} — ${what}.`;
 }
 
@@ -99,7 +124,10 @@ async function detect(): Promise<void> {
       .attr('data-faces', input.trace.counts.faces)
       .attr('data-network-calls', session.networkCalls)
       .attr('data-backend', session.backendName ?? '');
-    setStatus('done', describeRun(input.trace.timings.total, input.trace.timings.post ?? 0, input.trace.counts.faces, nets));
+    setStatus(
+      'done',
+      describeRun(input.trace.timings.total, input.trace.timings.post ?? 0, input.trace.counts.faces, nets),
+    );
   } catch (e) {
     console.error(e);
     setStatus('error', `Error: ${(e as Error).message}`);

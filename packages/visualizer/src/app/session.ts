@@ -25,9 +25,18 @@ export class DetectionSession {
     this.backend?.dispose();
     const counted: MtcnnBackend = {
       name: backend.name,
-      runPNet: (...a) => (this.networkCalls++, backend.runPNet(...a)),
-      runRNet: (...a) => (this.networkCalls++, backend.runRNet(...a)),
-      runONet: (...a) => (this.networkCalls++, backend.runONet(...a)),
+      runPNet: (...a) => {
+        this.networkCalls++;
+        return backend.runPNet(...a);
+      },
+      runRNet: (...a) => {
+        this.networkCalls++;
+        return backend.runRNet(...a);
+      },
+      runONet: (...a) => {
+        this.networkCalls++;
+        return backend.runONet(...a);
+      },
       dispose: () => backend.dispose(),
     };
     this.backend = createCachingBackend(counted);

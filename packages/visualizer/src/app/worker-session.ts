@@ -29,7 +29,10 @@ export class WorkerDetectionSession {
     this.detector = undefined;
     const worker = new Worker(new URL('./detect.worker.ts', import.meta.url), { type: 'module' });
     // The worker cannot see the page's URL: tell it where weights/ and tfjs-wasm/ are served.
-    this.detector = await createWorkerDetector(worker, { backend: id, init: { assets: new URL('./', document.baseURI).href } });
+    this.detector = await createWorkerDetector(worker, {
+      backend: id,
+      init: { assets: new URL('./', document.baseURI).href },
+    });
     this.imageChanged = true;
   }
 

@@ -18,7 +18,9 @@ describe('candidatesRenderer', () => {
     for (const el of sel.selectAll<SVGRectElement, unknown>('rect.regressed').nodes()) {
       const c = cands[Number(el.dataset.id)];
       const want = c.regressed ?? regressPNet(c.box, c.offsets);
-      rectBox(el).forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+      rectBox(el).forEach((v, i) => {
+        expect(v).toBeCloseTo(want[i], 4);
+      });
     }
   });
 

@@ -39,7 +39,12 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
     'Level',
     [
       { value: 'all' as const, text: `All (${all.length})` },
-      ...trace.pyramid.map((l) => ({ value: l.index, text: `L${l.index} (${l.candidates})`, title: `scale ${l.scale}`, color: levelColor(l.index) })),
+      ...trace.pyramid.map((l) => ({
+        value: l.index,
+        text: `L${l.index} (${l.candidates})`,
+        title: `scale ${l.scale}`,
+        color: levelColor(l.index),
+      })),
     ],
     state.level,
     (v) => {
@@ -68,13 +73,22 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
   ]);
 
   const views = sel.append('div').attr('class', 'views');
-  const iv = imageView(views, input, 'image-view', `${shown.length} candidate${shown.length === 1 ? '' : 's'}; click one to see how its box moves.`);
+  const iv = imageView(
+    views,
+    input,
+    'image-view',
+    `${shown.length} candidate${shown.length === 1 ? '' : 's'}; click one to see how its box moves.`,
+  );
   const kernels = iv.layer.append('g').attr('class', 'kernels');
   const regs = iv.layer.append('g').attr('class', 'regressions');
   const alpha = shown.length > 200 ? 0.4 : 0.75;
   for (const c of shown) {
-    if (state.show !== 'regressed') boxRect(kernels, c.box, 'kernel', COLORS.kernel, 1, '3 2').attr('data-id', c.id).attr('stroke-opacity', alpha);
-    if (state.show !== 'kernel') boxRect(regs, regressedBox(c), 'regressed', COLORS.regressed, 1).attr('data-id', c.id).attr('stroke-opacity', alpha);
+    if (state.show !== 'regressed')
+      boxRect(kernels, c.box, 'kernel', COLORS.kernel, 1, '3 2').attr('data-id', c.id).attr('stroke-opacity', alpha);
+    if (state.show !== 'kernel')
+      boxRect(regs, regressedBox(c), 'regressed', COLORS.regressed, 1)
+        .attr('data-id', c.id)
+        .attr('stroke-opacity', alpha);
   }
   const focusLayer = iv.layer.append('g').attr('class', 'focus');
   const info = sel.append('div').attr('class', 'details').attr('aria-live', 'polite');
@@ -84,7 +98,11 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
     focusLayer.html('');
     info.html('');
     if (!c) {
-      info.append('p').text(`${all.length} windows scored ≥ ${trace.options.thresholds[0]} on ${trace.pyramid.length} levels. Click a box to follow one.`);
+      info
+        .append('p')
+        .text(
+          `${all.length} windows scored ≥ ${trace.options.thresholds[0]} on ${trace.pyramid.length} levels. Click a box to follow one.`,
+        );
       return;
     }
     const r = regressedBox(c);
@@ -105,9 +123,15 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
       d.append('span').attr('class', 'k').text(k);
       d.append('span').attr('class', 'v').text(v);
     };
-    kv('candidate', `#${c.id} · level ${c.level} (×${fmt.scale(l.scale)}) · cell (${c.cell[0]}, ${c.cell[1]}) · P(face) ${fmt.score(c.score)}`);
+    kv(
+      'candidate',
+      `#${c.id} · level ${c.level} (×${fmt.scale(l.scale)}) · cell (${c.cell[0]}, ${c.cell[1]}) · P(face) ${fmt.score(c.score)}`,
+    );
     kv('window', `${fmt.box(c.box)} in the image`);
-    kv('offsets', `dx1 ${c.offsets[0].toFixed(3)}, dy1 ${c.offsets[1].toFixed(3)}, dx2 ${c.offsets[2].toFixed(3)}, dy2 ${c.offsets[3].toFixed(3)} (× the window's width / height)`);
+    kv(
+      'offsets',
+      `dx1 ${c.offsets[0].toFixed(3)}, dy1 ${c.offsets[1].toFixed(3)}, dx2 ${c.offsets[2].toFixed(3)}, dy2 ${c.offsets[3].toFixed(3)} (× the window's width / height)`,
+    );
     kv('regressed', fmt.box(r));
   };
   focus(shown.find((c) => c.id === state.focus));
@@ -119,7 +143,7 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
       return x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
     });
     // The smallest box under the pointer (the most specific), best score on ties.
-    hit.sort((a, b) => (a.box[2] - a.box[0]) - (b.box[2] - b.box[0]) || b.score - a.score);
+    hit.sort((a, b) => a.box[2] - a.box[0] - (b.box[2] - b.box[0]) || b.score - a.score);
     focus(hit[0]);
   });
 }

@@ -5,7 +5,11 @@ import { cropStatus, fmt, type CropStatus, type VizInput } from '../model.js';
 import { cropAtlasDataUrl, type AtlasLayout } from '../raster.js';
 import { figure, type Container, type Svg } from '../view.js';
 
-export const STATUS_COLOR: Record<CropStatus, string> = { kept: COLORS.kept, suppressed: COLORS.suppressed, rejected: COLORS.rejected };
+export const STATUS_COLOR: Record<CropStatus, string> = {
+  kept: COLORS.kept,
+  suppressed: COLORS.suppressed,
+  rejected: COLORS.rejected,
+};
 const GLYPH: Record<CropStatus, string> = { kept: '✓', suppressed: '⊘', rejected: '✕' };
 
 export interface CropGridOptions {
@@ -33,7 +37,12 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
   const z = o.zoom;
   const cols = Math.max(1, Math.min(o.cols, crops.length));
   const rows = Math.ceil(crops.length / o.cols);
-  const svg = figure(parent, 'crop-grid', o.caption, [0, 0, Math.max(cols * layout.pitchX * z, 1), Math.max(rows * layout.pitchY * z, 1)]);
+  const svg = figure(parent, 'crop-grid', o.caption, [
+    0,
+    0,
+    Math.max(cols * layout.pitchX * z, 1),
+    Math.max(rows * layout.pitchY * z, 1),
+  ]);
   const id = `hatch-${o.size}`;
   svg
     .append('defs')
@@ -45,10 +54,21 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
     .attr('patternTransform', 'rotate(45)')
     .call((p) => {
       p.append('rect').attr('width', 6).attr('height', 6).attr('fill', 'rgba(255,255,255,0.12)');
-      p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('stroke', '#fbbf24').attr('stroke-width', 2);
+      p.append('line')
+        .attr('x1', 0)
+        .attr('y1', 0)
+        .attr('x2', 0)
+        .attr('y2', 6)
+        .attr('stroke', '#fbbf24')
+        .attr('stroke-width', 2);
     });
   // The core's own fill for the out-of-image part (grey or black), so the crops are what the network saw.
-  const atlas = cropAtlasDataUrl(input.image.rgb, crops.map((c) => c.window), layout, cropFill(input.trace.options.borderMode));
+  const atlas = cropAtlasDataUrl(
+    input.image.rgb,
+    crops.map((c) => c.window),
+    layout,
+    cropFill(input.trace.options.borderMode),
+  );
   if (atlas) {
     svg
       .append('image')
@@ -74,8 +94,13 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
       .on('click', () => o.onSelect(c.id));
     g.append('title').text(`#${c.id} · score ${fmt.score(c.score)} · ${status}`);
     // The pixels are one atlas image underneath: this transparent cell takes the clicks.
-    g.append('rect').attr('class', 'hit').attr('width', side).attr('height', side + label * z * 0.7).attr('fill', 'transparent');
-    if (!atlas) g.append('rect').attr('class', 'placeholder').attr('width', side).attr('height', side).attr('fill', '#e5e7eb');
+    g.append('rect')
+      .attr('class', 'hit')
+      .attr('width', side)
+      .attr('height', side + label * z * 0.7)
+      .attr('fill', 'transparent');
+    if (!atlas)
+      g.append('rect').attr('class', 'placeholder').attr('width', side).attr('height', side).attr('fill', '#e5e7eb');
     const out = outsideFractions(c.window, W, H);
     const pads = [
       { k: 'left', x: 0, y: 0, w: out.left * side, h: side },
@@ -84,11 +109,25 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
       { k: 'bottom', x: 0, y: side - out.bottom * side, w: side, h: out.bottom * side },
     ].filter((p) => p.w > 0 && p.h > 0);
     for (const p of pads) {
-      g.append('rect').attr('class', 'pad').attr('data-side', p.k).attr('x', p.x).attr('y', p.y).attr('width', p.w).attr('height', p.h).attr('fill', `url(#${id})`);
+      g.append('rect')
+        .attr('class', 'pad')
+        .attr('data-side', p.k)
+        .attr('x', p.x)
+        .attr('y', p.y)
+        .attr('width', p.w)
+        .attr('height', p.h)
+        .attr('fill', `url(#${id})`);
     }
     if (stretch && leavesImage(c.box, W, H)) {
       // Stretch mode: the in-image part was stretched to fill the crop; mark it.
-      g.append('text').attr('class', 'stretched').attr('x', side - 2).attr('y', 11).attr('text-anchor', 'end').attr('font-size', 11).attr('fill', '#fbbf24').text('↔');
+      g.append('text')
+        .attr('class', 'stretched')
+        .attr('x', side - 2)
+        .attr('y', 11)
+        .attr('text-anchor', 'end')
+        .attr('font-size', 11)
+        .attr('fill', '#fbbf24')
+        .text('↔');
     }
     g.append('rect')
       .attr('class', 'frame')

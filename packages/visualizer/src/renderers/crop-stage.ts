@@ -40,7 +40,11 @@ export function cropStageRenderer(cfg: CropStageConfig) {
     const thr = trace.options.thresholds[cfg.thresholdIndex];
     const nmsThr = trace.options.nmsThresholds[cfg.nmsIndex];
     const byStatus = (s: CropStatus): CropTrace[] => inputs.filter((c) => cropStatus(c) === s);
-    const counts = { kept: byStatus('kept').length, suppressed: byStatus('suppressed').length, rejected: byStatus('rejected').length };
+    const counts = {
+      kept: byStatus('kept').length,
+      suppressed: byStatus('suppressed').length,
+      rejected: byStatus('rejected').length,
+    };
     const rerender = (): void => render(sel, input, state);
 
     if (inputs.length === 0) {
@@ -53,9 +57,24 @@ export function cropStageRenderer(cfg: CropStageConfig) {
       'Show',
       [
         { value: 'all' as const, text: `All ${inputs.length}` },
-        { value: 'kept' as const, text: `Kept ${counts.kept}`, color: COLORS.kept, title: `score > ${thr}, survived NMS` },
-        { value: 'suppressed' as const, text: `Suppressed ${counts.suppressed}`, color: COLORS.suppressed, title: `score > ${thr}, removed by NMS (${cfg.overlapName} > ${nmsThr})` },
-        { value: 'rejected' as const, text: `Rejected ${counts.rejected}`, color: COLORS.rejected, title: `score ≤ ${thr}` },
+        {
+          value: 'kept' as const,
+          text: `Kept ${counts.kept}`,
+          color: COLORS.kept,
+          title: `score > ${thr}, survived NMS`,
+        },
+        {
+          value: 'suppressed' as const,
+          text: `Suppressed ${counts.suppressed}`,
+          color: COLORS.suppressed,
+          title: `score > ${thr}, removed by NMS (${cfg.overlapName} > ${nmsThr})`,
+        },
+        {
+          value: 'rejected' as const,
+          text: `Rejected ${counts.rejected}`,
+          color: COLORS.rejected,
+          title: `score ≤ ${thr}`,
+        },
       ],
       state.filter,
       (v) => {
@@ -68,10 +87,19 @@ export function cropStageRenderer(cfg: CropStageConfig) {
       { color: COLORS.kept, text: `kept` },
       { color: COLORS.suppressed, text: `suppressed by NMS` },
       { color: COLORS.rejected, text: `rejected (score ≤ ${thr})` },
-      { color: '#fbbf24', text: trace.options.borderMode === 'stretch' ? '↔ border part stretched' : `outside the image (${trace.options.borderMode === 'grey-pad' ? 'grey' : 'black'})`, dash: true },
+      {
+        color: '#fbbf24',
+        text:
+          trace.options.borderMode === 'stretch'
+            ? '↔ border part stretched'
+            : `outside the image (${trace.options.borderMode === 'grey-pad' ? 'grey' : 'black'})`,
+        dash: true,
+      },
     ]);
 
-    const list = inputs.filter((c) => state.filter === 'all' || cropStatus(c) === state.filter).sort((a, b) => b.score - a.score || a.id - b.id);
+    const list = inputs
+      .filter((c) => state.filter === 'all' || cropStatus(c) === state.filter)
+      .sort((a, b) => b.score - a.score || a.id - b.id);
     const visible = state.showAll ? list : list.slice(0, cfg.limit);
     const views = sel.append('div').attr('class', 'views crops');
     const gridBox = views.append('div').attr('class', 'grid-box');
@@ -100,7 +128,9 @@ export function cropStageRenderer(cfg: CropStageConfig) {
 
     const iv = imageView(views, input, 'image-view', 'Boxes on the image: click a crop to find it here.');
     // Rejected boxes are most of them and say little on the image: drawn only when asked for.
-    const drawn = (state.filter === 'all' ? inputs.filter((c) => c.passed) : list).slice().sort((a, b) => a.score - b.score);
+    const drawn = (state.filter === 'all' ? inputs.filter((c) => c.passed) : list)
+      .slice()
+      .sort((a, b) => a.score - b.score);
     for (const c of drawn) {
       const s = cropStatus(c);
       const g = iv.layer.append('g').attr('class', `crop-box ${s}`).attr('data-id', c.id);
@@ -109,9 +139,11 @@ export function cropStageRenderer(cfg: CropStageConfig) {
     const info = sel.append('div').attr('class', 'details').attr('aria-live', 'polite');
     const c = inputs.find((x) => x.id === state.selected);
     if (!c) {
-      info.append('p').text(
-        `${inputs.length} crops in: ${counts.rejected} scored ≤ ${thr}, ${counts.suppressed} removed by NMS (${cfg.overlapName} > ${nmsThr}), ${counts.kept} kept. Click a crop for its numbers.`,
-      );
+      info
+        .append('p')
+        .text(
+          `${inputs.length} crops in: ${counts.rejected} scored ≤ ${thr}, ${counts.suppressed} removed by NMS (${cfg.overlapName} > ${nmsThr}), ${counts.kept} kept. Click a crop for its numbers.`,
+        );
       return;
     }
     const focus = iv.layer.append('g').attr('class', 'focus');
@@ -121,15 +153,35 @@ export function cropStageRenderer(cfg: CropStageConfig) {
       d.append('span').attr('class', 'k').text(k);
       d.append('span').attr('class', 'v').text(v);
     };
-    kv('crop', `#${c.id} (from ${cfg.stage === 'rnet' ? 'P-Net candidate' : 'R-Net box'} #${c.source}) · box ${fmt.box(c.box)}`);
-    kv('pixels', `columns [${c.window.x0}, ${c.window.x1}), rows [${c.window.y0}, ${c.window.y1}) → ${cfg.size}×${cfg.size}`);
-    kv('score', `${fmt.score(c.score)} ${c.passed ? '>' : '≤'} ${thr}: ${c.passed ? 'passed' : 'rejected'}`, c.passed ? 'pass' : 'fail');
+    kv(
+      'crop',
+      `#${c.id} (from ${cfg.stage === 'rnet' ? 'P-Net candidate' : 'R-Net box'} #${c.source}) · box ${fmt.box(c.box)}`,
+    );
+    kv(
+      'pixels',
+      `columns [${c.window.x0}, ${c.window.x1}), rows [${c.window.y0}, ${c.window.y1}) → ${cfg.size}×${cfg.size}`,
+    );
+    kv(
+      'score',
+      `${fmt.score(c.score)} ${c.passed ? '>' : '≤'} ${thr}: ${c.passed ? 'passed' : 'rejected'}`,
+      c.passed ? 'pass' : 'fail',
+    );
     if (c.nms) {
       if (c.nms.kept) kv('NMS', 'kept', 'pass');
       else {
         const by = inputs[c.nms.by!];
-        kv('NMS', `suppressed by #${by.id} (score ${fmt.score(by.score)}): ${cfg.overlapName} ${c.nms.overlap!.toFixed(3)} > ${nmsThr}`, 'fail');
-        boxRect(focus, cfg.stage === 'onet' && by.regressed ? by.regressed : by.box, 'suppressor', STATUS_COLOR.kept, 4);
+        kv(
+          'NMS',
+          `suppressed by #${by.id} (score ${fmt.score(by.score)}): ${cfg.overlapName} ${c.nms.overlap!.toFixed(3)} > ${nmsThr}`,
+          'fail',
+        );
+        boxRect(
+          focus,
+          cfg.stage === 'onet' && by.regressed ? by.regressed : by.box,
+          'suppressor',
+          STATUS_COLOR.kept,
+          4,
+        );
       }
     }
     for (const [k, v] of cfg.describe(c)) kv(k, v);

@@ -11,7 +11,8 @@ describe('nmsRenderer', () => {
     const cands = input.trace.pnet.candidates;
     expect(sel.selectAll('rect.box.kept').size()).toBe(cands.filter((c) => c.scaleNms.kept).length);
     expect(sel.selectAll('rect.box.suppressed').size()).toBe(cands.filter((c) => !c.scaleNms.kept).length);
-    for (const el of sel.selectAll<SVGRectElement, unknown>('rect.box').nodes()) expect(rectBox(el)).toEqual(cands[Number(el.dataset.id)].box);
+    for (const el of sel.selectAll<SVGRectElement, unknown>('rect.box').nodes())
+      expect(rectBox(el)).toEqual(cands[Number(el.dataset.id)].box);
   });
 
   it('shows the cross-level round on the per-level survivors, with the squared boxes R-Net sees', async () => {
@@ -30,7 +31,9 @@ describe('nmsRenderer', () => {
     const sel = container().call(nmsRenderer, input, { round: 'cross', selected: victim.id } satisfies NmsState);
     expect(rectBox(sel.select('rect.victim').node() as Element)).toEqual(victim.box);
     expect(rectBox(sel.select('rect.suppressor').node() as Element)).toEqual(by.box);
-    expect(sel.select('.details').text()).toContain(`IoU ${victim.crossNms!.overlap!.toFixed(3)} > ${input.trace.options.nmsThresholds[1]}`);
+    expect(sel.select('.details').text()).toContain(
+      `IoU ${victim.crossNms!.overlap!.toFixed(3)} > ${input.trace.options.nmsThresholds[1]}`,
+    );
   });
 });
 
@@ -41,6 +44,8 @@ describe('nmsRenderer defaults', () => {
     const sel = container().call(nmsRenderer, input, state);
     expect(state.round).toBe('scale');
     expect(typeof state.level).toBe('number');
-    expect(sel.selectAll('rect.box').size()).toBe(input.trace.pnet.candidates.filter((c) => c.level === state.level).length);
+    expect(sel.selectAll('rect.box').size()).toBe(
+      input.trace.pnet.candidates.filter((c) => c.level === state.level).length,
+    );
   });
 });

@@ -30,8 +30,11 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
   const [scaleIou, crossIou] = trace.options.nmsThresholds;
   const all = trace.pnet.candidates;
   const byId = new Map(all.map((c) => [c.id, c]));
-  const decision = (c: PNetCandidateTrace): NmsDecision | undefined => (state.round === 'scale' ? c.scaleNms : c.crossNms);
-  const pool = all.filter((c) => (state.round === 'scale' ? state.level === 'all' || c.level === state.level : c.scaleNms.kept));
+  const decision = (c: PNetCandidateTrace): NmsDecision | undefined =>
+    state.round === 'scale' ? c.scaleNms : c.crossNms;
+  const pool = all.filter((c) =>
+    state.round === 'scale' ? state.level === 'all' || c.level === state.level : c.scaleNms.kept,
+  );
   const kept = pool.filter((c) => decision(c)?.kept);
   const suppressed = pool.filter((c) => !decision(c)?.kept);
   const rerender = (): void => nmsRenderer(sel, input, state);
@@ -43,8 +46,16 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
     controls,
     'Round',
     [
-      { value: 'scale' as const, text: `Per level: ${all.length} → ${scaleKept}`, title: `IoU > ${scaleIou} suppressed, inside each level` },
-      { value: 'cross' as const, text: `Across levels: ${scaleKept} → ${crossKept}`, title: `IoU > ${crossIou} suppressed, all levels together` },
+      {
+        value: 'scale' as const,
+        text: `Per level: ${all.length} → ${scaleKept}`,
+        title: `IoU > ${scaleIou} suppressed, inside each level`,
+      },
+      {
+        value: 'cross' as const,
+        text: `Across levels: ${scaleKept} → ${crossKept}`,
+        title: `IoU > ${crossIou} suppressed, all levels together`,
+      },
     ],
     state.round,
     (v) => {
@@ -59,7 +70,11 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
       'Level',
       [
         { value: 'all' as const, text: 'All' },
-        ...trace.pyramid.map((l) => ({ value: l.index, text: `L${l.index} ${l.candidates}→${l.afterNms}`, color: levelColor(l.index) })),
+        ...trace.pyramid.map((l) => ({
+          value: l.index,
+          text: `L${l.index} ${l.candidates}→${l.afterNms}`,
+          color: levelColor(l.index),
+        })),
       ],
       state.level,
       (v) => {
@@ -69,13 +84,19 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
       },
     );
   } else {
-    chips(controls, 'Survivors', [
-      { value: 'plain' as const, text: 'As found' },
-      { value: 'squared' as const, text: '+ regressed & squared', title: "The boxes R-Net will see" },
-    ], state.squared ? 'squared' : 'plain', (v) => {
-      state.squared = v === 'squared';
-      rerender();
-    });
+    chips(
+      controls,
+      'Survivors',
+      [
+        { value: 'plain' as const, text: 'As found' },
+        { value: 'squared' as const, text: '+ regressed & squared', title: 'The boxes R-Net will see' },
+      ],
+      state.squared ? 'squared' : 'plain',
+      (v) => {
+        state.squared = v === 'squared';
+        rerender();
+      },
+    );
   }
   legend(controls, [
     { color: COLORS.kept, text: 'kept' },
@@ -85,9 +106,15 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
 
   const views = sel.append('div').attr('class', 'views');
   const iou = state.round === 'scale' ? scaleIou : crossIou;
-  const iv = imageView(views, input, 'image-view', `${pool.length} boxes in, ${kept.length} kept, ${suppressed.length} suppressed (IoU > ${iou}).`);
+  const iv = imageView(
+    views,
+    input,
+    'image-view',
+    `${pool.length} boxes in, ${kept.length} kept, ${suppressed.length} suppressed (IoU > ${iou}).`,
+  );
   const sg = iv.layer.append('g').attr('class', 'suppressed');
-  for (const c of suppressed) boxRect(sg, c.box, 'box suppressed', COLORS.suppressed, 1, '3 2').attr('data-id', c.id).attr('stroke-opacity', 0.7);
+  for (const c of suppressed)
+    boxRect(sg, c.box, 'box suppressed', COLORS.suppressed, 1, '3 2').attr('data-id', c.id).attr('stroke-opacity', 0.7);
   const kg = iv.layer.append('g').attr('class', 'kept');
   for (const c of kept) boxRect(kg, c.box, 'box kept', COLORS.kept, 1.5).attr('data-id', c.id);
   if (state.round === 'cross' && state.squared) {
@@ -102,11 +129,13 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
     focus.html('');
     info.html('');
     if (!c) {
-      info.append('p').text(
-        state.round === 'scale'
-          ? `Inside each level, boxes are taken best score first; a box overlapping a kept one by IoU > ${scaleIou} is suppressed.`
-          : `The survivors of all levels together, again best first, IoU > ${crossIou} suppressed. The ${crossKept} kept go on to R-Net.`,
-      );
+      info
+        .append('p')
+        .text(
+          state.round === 'scale'
+            ? `Inside each level, boxes are taken best score first; a box overlapping a kept one by IoU > ${scaleIou} is suppressed.`
+            : `The survivors of all levels together, again best first, IoU > ${crossIou} suppressed. The ${crossKept} kept go on to R-Net.`,
+        );
       return;
     }
     const d = decision(c)!;
@@ -122,7 +151,9 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
       const victims = pool.filter((v) => decision(v)?.by === c.id);
       boxRect(focus, c.box, 'suppressor', COLORS.kept, 4);
       for (const v of victims) boxRect(focus, v.box, 'victim', COLORS.suppressed, 2, '6 3');
-      p.text(`Box #${c.id} (L${c.level}, P ${fmt.score(c.score)}) was kept and suppressed ${victims.length} box${victims.length === 1 ? '' : 'es'}.`);
+      p.text(
+        `Box #${c.id} (L${c.level}, P ${fmt.score(c.score)}) was kept and suppressed ${victims.length} box${victims.length === 1 ? '' : 'es'}.`,
+      );
     }
   };
   select(pool.find((c) => c.id === state.selected));
@@ -131,7 +162,11 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
     const [x, y] = pointer(event, iv.layer.node());
     const hit = pool.filter((c) => x >= c.box[0] && x <= c.box[2] && y >= c.box[1] && y <= c.box[3]);
     // Prefer suppressed boxes (the question is usually "why is this one gone?"), then the smallest.
-    hit.sort((a, b) => Number(!!decision(b)?.kept === false) - Number(!!decision(a)?.kept === false) || (a.box[2] - a.box[0]) - (b.box[2] - b.box[0]));
+    hit.sort(
+      (a, b) =>
+        Number(!!decision(b)?.kept === false) - Number(!!decision(a)?.kept === false) ||
+        a.box[2] - a.box[0] - (b.box[2] - b.box[0]),
+    );
     select(hit[0]);
   });
 }

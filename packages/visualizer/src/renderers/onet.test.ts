@@ -21,7 +21,9 @@ describe('onetRenderer', () => {
     expect(sel.selectAll('circle.landmark').size()).toBe(5 * input.trace.counts.faces);
     for (const el of faces) {
       const c = input.trace.onet.inputs[Number((el.parentNode as SVGGElement).dataset.id)];
-      rectBox(el).forEach((v, i) => expect(v).toBeCloseTo(c.regressed![i], 4));
+      rectBox(el).forEach((v, i) => {
+        expect(v).toBeCloseTo(c.regressed![i], 4);
+      });
       const dots = (el.parentNode as SVGGElement).querySelectorAll('circle.landmark');
       dots.forEach((d, k) => {
         expect(num(d, 'cx')).toBeCloseTo(c.landmarks![k][0], 4);

@@ -62,7 +62,11 @@ export const onetRenderer = cropStageRenderer({
     const out: Array<[string, string]> = [];
     if (c.offsets) out.push(['offsets', c.offsets.map((v) => v.toFixed(3)).join(', ')]);
     if (c.regressed) out.push(['regressed', fmt.box(c.regressed)]);
-    if (c.landmarks) out.push(['landmarks', c.landmarks.map(([x, y], k) => `${KEYPOINT_NAMES[k]} (${x.toFixed(1)}, ${y.toFixed(1)})`).join(', ')]);
+    if (c.landmarks)
+      out.push([
+        'landmarks',
+        c.landmarks.map(([x, y], k) => `${KEYPOINT_NAMES[k]} (${x.toFixed(1)}, ${y.toFixed(1)})`).join(', '),
+      ]);
     return out;
   },
 });

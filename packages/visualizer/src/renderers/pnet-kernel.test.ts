@@ -15,7 +15,12 @@ describe('pnetKernelRenderer', () => {
     expect(svg.getAttribute('viewBox')).toBe(`-2 -2 ${l.width + 4} ${l.height + 4}`);
     const heat = sel.select('image.heat').node() as Element;
     // One cell = 2 level pixels, drawn at the centre of its 12x12 window: [2x + 5, 2x + 7).
-    expect([num(heat, 'x'), num(heat, 'y'), num(heat, 'width'), num(heat, 'height')]).toEqual([5, 5, 2 * l.mapWidth, 2 * l.mapHeight]);
+    expect([num(heat, 'x'), num(heat, 'y'), num(heat, 'width'), num(heat, 'height')]).toEqual([
+      5,
+      5,
+      2 * l.mapWidth,
+      2 * l.mapHeight,
+    ]);
     expect(rectBox(sel.select('rect.kernel').node() as Element)).toEqual([4, 6, 16, 18]);
     expect(rectBox(sel.select('rect.kernel-image').node() as Element)).toEqual(kernelImageBox(l, [2, 3]));
     const p = l.prob[3 * l.mapWidth + 2];

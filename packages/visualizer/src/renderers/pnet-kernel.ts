@@ -57,7 +57,8 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     state.cell = undefined;
   }
   const level = trace.pyramid[state.level];
-  if (!state.cell || state.cell[0] >= level.mapWidth || state.cell[1] >= level.mapHeight) state.cell = argmaxCell(level);
+  if (!state.cell || state.cell[0] >= level.mapWidth || state.cell[1] >= level.mapHeight)
+    state.cell = argmaxCell(level);
   state.speed ??= 1;
   state.heat ??= 0.85;
   const thr = trace.options.thresholds[0];
@@ -66,7 +67,12 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
   chips(
     controls,
     'Level',
-    trace.pyramid.map((l) => ({ value: l.index, text: `L${l.index}`, title: `scale ${l.scale}, ${l.width}×${l.height} px`, color: levelColor(l.index) })),
+    trace.pyramid.map((l) => ({
+      value: l.index,
+      text: `L${l.index}`,
+      title: `scale ${l.scale}, ${l.width}×${l.height} px`,
+      color: levelColor(l.index),
+    })),
     level.index,
     (v) => {
       stop();
@@ -75,9 +81,18 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
       pnetKernelRenderer(sel, input, state);
     },
   );
-  const player = controls.append('div').attr('class', 'player').attr('role', 'group').attr('aria-label', 'Kernel animation');
+  const player = controls
+    .append('div')
+    .attr('class', 'player')
+    .attr('role', 'group')
+    .attr('aria-label', 'Kernel animation');
   const playBtn = player.append('button').attr('type', 'button').attr('class', 'play');
-  const stepBtn = player.append('button').attr('type', 'button').attr('class', 'step').attr('title', 'Move the window one stride (2 px)').text('Step ▸');
+  const stepBtn = player
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'step')
+    .attr('title', 'Move the window one stride (2 px)')
+    .text('Step ▸');
   chips(
     player as unknown as Container,
     'Speed',
@@ -108,22 +123,39 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
       state.heat = Number((this as HTMLInputElement).value);
       heat.attr('opacity', state.heat);
     });
-  const grad = range(0, 1.001, 0.1).map((t) => `${heatColor(t)} ${t * 100}%`).join(', ');
-  const scaleBar = controls.append('div').attr('class', 'heat-scale').attr('title', `P(face); the threshold ${thr} is marked`);
+  const grad = range(0, 1.001, 0.1)
+    .map((t) => `${heatColor(t)} ${t * 100}%`)
+    .join(', ');
+  const scaleBar = controls
+    .append('div')
+    .attr('class', 'heat-scale')
+    .attr('title', `P(face); the threshold ${thr} is marked`);
   scaleBar.append('span').text('0');
-  scaleBar.append('span').attr('class', 'bar').style('background', `linear-gradient(90deg, ${grad})`).append('i').style('left', `${thr * 100}%`);
+  scaleBar
+    .append('span')
+    .attr('class', 'bar')
+    .style('background', `linear-gradient(90deg, ${grad})`)
+    .append('i')
+    .style('left', `${thr * 100}%`);
   scaleBar.append('span').text('1');
 
   const views = sel.append('div').attr('class', 'views pnet');
-  const lsvg = figure(views, 'level-view', `Level ${level.index} (×${fmt.scale(level.scale)}, ${level.width}×${level.height} px) with P-Net's probability map. Hover or tap to move the window.`, [
-    -2,
-    -2,
-    level.width + 4,
-    level.height + 4,
-  ]);
+  const lsvg = figure(
+    views,
+    'level-view',
+    `Level ${level.index} (×${fmt.scale(level.scale)}, ${level.width}×${level.height} px) with P-Net's probability map. Hover or tap to move the window.`,
+    [-2, -2, level.width + 4, level.height + 4],
+  );
   lsvg.attr('tabindex', 0).attr('aria-label', 'Level view: arrow keys move the window');
   const levelHref = levelDataUrl(image.rgb, level.width, level.height);
-  lsvg.append('image').attr('class', 'pixels').attr('href', levelHref ?? image.href).attr('width', level.width).attr('height', level.height).attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated');
+  lsvg
+    .append('image')
+    .attr('class', 'pixels')
+    .attr('href', levelHref ?? image.href)
+    .attr('width', level.width)
+    .attr('height', level.height)
+    .attr('preserveAspectRatio', 'none')
+    .style('image-rendering', 'pixelated');
   // Cell (x, y) covers [2x, 2x+12): draw its probability at the window's centre, 2 px per cell.
   const heat = lsvg
     .append('image')
@@ -136,20 +168,66 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     .attr('opacity', state.heat)
     .attr('preserveAspectRatio', 'none')
     .style('image-rendering', 'pixelated');
-  lsvg.append('rect').attr('width', level.width).attr('height', level.height).attr('fill', 'none').attr('stroke', levelColor(level.index)).attr('stroke-width', 2).attr('vector-effect', 'non-scaling-stroke');
+  lsvg
+    .append('rect')
+    .attr('width', level.width)
+    .attr('height', level.height)
+    .attr('fill', 'none')
+    .attr('stroke', levelColor(level.index))
+    .attr('stroke-width', 2)
+    .attr('vector-effect', 'non-scaling-stroke');
   const kernel = boxRect(lsvg, kernelLevelBox(state.cell), 'kernel', COLORS.kernel, 2.5);
-  const cellMark = lsvg.append('rect').attr('class', 'cell').attr('width', STRIDE).attr('height', STRIDE).attr('fill', 'none').attr('stroke', '#fff').attr('stroke-width', 1.5).attr('vector-effect', 'non-scaling-stroke');
+  const cellMark = lsvg
+    .append('rect')
+    .attr('class', 'cell')
+    .attr('width', STRIDE)
+    .attr('height', STRIDE)
+    .attr('fill', 'none')
+    .attr('stroke', '#fff')
+    .attr('stroke-width', 1.5)
+    .attr('vector-effect', 'non-scaling-stroke');
 
   const zsvg = figure(views, 'window-view', 'What P-Net sees: the 12×12 window, enlarged.', [0, 0, WINDOW, WINDOW]);
   zsvg.attr('class', 'viz window-zoom');
-  const zimg = zsvg.append('image').attr('href', levelHref ?? image.href).attr('width', level.width).attr('height', level.height).attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated');
+  const zimg = zsvg
+    .append('image')
+    .attr('href', levelHref ?? image.href)
+    .attr('width', level.width)
+    .attr('height', level.height)
+    .attr('preserveAspectRatio', 'none')
+    .style('image-rendering', 'pixelated');
   range(1, WINDOW).forEach((i) => {
-    zsvg.append('line').attr('x1', i).attr('x2', i).attr('y1', 0).attr('y2', WINDOW).attr('stroke', 'rgba(255,255,255,0.25)').attr('stroke-width', 0.03);
-    zsvg.append('line').attr('y1', i).attr('y2', i).attr('x1', 0).attr('x2', WINDOW).attr('stroke', 'rgba(255,255,255,0.25)').attr('stroke-width', 0.03);
+    zsvg
+      .append('line')
+      .attr('x1', i)
+      .attr('x2', i)
+      .attr('y1', 0)
+      .attr('y2', WINDOW)
+      .attr('stroke', 'rgba(255,255,255,0.25)')
+      .attr('stroke-width', 0.03);
+    zsvg
+      .append('line')
+      .attr('y1', i)
+      .attr('y2', i)
+      .attr('x1', 0)
+      .attr('x2', WINDOW)
+      .attr('stroke', 'rgba(255,255,255,0.25)')
+      .attr('stroke-width', 0.03);
   });
-  zsvg.append('rect').attr('width', WINDOW).attr('height', WINDOW).attr('fill', 'none').attr('stroke', COLORS.kernel).attr('stroke-width', 0.25);
+  zsvg
+    .append('rect')
+    .attr('width', WINDOW)
+    .attr('height', WINDOW)
+    .attr('fill', 'none')
+    .attr('stroke', COLORS.kernel)
+    .attr('stroke-width', 0.25);
 
-  const iv = imageView(views, input, 'image-view', 'The same window in the original image: level pixels divided by the scale.');
+  const iv = imageView(
+    views,
+    input,
+    'image-view',
+    'The same window in the original image: level pixels divided by the scale.',
+  );
   const imgKernel = boxRect(iv.layer, kernelImageBox(level, state.cell), 'kernel-image', COLORS.kernel, 2.5);
 
   const info = sel.append('div').attr('class', 'details kernel-info').attr('aria-live', 'polite');
@@ -161,7 +239,11 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     cellMark.attr('x', lb[0] + WINDOW / 2 - STRIDE / 2).attr('y', lb[1] + WINDOW / 2 - STRIDE / 2);
     zimg.attr('x', -lb[0]).attr('y', -lb[1]);
     const ib = kernelImageBox(level, cell);
-    imgKernel.attr('x', ib[0]).attr('y', ib[1]).attr('width', ib[2] - ib[0]).attr('height', ib[3] - ib[1]);
+    imgKernel
+      .attr('x', ib[0])
+      .attr('y', ib[1])
+      .attr('width', ib[2] - ib[0])
+      .attr('height', ib[3] - ib[1]);
     const p = level.prob[cell[1] * level.mapWidth + cell[0]];
     const pass = Math.fround(p) >= Math.fround(thr);
     info.html('');
@@ -171,9 +253,16 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
       d.append('span').attr('class', 'v').text(text);
     };
     line('cell', `(${cell[0]}, ${cell[1]}) of the ${level.mapWidth}×${level.mapHeight} map`);
-    line('P(face)', `${fmt.score(p)} ${pass ? '≥' : '<'} ${thr}: ${pass ? 'a candidate' : 'dropped'}`, pass ? 'pass' : 'fail');
+    line(
+      'P(face)',
+      `${fmt.score(p)} ${pass ? '≥' : '<'} ${thr}: ${pass ? 'a candidate' : 'dropped'}`,
+      pass ? 'pass' : 'fail',
+    );
     line('in the level', `${fmt.box(lb)}  (x = 2·${cell[0]}, 12 px wide)`);
-    line('× 1/scale', `${fmt.box(ib)}  in the image: ÷ ${fmt.scale(level.scale)}, rounded down (${ib[2] - ib[0]} px wide)`);
+    line(
+      '× 1/scale',
+      `${fmt.box(ib)}  in the image: ÷ ${fmt.scale(level.scale)}, rounded down (${ib[2] - ib[0]} px wide)`,
+    );
   };
   setCell(state.cell);
 
@@ -211,13 +300,21 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     setCell(cellAt(level, px, py));
   });
   lsvg.on('keydown', (event: KeyboardEvent) => {
-    const d: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const d: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, -1],
+      ArrowDown: [0, 1],
+    };
     const m = d[event.key];
     if (!m) return;
     event.preventDefault();
     event.stopPropagation();
     stop();
     const c = state.cell!;
-    setCell([Math.max(0, Math.min(level.mapWidth - 1, c[0] + m[0])), Math.max(0, Math.min(level.mapHeight - 1, c[1] + m[1]))]);
+    setCell([
+      Math.max(0, Math.min(level.mapWidth - 1, c[0] + m[0])),
+      Math.max(0, Math.min(level.mapHeight - 1, c[1] + m[1])),
+    ]);
   });
 }

@@ -28,19 +28,24 @@ describe('pyramidRenderer', () => {
     const input = await fixtureInput();
     const onPickLevel = vi.fn();
     const sel = container().call(pyramidRenderer, input, { onPickLevel });
-    const boxes = sel.selectAll<SVGGElement, unknown>('g.level, g.original').nodes().map((g, i) => {
-      const [, x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute('transform')!)!.map(Number);
-      const w = i === 0 ? input.trace.image.width : input.trace.pyramid[i - 1].width;
-      const h = i === 0 ? input.trace.image.height : input.trace.pyramid[i - 1].height;
-      return [x, y, x + w, y + h];
-    });
+    const boxes = sel
+      .selectAll<SVGGElement, unknown>('g.level, g.original')
+      .nodes()
+      .map((g, i) => {
+        const [, x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute('transform')!)!.map(Number);
+        const w = i === 0 ? input.trace.image.width : input.trace.pyramid[i - 1].width;
+        const h = i === 0 ? input.trace.image.height : input.trace.pyramid[i - 1].height;
+        return [x, y, x + w, y + h];
+      });
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
         const [a, b] = [boxes[i], boxes[j]];
         expect(a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1]).toBe(true);
       }
     }
-    (sel.select('g.level[data-level="1"]').node() as SVGGElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    (sel.select('g.level[data-level="1"]').node() as SVGGElement).dispatchEvent(
+      new MouseEvent('click', { bubbles: true }),
+    );
     expect(onPickLevel).toHaveBeenCalledWith(1);
   });
 });

@@ -57,17 +57,41 @@ export function pyramidRenderer(sel: Container, input: VizInput, state: PyramidS
   const totalW = Math.max(...items.map((it, i) => pos[i].x + it.cellW));
   const totalH = y - gap;
 
-  const svg = figure(sel.append('div').attr('class', 'views'), 'pyramid-view', 'Each level drawn at its real size: one unit is one pixel of that level.', [
-    -4,
-    -4,
-    totalW + 8,
-    totalH + 8,
-  ]);
+  const svg = figure(
+    sel.append('div').attr('class', 'views'),
+    'pyramid-view',
+    'Each level drawn at its real size: one unit is one pixel of that level.',
+    [-4, -4, totalW + 8, totalH + 8],
+  );
   const orig = svg.append('g').attr('class', 'original').attr('transform', `translate(${pos[0].x},${pos[0].y})`);
-  orig.append('image').attr('href', image.href).attr('width', W).attr('height', H).attr('opacity', 0.35).attr('preserveAspectRatio', 'none');
-  orig.append('rect').attr('width', W).attr('height', H).attr('fill', 'none').attr('stroke', COLORS.muted).attr('stroke-dasharray', '6 4').attr('vector-effect', 'non-scaling-stroke');
-  orig.append('text').attr('y', H + font * 1.1).attr('font-size', font).attr('fill', COLORS.ink).attr('font-weight', 600).text('original ×1');
-  orig.append('text').attr('y', H + font * 2.2).attr('font-size', font).attr('fill', COLORS.muted).text(`${W} × ${H} px`);
+  orig
+    .append('image')
+    .attr('href', image.href)
+    .attr('width', W)
+    .attr('height', H)
+    .attr('opacity', 0.35)
+    .attr('preserveAspectRatio', 'none');
+  orig
+    .append('rect')
+    .attr('width', W)
+    .attr('height', H)
+    .attr('fill', 'none')
+    .attr('stroke', COLORS.muted)
+    .attr('stroke-dasharray', '6 4')
+    .attr('vector-effect', 'non-scaling-stroke');
+  orig
+    .append('text')
+    .attr('y', H + font * 1.1)
+    .attr('font-size', font)
+    .attr('fill', COLORS.ink)
+    .attr('font-weight', 600)
+    .text('original ×1');
+  orig
+    .append('text')
+    .attr('y', H + font * 2.2)
+    .attr('font-size', font)
+    .attr('fill', COLORS.muted)
+    .text(`${W} × ${H} px`);
 
   levels.forEach((l, k) => {
     const p = pos[k + 1];
@@ -78,7 +102,9 @@ export function pyramidRenderer(sel: Container, input: VizInput, state: PyramidS
       .attr('transform', `translate(${p.x},${p.y})`)
       .style('cursor', state.onPickLevel ? 'pointer' : 'default')
       .on('click', () => state.onPickLevel?.(l.index));
-    g.append('title').text(`Level ${l.index}: scale ${l.scale}, ${l.width}×${l.height} px, P-Net map ${l.mapWidth}×${l.mapHeight}`);
+    g.append('title').text(
+      `Level ${l.index}: scale ${l.scale}, ${l.width}×${l.height} px, P-Net map ${l.mapWidth}×${l.mapHeight}`,
+    );
     const exact = levelDataUrl(image.rgb, l.width, l.height);
     g.append('image')
       .attr('class', exact ? 'pixels exact' : 'pixels')
@@ -87,9 +113,25 @@ export function pyramidRenderer(sel: Container, input: VizInput, state: PyramidS
       .attr('height', l.height)
       .attr('preserveAspectRatio', 'none')
       .style('image-rendering', 'pixelated');
-    g.append('rect').attr('class', 'frame').attr('width', l.width).attr('height', l.height).attr('fill', 'none').attr('stroke', levelColor(l.index)).attr('stroke-width', 2).attr('vector-effect', 'non-scaling-stroke');
-    g.append('text').attr('y', l.height + font * 1.1).attr('font-size', font).attr('fill', levelColor(l.index)).attr('font-weight', 600).text(`L${l.index} ×${fmt.scale(l.scale)}`);
-    g.append('text').attr('y', l.height + font * 2.2).attr('font-size', font).attr('fill', COLORS.muted).text(`${l.width} × ${l.height} px`);
+    g.append('rect')
+      .attr('class', 'frame')
+      .attr('width', l.width)
+      .attr('height', l.height)
+      .attr('fill', 'none')
+      .attr('stroke', levelColor(l.index))
+      .attr('stroke-width', 2)
+      .attr('vector-effect', 'non-scaling-stroke');
+    g.append('text')
+      .attr('y', l.height + font * 1.1)
+      .attr('font-size', font)
+      .attr('fill', levelColor(l.index))
+      .attr('font-weight', 600)
+      .text(`L${l.index} ×${fmt.scale(l.scale)}`);
+    g.append('text')
+      .attr('y', l.height + font * 2.2)
+      .attr('font-size', font)
+      .attr('fill', COLORS.muted)
+      .text(`${l.width} × ${l.height} px`);
   });
 
   const first = levels[0];

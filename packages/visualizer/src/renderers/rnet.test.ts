@@ -38,13 +38,24 @@ describe('rnetRenderer', () => {
 
   it('hatches the part of a zero-padded crop that lies outside the image', async () => {
     const input = await fixtureInput();
-    const edge = input.trace.rnet.inputs.find((c) => c.window.x0 < 0 || c.window.y0 < 0 || c.window.x1 > input.trace.image.width || c.window.y1 > input.trace.image.height);
+    const edge = input.trace.rnet.inputs.find(
+      (c) =>
+        c.window.x0 < 0 ||
+        c.window.y0 < 0 ||
+        c.window.x1 > input.trace.image.width ||
+        c.window.y1 > input.trace.image.height,
+    );
     expect(edge).toBeDefined();
     const sel = container().call(rnetRenderer, input);
     const g = sel.select(`g.crop[data-id="${edge!.id}"]`).node() as SVGGElement;
     expect(g.querySelectorAll('rect.pad').length).toBeGreaterThan(0);
-    const inside = input.trace.rnet.inputs.find((c) => c.window.x0 >= 0 && c.window.y0 >= 0 && c.window.x1 <= 60 && c.window.y1 <= 40);
-    if (inside) expect((sel.select(`g.crop[data-id="${inside.id}"]`).node() as SVGGElement).querySelectorAll('rect.pad').length).toBe(0);
+    const inside = input.trace.rnet.inputs.find(
+      (c) => c.window.x0 >= 0 && c.window.y0 >= 0 && c.window.x1 <= 60 && c.window.y1 <= 40,
+    );
+    if (inside)
+      expect(
+        (sel.select(`g.crop[data-id="${inside.id}"]`).node() as SVGGElement).querySelectorAll('rect.pad').length,
+      ).toBe(0);
   });
 
   it('filters by status and explains a suppressed crop', async () => {
@@ -52,7 +63,9 @@ describe('rnetRenderer', () => {
     const victim = input.trace.rnet.inputs.find((c) => cropStatus(c) === 'suppressed')!;
     const state: RNetState = { filter: 'suppressed', selected: victim.id };
     const sel = container().call(rnetRenderer, input, state);
-    expect(sel.selectAll('g.crop').size()).toBe(input.trace.rnet.inputs.filter((c) => cropStatus(c) === 'suppressed').length);
+    expect(sel.selectAll('g.crop').size()).toBe(
+      input.trace.rnet.inputs.filter((c) => cropStatus(c) === 'suppressed').length,
+    );
     expect(sel.select('.details').text()).toContain(`suppressed by #${victim.nms!.by}`);
     expect(sel.select('.details').text()).toContain(victim.nms!.overlap!.toFixed(3));
   });
@@ -64,7 +77,9 @@ describe('rnetRenderer selection', () => {
     const c = input.trace.rnet.inputs[2];
     const state: RNetState = {};
     const sel = container().call(rnetRenderer, input, state);
-    (sel.select(`g.crop[data-id="${c.id}"] rect.hit`).node() as SVGRectElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    (sel.select(`g.crop[data-id="${c.id}"] rect.hit`).node() as SVGRectElement).dispatchEvent(
+      new MouseEvent('click', { bubbles: true }),
+    );
     expect(state.selected).toBe(c.id);
     expect(sel.select('.details').text()).toContain(`#${c.id}`);
     expect(rectBox(sel.select('rect.focus-box').node() as Element)).toEqual(c.box);

@@ -13,9 +13,17 @@ describe('stripRenderer', () => {
     expect(cards.map((c) => c.dataset.stage)).toEqual(STAGE_IDS);
     const count = (id: string): number => Number(sel.select(`[data-stage="${id}"] .count`).attr('data-count'));
     const c = input.trace.counts;
-    expect([count('pyramid'), count('candidates'), count('nms'), count('rnet'), count('onet')]).toEqual([c.scales, c.pnet, c.pnetNms, c.rnetNms, c.faces]);
+    expect([count('pyramid'), count('candidates'), count('nms'), count('rnet'), count('onet')]).toEqual([
+      c.scales,
+      c.pnet,
+      c.pnetNms,
+      c.rnetNms,
+      c.faces,
+    ]);
     expect(count('pnet')).toBe(input.trace.pyramid.reduce((s, l) => s + l.mapWidth * l.mapHeight, 0));
-    expect(sel.select('[data-stage="rnet"] .ms').text()).toBe(`${input.trace.timings.rnet < 10 ? input.trace.timings.rnet.toFixed(1) : input.trace.timings.rnet.toFixed(0)} ms`);
+    expect(sel.select('[data-stage="rnet"] .ms').text()).toBe(
+      `${input.trace.timings.rnet < 10 ? input.trace.timings.rnet.toFixed(1) : input.trace.timings.rnet.toFixed(0)} ms`,
+    );
     expect(sel.select('.faces-count').text()).toBe(String(c.faces));
     expect(sel.select('[aria-selected="true"]').attr('data-stage')).toBe('nms');
     cards[4].click();
@@ -24,7 +32,10 @@ describe('stripRenderer', () => {
 
   it('says which networks re-ran and which answered from the cache', async () => {
     const input = await fixtureInput();
-    input.run = { backend: 'fake', networks: { pnet: { ran: 0, cached: 3 }, rnet: { ran: 2, cached: 7 }, onet: { ran: 0, cached: 2 } } };
+    input.run = {
+      backend: 'fake',
+      networks: { pnet: { ran: 0, cached: 3 }, rnet: { ran: 2, cached: 7 }, onet: { ran: 0, cached: 2 } },
+    };
     const sel = container().call(stripRenderer, input, {});
     expect(sel.select('[data-stage="pnet"] .rerun').text()).toBe('network cached');
     expect(sel.select('[data-stage="rnet"] .rerun').text()).toBe('network ran 2, 7 cached');

@@ -28,11 +28,35 @@ export function stripRenderer(sel: Container, input: VizInput, state: StripState
   const cells = pyramid.reduce((s, l) => s + l.mapWidth * l.mapHeight, 0);
   const cards: Card[] = [
     { id: 'pyramid', name: 'Pyramid', count: c.scales, unit: c.scales === 1 ? 'level' : 'levels', ms: t.pyramid },
-    { id: 'pnet', name: 'P-Net', count: cells, unit: 'windows scored', ms: t.pnet - t.pyramid, net: 'pnet', note: 'network, threshold and NMS' },
+    {
+      id: 'pnet',
+      name: 'P-Net',
+      count: cells,
+      unit: 'windows scored',
+      ms: t.pnet - t.pyramid,
+      net: 'pnet',
+      note: 'network, threshold and NMS',
+    },
     { id: 'candidates', name: 'Candidates', count: c.pnet, unit: `P ≥ ${o.thresholds[0]}` },
     { id: 'nms', name: 'NMS', count: c.pnetNms, unit: 'boxes left' },
-    { id: 'rnet', name: 'R-Net', count: c.rnetNms, unit: `kept (${c.rnet} > ${o.thresholds[1]})`, ms: t.rnet, net: 'rnet', passed: c.rnet },
-    { id: 'onet', name: 'O-Net', count: c.faces, unit: `face${c.faces === 1 ? '' : 's'} (${c.onet} > ${o.thresholds[2]})`, ms: t.onet, net: 'onet', passed: c.onet },
+    {
+      id: 'rnet',
+      name: 'R-Net',
+      count: c.rnetNms,
+      unit: `kept (${c.rnet} > ${o.thresholds[1]})`,
+      ms: t.rnet,
+      net: 'rnet',
+      passed: c.rnet,
+    },
+    {
+      id: 'onet',
+      name: 'O-Net',
+      count: c.faces,
+      unit: `face${c.faces === 1 ? '' : 's'} (${c.onet} > ${o.thresholds[2]})`,
+      ms: t.onet,
+      net: 'onet',
+      passed: c.onet,
+    },
   ];
   sel.html('');
   const nav = sel.append('div').attr('class', 'strip').attr('role', 'tablist').attr('aria-label', 'Stages');
@@ -48,12 +72,16 @@ export function stripRenderer(sel: Container, input: VizInput, state: StripState
       .attr('tabindex', active || (!state.active && i === 0) ? 0 : -1)
       .attr('title', card.note ?? '')
       .on('click', () => state.onSelect?.(card.id));
-    b.append('span').attr('class', 'num').text(String(i + 1));
+    b.append('span')
+      .attr('class', 'num')
+      .text(String(i + 1));
     b.append('span').attr('class', 'name').text(card.name);
     b.append('span').attr('class', 'count').attr('data-count', card.count).text(card.count.toLocaleString('en-US'));
     const unit = b.append('span').attr('class', 'unit').text(card.unit);
     if (card.passed !== undefined) unit.attr('data-passed', card.passed);
-    b.append('span').attr('class', 'ms').text(card.ms === undefined ? 'in P-Net' : `${fmt.ms(card.ms)} ms`);
+    b.append('span')
+      .attr('class', 'ms')
+      .text(card.ms === undefined ? 'in P-Net' : `${fmt.ms(card.ms)} ms`);
     const net = card.net && input.run?.networks?.[card.net];
     if (net) {
       b.append('span')
@@ -65,9 +93,19 @@ export function stripRenderer(sel: Container, input: VizInput, state: StripState
   });
   const total = nav.append('div').attr('class', 'stage-total');
   total.append('span').attr('class', 'count faces-count').attr('data-count', c.faces).text(String(c.faces));
-  total.append('span').attr('class', 'unit').text(c.faces === 1 ? 'face' : 'faces');
-  total.append('span').attr('class', 'ms').text(`${fmt.ms(t.total)} ms total`);
+  total
+    .append('span')
+    .attr('class', 'unit')
+    .text(c.faces === 1 ? 'face' : 'faces');
+  total
+    .append('span')
+    .attr('class', 'ms')
+    .text(`${fmt.ms(t.total)} ms total`);
   // Thresholds, NMS, regression: what a slider move re-runs when the networks answer from the cache.
-  if (t.post !== undefined) total.append('span').attr('class', 'ms post').text(`${fmt.ms(t.post)} ms post-processing`);
+  if (t.post !== undefined)
+    total
+      .append('span')
+      .attr('class', 'ms post')
+      .text(`${fmt.ms(t.post)} ms post-processing`);
   if (input.run?.backend) total.append('span').attr('class', 'backend').text(input.run.backend);
 }

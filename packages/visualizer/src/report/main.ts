@@ -34,21 +34,34 @@ async function main(): Promise<void> {
   item('NMS', o.nmsThresholds.join(' / '));
   item('border', o.borderMode);
   item('made', new Date(data.createdAt).toLocaleString());
-  const status = app.append('p').attr('class', 'status').attr('role', 'status').attr('data-state', 'loading').text('Decoding the image…');
+  const status = app
+    .append('p')
+    .attr('class', 'status')
+    .attr('role', 'status')
+    .attr('data-state', 'loading')
+    .text('Decoding the image…');
   const viewer = createViewer(app.append('div').attr('class', 'viewer-host').node()!);
   app
     .append('footer')
     .attr('class', 'app-foot')
-    .text('A report from `mtcnn report`: everything is inside this file and works offline. The trace is fixed; to move the thresholds, open the image in the visualizer app (`pnpm viz`).');
+    .text(
+      'A report from `mtcnn report`: everything is inside this file and works offline. The trace is fixed; to move the thresholds, open the image in the visualizer app (`pnpm viz`).',
+    );
   const rgb = await decodeToRgb(await (await fetch(data.image)).blob());
   viewer.update({ trace, image: { href: data.image, rgb, name: data.name }, run: { backend: data.backend } });
   status
     .attr('data-state', 'done')
     .attr('data-faces', trace.counts.faces)
-    .text(`${trace.counts.faces} face${trace.counts.faces === 1 ? '' : 's'} in ${trace.timings.total.toFixed(0)} ms on ${data.backend}.`);
+    .text(
+      `${trace.counts.faces} face${trace.counts.faces === 1 ? '' : 's'} in ${trace.timings.total.toFixed(0)} ms on ${data.backend}.`,
+    );
 }
 
 main().catch((e: unknown) => {
   console.error(e);
-  select('#app').append('p').attr('class', 'status').attr('data-state', 'error').text(`Error: ${(e as Error).message}`);
+  select('#app')
+    .append('p')
+    .attr('class', 'status')
+    .attr('data-state', 'error')
+    .text(`Error: ${(e as Error).message}`);
 });

@@ -41,8 +41,22 @@ async function read(det: Detector, input: Parameters<Detector['detect']>[0]): Pr
 const event = (target: EventTarget, ok: string, fail = 'error'): Promise<Event> =>
   new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${ok} event in 10 s`)), 10_000);
-    target.addEventListener(ok, (e) => (clearTimeout(timer), resolve(e)), { once: true });
-    target.addEventListener(fail, () => (clearTimeout(timer), reject(new Error(`${fail} before ${ok}`))), { once: true });
+    target.addEventListener(
+      ok,
+      (e) => {
+        clearTimeout(timer);
+        resolve(e);
+      },
+      { once: true },
+    );
+    target.addEventListener(
+      fail,
+      () => {
+        clearTimeout(timer);
+        reject(new Error(`${fail} before ${ok}`));
+      },
+      { once: true },
+    );
   });
 
 async function loadImg(src: string): Promise<HTMLImageElement> {
@@ -61,7 +75,12 @@ function canvasOf(source: CanvasImageSource, width: number, height: number): HTM
 }
 
 /** The still kinds, each built the way an application would get it. */
-async function stillInputs(name: string): Promise<{ inputs: Record<string, CanvasImageSource | ImageData>; bitmap: ImageBitmap; canvas: HTMLCanvasElement; close(): void }> {
+async function stillInputs(name: string): Promise<{
+  inputs: Record<string, CanvasImageSource | ImageData>;
+  bitmap: ImageBitmap;
+  canvas: HTMLCanvasElement;
+  close(): void;
+}> {
   const [png, raw, img] = await Promise.all([
     fetch(`images/${name}.png`).then((r) => r.blob()),
     fetch(`images/${name}.rgba`).then((r) => r.arrayBuffer()),
@@ -107,7 +126,9 @@ async function recordWebm(bitmap: ImageBitmap, ms = 400): Promise<{ blob: Blob; 
   ctx.drawImage(bitmap, 0, 0);
   const stream = c.captureStream(30);
   // VP8 first: its software encoder is the cheaper one on a loaded machine.
-  const mimeType = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+  const mimeType = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'].find((t) =>
+    MediaRecorder.isTypeSupported(t),
+  );
   if (!mimeType) throw new Error('MediaRecorder cannot record WebM here');
   const recorder = new MediaRecorder(stream, { mimeType, videoBitsPerSecond: 20_000_000 });
   const chunks: Blob[] = [];
@@ -134,7 +155,8 @@ function frameDifference(video: HTMLVideoElement, bitmap: ImageBitmap): number {
   const a = read(video);
   const b = read(bitmap);
   let sum = 0;
-  for (let i = 0; i < a.length; i += 4) sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+  for (let i = 0; i < a.length; i += 4)
+    sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
   return sum / (w * h * 3);
 }
 
@@ -143,14 +165,17 @@ function frameDifference(video: HTMLVideoElement, bitmap: ImageBitmap): number {
  * before its first frame is out (the file then fails to load), or start with a blank frame; such
  * a recording is made again, longer. What is tested is reading a <video>, not the encoder.
  */
-async function playableRecording(bitmap: ImageBitmap): Promise<{ video: HTMLVideoElement; blob: Blob; mimeType: string }> {
+async function playableRecording(
+  bitmap: ImageBitmap,
+): Promise<{ video: HTMLVideoElement; blob: Blob; mimeType: string }> {
   let last: unknown;
   for (const ms of [400, 1500, 4000]) {
     const { blob, mimeType } = await recordWebm(bitmap, ms);
     try {
       const video = await playableVideo(blob);
       const diff = frameDifference(video, bitmap);
-      if (diff > 20) throw new Error(`the recording's first frame is not the picture (mean difference ${diff.toFixed(1)} of 255)`);
+      if (diff > 20)
+        throw new Error(`the recording's first frame is not the picture (mean difference ${diff.toFixed(1)} of 255)`);
       return { video, blob, mimeType };
     } catch (e) {
       last = e;
@@ -289,7 +314,11 @@ async function outcome(det: Detector, input: unknown, note?: string): Promise<Ou
 }
 
 /** Bad browser inputs; `otherOrigin` serves the same files from another origin (a tainting image). */
-async function bad(backend: string, name: string, otherOrigin: string): Promise<{ outcomes: Record<string, Outcome>; afterwards: Read }> {
+async function bad(
+  backend: string,
+  name: string,
+  otherOrigin: string,
+): Promise<{ outcomes: Record<string, Outcome>; afterwards: Read }> {
   const det = await detector(backend);
   const still = await stillInputs(name);
   const o: Record<string, Outcome> = {};
@@ -298,22 +327,36 @@ async function bad(backend: string, name: string, otherOrigin: string): Promise<
   const failed = event(broken, 'error', 'load');
   broken.src = 'images/no-such-image.png';
   await failed;
-  o['HTMLImageElement, broken (404)'] = await outcome(det, broken, `naturalWidth ${broken.naturalWidth}, complete ${broken.complete}`);
+  o['HTMLImageElement, broken (404)'] = await outcome(
+    det,
+    broken,
+    `naturalWidth ${broken.naturalWidth}, complete ${broken.complete}`,
+  );
 
   const garbage = new Image();
   const failed2 = event(garbage, 'error', 'load');
-  garbage.src = URL.createObjectURL(new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4, 5])], { type: 'image/png' }));
+  garbage.src = URL.createObjectURL(
+    new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4, 5])], { type: 'image/png' }),
+  );
   await failed2;
   o['HTMLImageElement, undecodable bytes'] = await outcome(det, garbage, `naturalWidth ${garbage.naturalWidth}`);
 
   const pending = new Image();
   pending.src = `images/${name}.png?not-loaded-yet`;
-  o['HTMLImageElement, not loaded yet'] = await outcome(det, pending, `naturalWidth ${pending.naturalWidth}, complete ${pending.complete}`);
+  o['HTMLImageElement, not loaded yet'] = await outcome(
+    det,
+    pending,
+    `naturalWidth ${pending.naturalWidth}, complete ${pending.complete}`,
+  );
 
   o['HTMLImageElement, no src'] = await outcome(det, new Image());
 
   const tainting = await loadImg(new URL(`images/${name}.png`, otherOrigin).href);
-  o['HTMLImageElement, cross-origin without CORS (taints the canvas)'] = await outcome(det, tainting, `${tainting.naturalWidth}x${tainting.naturalHeight} from ${otherOrigin}`);
+  o['HTMLImageElement, cross-origin without CORS (taints the canvas)'] = await outcome(
+    det,
+    tainting,
+    `${tainting.naturalWidth}x${tainting.naturalHeight} from ${otherOrigin}`,
+  );
 
   const empty = document.createElement('canvas');
   empty.width = 0;
@@ -327,7 +370,11 @@ async function bad(backend: string, name: string, otherOrigin: string): Promise<
 
   const detached = await createImageBitmap(still.canvas);
   const moved = structuredClone(detached, { transfer: [detached] });
-  o['ImageBitmap, transferred away (detached)'] = await outcome(det, detached, `${detached.width}x${detached.height}; the transferred copy is ${moved.width}x${moved.height}`);
+  o['ImageBitmap, transferred away (detached)'] = await outcome(
+    det,
+    detached,
+    `${detached.width}x${detached.height}; the transferred copy is ${moved.width}x${moved.height}`,
+  );
   moved.close();
 
   const closedFrame = new VideoFrame(still.bitmap, { timestamp: 0 });
@@ -338,7 +385,11 @@ async function bad(backend: string, name: string, otherOrigin: string): Promise<
 
   const { blob, mimeType } = await playableRecording(still.bitmap);
   const metaOnly = await metadataOnlyVideo(blob, mimeType);
-  o['HTMLVideoElement, metadata but no frame (HAVE_METADATA)'] = await outcome(det, metaOnly, `${metaOnly.videoWidth}x${metaOnly.videoHeight}, readyState ${metaOnly.readyState}`);
+  o['HTMLVideoElement, metadata but no frame (HAVE_METADATA)'] = await outcome(
+    det,
+    metaOnly,
+    `${metaOnly.videoWidth}x${metaOnly.videoHeight}, readyState ${metaOnly.readyState}`,
+  );
   URL.revokeObjectURL(metaOnly.src);
 
   // The detector still works after all that.

@@ -34,7 +34,9 @@ export interface Timed {
   longestFrameGap: number;
 }
 
-async function timed(run: () => Promise<{ faces: Face[]; counts: StageCounts; trace?: { pyramid: unknown[] } }>): Promise<Timed> {
+async function timed(
+  run: () => Promise<{ faces: Face[]; counts: StageCounts; trace?: { pyramid: unknown[] } }>,
+): Promise<Timed> {
   await new Promise((r) => requestAnimationFrame(r));
   reset();
   const t0 = performance.now();
@@ -42,11 +44,21 @@ async function timed(run: () => Promise<{ faces: Face[]; counts: StageCounts; tr
   const ms = performance.now() - t0;
   // The gap still open when the detection ends counts too.
   const longestFrameGap = Math.max(frames.longest, performance.now() - (frames.last || t0));
-  return { faces: report.faces, counts: report.counts, levels: report.trace?.pyramid.length ?? 0, ms, frames: frames.count, longestFrameGap };
+  return {
+    faces: report.faces,
+    counts: report.counts,
+    levels: report.trace?.pyramid.length ?? 0,
+    ms,
+    frames: frames.count,
+    longestFrameGap,
+  };
 }
 
 async function check(backend: string): Promise<{ worker: Timed; main: Timed; backendName: string; aborted: string }> {
-  const worker = await createWorkerDetector(new Worker(new URL('./detect.worker.ts', import.meta.url), { type: 'module' }), { backend, init: { assets } });
+  const worker = await createWorkerDetector(
+    new Worker(new URL('./detect.worker.ts', import.meta.url), { type: 'module' }),
+    { backend, init: { assets } },
+  );
   await worker.detect(await bitmap()); // warm-up: shader compilation, first allocations
   const image = await bitmap();
   const inWorker = await timed(() => worker.detectWithStats(image, { trace: true }));
@@ -54,7 +66,10 @@ async function check(backend: string): Promise<{ worker: Timed; main: Timed; bac
   const controller = new AbortController();
   const pending = worker.detect(await bitmap(), { signal: controller.signal });
   setTimeout(() => controller.abort(), 20); // in flight: a detection takes 150 ms or more
-  const aborted = await pending.then(() => 'resolved', (e: { code?: string }) => e.code ?? String(e));
+  const aborted = await pending.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
   await worker.detect(await bitmap());
   const backendName = worker.backendName;
   worker.dispose();
