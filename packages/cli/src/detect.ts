@@ -1,7 +1,7 @@
 import { isMtcnnError, type Detector, type DetectorOptions, type Face, type StageCounts } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { writeAnnotated } from './annotate.js';
-import { openDetector, type BackendName } from './backends.js';
+import { openDetector, type BackendName } from '@mtcnn/backends/node';
 
 export interface DetectCommandOptions {
   backend: BackendName;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { BackendName } from './backends.js';
+import type { BackendName } from '@mtcnn/backends/node';
 import { PoolStartupError, runPool, type PoolResult, type WorkerConfig, threadsPerWorker } from './pool.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage.jpg', import.meta.url));

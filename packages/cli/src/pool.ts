@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectorOptions } from '@mtcnn/core';
-import type { BackendName } from './backends.js';
+import type { BackendName } from '@mtcnn/backends/node';
 import type { DetectEntry } from './detect.js';
 
 /** What every worker is started with (structured-cloned into the thread). */

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { resolveOptions, type DetectorOptions } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { buildReportHtml } from '@mtcnn/visualizer/report-html';
-import { openDetector, type BackendName } from './backends.js';
+import { openDetector, type BackendName } from '@mtcnn/backends/node';
 import type { Io } from './program.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 

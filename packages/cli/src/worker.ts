@@ -2,7 +2,7 @@
 // JavaScript realm, so a pool of these is what uses several cores.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isMtcnnError, type Detector } from '@mtcnn/core';
-import { openDetector } from './backends.js';
+import { openDetector } from '@mtcnn/backends/node';
 import { detectFile } from './detect.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './pool.js';
 
