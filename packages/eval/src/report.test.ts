@@ -10,7 +10,11 @@ function result(tpr: number, lastFp: number): EvalResult {
     fddb: {
       disc: { '100': at, '500': { tpr: tpr + 0.01, fp: 480 }, '1000': { tpr: tpr + 0.02, fp: 990 } },
       // Budgets scaled to the list's 2,207 of FDDB's 2,845 images.
-      disc_scaled: { '100': { budget: 77.58, ...at }, '500': { budget: 387.88, ...at }, '1000': { budget: 775.75, tpr: tpr + 0.015, fp: 770 } },
+      disc_scaled: {
+        '100': { budget: 77.58, ...at },
+        '500': { budget: 387.88, ...at },
+        '1000': { budget: 775.75, tpr: tpr + 0.015, fp: 770 },
+      },
       at_lowest_threshold: { fp: lastFp, tpr_disc: tpr + 0.03 },
     },
   };
