@@ -1,0 +1,113 @@
+// `mtcnn queue work`: a BullMQ worker taking jobs of a run, on any machine that sees the same paths.
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { DetectEntry, FileDetector } from './detector.js';
+import { processJob } from './process-job.js';
+import { safeUrl, workerRedisOptions } from './redis.js';
+import { KEY_PREFIX, runKeys, type JobData } from './run.js';
+
+/** BullMQ's defaults: a SIGKILLed worker's job is taken over within about lockDuration + stalledInterval. */
+export const DEFAULT_LOCK_MS = 30_000;
+export const DEFAULT_STALLED_MS = 30_000;
+
+export interface QueueWorkerOptions {
+  redis: string;
+  queue: string;
+  /** Jobs in progress at once (default 1). */
+  concurrency?: number;
+  /** Overrides the run's backend. */
+  backend?: string;
+  /**
+   * How long a job's lock lasts without renewal (renewed every half of it while the worker lives).
+   * Shorter: a dead worker's job is taken over sooner; too short for a worker whose event loop is
+   * held up (an overloaded machine): its live job is taken over too and done twice (same result).
+   */
+  lockDuration?: number;
+  /** How often workers look for jobs whose lock expired (BullMQ's stalled-job check). */
+  stalledInterval?: number;
+  /**
+   * How often a job may be taken over before BullMQ fails it. A backstop only: each take-over
+   * charges a try to the image in flight, and images have `attempts` tries (`queue add`).
+   */
+  maxStalledCount?: number;
+  detector: FileDetector;
+  /** Progress and problems, one line each (stderr in the CLI). */
+  log?: (line: string) => void;
+  /** Stored on every job it processes (`processedBy`); default `host:pid`. */
+  name?: string;
+}
+
+export interface QueueWorker {
+  readonly name: string;
+  /** Stop taking jobs, finish the ones in progress (`force`: abandon them), free the detectors. */
+  close(force?: boolean): Promise<void>;
+}
+
+/** Start a worker on `o.queue`; it runs until `close()`. */
+export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
+  const log = o.log ?? (() => {});
+  const name = o.name ?? `${hostname()}:${process.pid}`;
+  const keys = runKeys(o.queue);
+  // A connection of our own for the per-image records; like BullMQ's, it waits through a Redis restart.
+  const redis = new Redis(workerRedisOptions(o.redis));
+  let lastRedisError = '';
+  const redisError = (e: Error): void => {
+    // One line per distinct problem, not one per retry.
+    if (e.message !== lastRedisError) log(`Redis at ${safeUrl(o.redis)}: ${e.message} (retrying)`);
+    lastRedisError = e.message;
+  };
+  redis.on('error', redisError);
+  redis.on('ready', () => {
+    if (lastRedisError) log(`Redis at ${safeUrl(o.redis)}: connected again`);
+    lastRedisError = '';
+  });
+
+  const worker = new Worker<JobData, DetectEntry[]>(
+    o.queue,
+    async (job) => {
+      const t0 = performance.now();
+      const entries = await processJob(job, { redis, keys, detector: o.detector, backend: o.backend, log });
+      const errors = entries.filter((e) => 'error' in e).length;
+      log(
+        `job ${job.id}: ${entries.length} images${errors ? ` (${errors} errors)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      return entries;
+    },
+    {
+      connection: workerRedisOptions(o.redis),
+      prefix: KEY_PREFIX,
+      name,
+      concurrency: o.concurrency ?? 1,
+      lockDuration: o.lockDuration ?? DEFAULT_LOCK_MS,
+      stalledInterval: o.stalledInterval ?? DEFAULT_STALLED_MS,
+      maxStalledCount: o.maxStalledCount ?? 10,
+    },
+  );
+  worker.on('completed', (job, entries) => {
+    const errors = entries.filter((e) => 'error' in e).length;
+    // Counters for `queue status`, then the per-image records: the result is the job's return value now.
+    void redis
+      .multi()
+      .hincrby(keys.stats, 'done', entries.length)
+      .hincrby(keys.stats, 'errors', errors)
+      .del(keys.partial(job.id!))
+      .exec()
+      .catch(redisError);
+  });
+  worker.on('failed', (job, e) => log(`job ${job?.id ?? '?'} failed: ${e.message}`));
+  worker.on('stalled', (jobId) =>
+    log(`job ${jobId} stalled (its worker stopped renewing its lock): back in the queue`),
+  );
+  worker.on('error', redisError);
+  await worker.waitUntilReady();
+
+  return {
+    name,
+    async close(force = false) {
+      await worker.close(force);
+      await o.detector.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
