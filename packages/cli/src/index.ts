@@ -9,4 +9,5 @@ export * from './jsonl.js';
 export * from './pool.js';
 export * from './progress.js';
 export * from './program.js';
+export * from './queue.js';
 export * from './summary.js';

@@ -22,6 +22,8 @@ export interface ProcessContext {
   /** The worker's `--backend`, overriding the run's (every backend gives the same faces). */
   backend?: string;
   log: (line: string) => void;
+  /** This worker's name, in the job's progress beside the image it is on. */
+  worker?: string;
 }
 
 /** `{ code, message }` of what the detector threw. */
@@ -72,6 +74,8 @@ export async function processJob(job: Job<JobData>, ctx: ProcessContext): Promis
       // Counted before the try, cleared of its last error: if this process dies now, the next
       // worker sees a try with no outcome.
       await ctx.redis.multi().hset(key, `t:${k}`, String(tries)).hdel(key, `x:${k}`).exec();
+      // For `queue status` (and whoever watches the run): which image the job is on.
+      await job.updateProgress({ done: k, images: files.length, current: file, worker: ctx.worker });
       try {
         const entry = await ctx.detector.detect(file, options);
         entries[k] = entry;

@@ -24,6 +24,43 @@ export interface QueueStatus {
   etaSeconds?: number;
   /** Failed jobs, with the typed error of their first poison image. */
   failed: (JobFailure & { jobId: string })[];
+  /** Jobs in progress (at most 100): which worker (`host:pid`), and the image it is on. */
+  active: ActiveJob[];
+}
+
+export interface ActiveJob {
+  jobId: string;
+  /** The worker's name, `host:pid` unless named otherwise. */
+  worker?: string;
+  images: number;
+  /** Images of the job finished before `current`. */
+  done: number;
+  /** The image being processed (absolute path), once the worker has started one. */
+  current?: string;
+}
+
+/** What `processJob` reports as the job's progress. */
+interface Progress {
+  done?: number;
+  current?: string;
+  worker?: string;
+}
+
+/** Jobs in progress, with their workers and current images. */
+export async function activeJobs(queue: Queue<JobData>, limit = 100): Promise<ActiveJob[]> {
+  const jobs = await queue.getJobs(['active'], 0, limit - 1);
+  return jobs.map((j) => {
+    const p = (typeof j.progress === 'object' ? j.progress : {}) as Progress;
+    // Progress left by a worker that died is stale until the new one reports: not its current image.
+    const mine = p.worker === undefined || p.worker === j.processedBy;
+    return {
+      jobId: j.id!,
+      worker: j.processedBy,
+      images: j.data.files.length,
+      done: mine ? (p.done ?? 0) : 0,
+      current: mine ? p.current : undefined,
+    };
+  });
 }
 
 /** Recent completed jobs used for the throughput. */
@@ -43,7 +80,7 @@ export async function queueStatus(o: { redis: string; queue: string }): Promise<
   const redis = await connectOnce(o.redis);
   const queue = new Queue<JobData, DetectEntry[]>(o.queue, { connection: redis, prefix: KEY_PREFIX });
   try {
-    const [meta, images, stats, counts, workers, recent, failedJobs] = await Promise.all([
+    const [meta, images, stats, counts, workers, recent, failedJobs, active] = await Promise.all([
       redis.hgetall(keys.meta),
       redis.hlen(keys.files),
       redis.hgetall(keys.stats),
@@ -51,6 +88,7 @@ export async function queueStatus(o: { redis: string; queue: string }): Promise<
       queue.getWorkersCount(),
       queue.getJobs(['completed'], 0, RECENT - 1, false),
       queue.getJobs(['failed'], 0, -1),
+      activeJobs(queue),
     ]);
     // Failed jobs are few (poison images); their images count as done, with their error entries.
     let done = Number(stats.done ?? 0);
@@ -86,6 +124,7 @@ export async function queueStatus(o: { redis: string; queue: string }): Promise<
       imagesPerSecond: rate,
       etaSeconds: rate && left > 0 ? left / rate : undefined,
       failed,
+      active,
     };
   } finally {
     await queue.close();
@@ -111,6 +150,10 @@ export function formatStatus(s: QueueStatus): string {
     `throughput: ${s.imagesPerSecond ? `${s.imagesPerSecond.toFixed(1)} images/s (last ${RECENT} jobs)` : 'not known yet'}` +
       (s.etaSeconds !== undefined ? `, ETA ${duration(s.etaSeconds)}` : s.done >= s.images ? ', finished' : ''),
   ];
+  for (const a of s.active.slice(0, 10))
+    lines.push(
+      `active job ${a.jobId} on ${a.worker ?? '?'}: image ${a.done + 1} of ${a.images}${a.current ? ` (${a.current})` : ''}`,
+    );
   for (const f of s.failed.slice(0, 10)) lines.push(`failed job ${f.jobId}: ${f.code}: ${f.file}: ${f.message}`);
   if (s.failed.length > 10) lines.push(`... and ${s.failed.length - 10} more failed jobs`);
   return `${lines.join('\n')}\n`;

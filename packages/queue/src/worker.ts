@@ -67,7 +67,14 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     o.queue,
     async (job) => {
       const t0 = performance.now();
-      const entries = await processJob(job, { redis, keys, detector: o.detector, backend: o.backend, log });
+      const entries = await processJob(job, {
+        redis,
+        keys,
+        detector: o.detector,
+        backend: o.backend,
+        log,
+        worker: name,
+      });
       const errors = entries.filter((e) => 'error' in e).length;
       log(
         `job ${job.id}: ${entries.length} images${errors ? ` (${errors} errors)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
