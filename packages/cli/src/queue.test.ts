@@ -60,7 +60,7 @@ const workers: WorkerProcess[] = [];
 function startWorker(redis: string, queue: string): WorkerProcess {
   const child = spawn(
     process.execPath,
-    [BIN, 'queue', 'work', '--redis', redis, '--queue', queue, '--backend', 'onnx', ...LOCK],
+    [BIN, 'queue', 'work', '--redis', redis, '--queue', queue, '--backend', 'onnx', '--concurrency', '1', ...LOCK],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

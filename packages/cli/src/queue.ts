@@ -1,8 +1,10 @@
 // `mtcnn queue add | work | status | results | clear`: detection over many machines, on a BullMQ
 // queue in one Redis (@mtcnn/queue). The CLI expands the arguments and draws the output.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { DetectorOptions } from '@mtcnn/core';
+import { checkWorkers } from '@mtcnn/runner';
 import {
   addImages,
   clearQueue,
@@ -12,7 +14,7 @@ import {
   DEFAULT_QUEUE,
   DEFAULT_STALLED_MS,
   formatStatus,
-  inProcessDetector,
+  poolDetector,
   queueStatus,
   readResults,
   safeUrl,
@@ -95,7 +97,11 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
   addQueueOptions(
     queue.command('work').description('Take jobs of the run until SIGTERM (which finishes the current jobs).'),
   )
-    .option('--concurrency <n>', 'jobs in progress at once', positiveInt('--concurrency'), 1)
+    .option(
+      '--concurrency <n>',
+      `jobs in progress at once, each on its own worker thread and core (default: ${availableParallelism()}, the number of cores)`,
+      positiveInt('--concurrency'),
+    )
     .addOption(
       new Option('--backend <name>', "inference backend (default: the run's, from queue add)").choices(
         Object.keys(BACKENDS),
@@ -116,14 +122,18 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
     .option('-q, --quiet', 'no line per job on stderr')
     .action(async (o: Record<string, unknown>) => {
       const log = o.quiet === true ? () => {} : (line: string) => io.stderr(`${line}\n`);
+      const concurrency = checkWorkers(
+        (o.concurrency as number | undefined) ?? availableParallelism(),
+        '--concurrency',
+      );
       const worker = await startQueueWorker({
         redis: o.redis as string,
         queue: o.queue as string,
-        concurrency: o.concurrency as number,
+        concurrency,
         backend: o.backend as string | undefined,
         lockDuration: o.lockMs as number,
         stalledInterval: o.stalledMs as number,
-        detector: inProcessDetector(1),
+        detector: poolDetector(concurrency),
         log: (line) => log(line),
       });
       io.stderr(

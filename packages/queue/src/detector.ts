@@ -1,28 +1,11 @@
-// What a queue worker runs on each image. The CLI's JSON entry, one per image; per-image
-// failures (unreadable, corrupt, too large) are entries, failures of the detector itself throw.
-import { isMtcnnError, type Detector, type DetectorOptions, type Face } from '@mtcnn/core';
-import { loadImage } from '@mtcnn/core/node';
-import { isBackendName, openDetector } from '@mtcnn/backends/node';
-import { canonicalJson, type RunOptions } from './run.js';
+// What a queue worker runs on each image: the runner's pool of detectors in worker threads, and
+// the CLI's JSON entry. Per-image failures (unreadable, corrupt, too large) are entries; failures
+// of the detector itself (a dead worker thread, a failed runtime) throw, so the image is tried again.
+import { MtcnnError, type MtcnnErrorCode } from '@mtcnn/core';
+import { type DetectEntry, type DetectorPool, openPool } from '@mtcnn/runner';
+import type { RunOptions } from './run.js';
 
-/** One image's entry, as `mtcnn detect` prints it (errors included, tagged by file). */
-export type DetectEntry =
-  | {
-      file: string;
-      width: number;
-      height: number;
-      faces: Face[];
-      stages?: {
-        scales: number;
-        pnet: number;
-        pnet_nms: number;
-        rnet: number;
-        rnet_nms: number;
-        onet: number;
-        faces: number;
-      };
-    }
-  | { file: string; error: { code: string; message: string } };
+export type { DetectEntry } from '@mtcnn/runner';
 
 /** Detection as a queue worker needs it: an entry per file, under the run's options. */
 export interface FileDetector {
@@ -31,57 +14,56 @@ export interface FileDetector {
    * itself failed (backend failure, a dead worker thread): the worker then tries the image again.
    */
   detect(file: string, options: RunOptions): Promise<DetectEntry>;
-  /** Free every detector. */
+  /** Finish the detections in progress and free every detector. */
   close(): Promise<void>;
 }
 
+/** Result codes that say the detector failed, not the image: the image gets another try. */
+const DETECTOR_FAILURES = new Set(['WORKER_FAILED', 'BACKEND_FAILED', 'DISPOSED', 'INTERNAL_ERROR']);
+
 /**
- * Detectors on this thread, one per distinct set of options (a worker usually serves one run), each
- * with `threads` cores for its backend. Detection blocks this thread while a network runs (ONNX
- * Runtime's `run` is synchronous), which is short enough for BullMQ's lock renewal timer.
+ * `workers` worker threads (the runner's pool), each with one detector on one core, never on the
+ * worker's event loop (BullMQ renews its job locks there). Opened at the first image, on the run's
+ * backend; a job of another backend (a worker serving a different run) reopens it.
  */
-export function inProcessDetector(threads = 1): FileDetector {
-  const detectors = new Map<string, Promise<Detector>>();
-  const detectorFor = (o: RunOptions): Promise<Detector> => {
-    const key = canonicalJson({ backend: o.backend, detector: o.detector });
-    let d = detectors.get(key);
-    if (!d) {
-      if (!isBackendName(o.backend)) throw new Error(`unknown backend ${o.backend}`);
-      d = openDetector(o.backend, o.detector as DetectorOptions, threads);
-      d.catch(() => detectors.delete(key)); // a failed start is retried by the next image
-      detectors.set(key, d);
+export function poolDetector(workers: number): FileDetector {
+  let pool: Promise<DetectorPool> | undefined;
+  let poolBackend = '';
+  const poolFor = async (backend: string): Promise<DetectorPool> => {
+    if (pool && poolBackend !== backend) {
+      const old = pool;
+      pool = undefined;
+      await (await old.catch(() => undefined))?.close();
     }
-    return d;
+    if (!pool) {
+      poolBackend = backend;
+      pool = openPool({ workers, backend, threads: 1 });
+      pool.catch(() => (pool = undefined)); // a failed start is tried again by the next image
+    }
+    return pool;
   };
   return {
     async detect(file, o) {
-      const detector = await detectorFor(o);
-      try {
-        const image = await loadImage(file, { autoOrient: o.autoOrient });
-        const report = await detector.detectWithStats(image);
-        const entry: DetectEntry = { file, width: image.width, height: image.height, faces: report.faces };
-        if (o.stats) {
-          const c = report.counts;
-          entry.stages = {
-            scales: c.scales,
-            pnet: c.pnet,
-            pnet_nms: c.pnetNms,
-            rnet: c.rnet,
-            rnet_nms: c.rnetNms,
-            onet: c.onet,
-            faces: c.faces,
-          };
-        }
-        return entry;
-      } catch (e) {
-        if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED') throw e;
-        return { file, error: { code: e.code, message: e.message } };
+      const p = await poolFor(o.backend);
+      const r = await p.submit({
+        source: { file },
+        options: { ...o.detector, autoOrient: o.autoOrient },
+        stats: o.stats,
+        label: file,
+      });
+      if ('error' in r) {
+        if (!DETECTOR_FAILURES.has(r.error.code)) return { file, error: r.error };
+        // A bug in the worker (INTERNAL_ERROR) killed it like any other failure: WORKER_FAILED, the code kept in the message.
+        if (r.error.code === 'INTERNAL_ERROR')
+          throw new MtcnnError('WORKER_FAILED', `INTERNAL_ERROR: ${r.error.message}`);
+        throw new MtcnnError(r.error.code as MtcnnErrorCode, r.error.message);
       }
+      return { file, ...r.entry };
     },
     async close() {
-      const all = [...detectors.values()];
-      detectors.clear();
-      for (const d of await Promise.allSettled(all)) if (d.status === 'fulfilled') d.value.dispose();
+      const p = pool;
+      pool = undefined;
+      await (await p?.catch(() => undefined))?.close();
     },
   };
 }

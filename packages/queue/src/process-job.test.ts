@@ -5,7 +5,7 @@ import { MtcnnError } from '@mtcnn/core';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DetectEntry, type FileDetector, inProcessDetector } from './detector.js';
+import { type DetectEntry, type FileDetector, poolDetector } from './detector.js';
 import { fddbAvailable, fddbDev } from './fixtures.test-util.js';
 import { processJob } from './process-job.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
@@ -17,7 +17,7 @@ describe.skipIf(!fddbAvailable)('processJob', () => {
   let server: RedisServer;
   let redis: Redis;
   let queue: Queue<JobData>;
-  const real = inProcessDetector(1);
+  const real = poolDetector(1);
   const files = fddbDev(4);
   const expected = new Map<string, DetectEntry>();
 

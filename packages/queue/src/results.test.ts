@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { MtcnnError } from '@mtcnn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addImages } from './add.js';
-import { type DetectEntry, type FileDetector, inProcessDetector } from './detector.js';
+import { type DetectEntry, type FileDetector, poolDetector } from './detector.js';
 import { fddbAvailable, fddbDev, SHARED_DIR, waitFor } from './fixtures.test-util.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { readResults } from './results.js';
@@ -23,7 +23,7 @@ async function results(o: { redis: string; queue: string }) {
 
 describe.skipIf(!fddbAvailable || !existsSync(TRUNCATED))('readResults', () => {
   let server: RedisServer;
-  const real = inProcessDetector(1);
+  const real = poolDetector(1);
   // Bad images in the middle: a truncated JPEG and a path that does not exist.
   const files = [...fddbDev(10), TRUNCATED, MISSING, ...fddbDev(20).slice(10)];
   let expected: DetectEntry[];
@@ -52,7 +52,7 @@ describe.skipIf(!fddbAvailable || !existsSync(TRUNCATED))('readResults', () => {
       missingJobs: 0,
     });
 
-    const worker = await startQueueWorker({ ...o, detector: inProcessDetector(1), concurrency: 2 });
+    const worker = await startQueueWorker({ ...o, detector: poolDetector(2), concurrency: 2 });
     await waitFor('the run to finish', async () => {
       const s = await queueStatus(o);
       return s.done === s.images ? s : undefined;

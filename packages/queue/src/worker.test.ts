@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addImages } from './add.js';
-import { type FileDetector, inProcessDetector } from './detector.js';
+import { type FileDetector, poolDetector } from './detector.js';
 import { fddbAvailable, fddbDev, waitFor } from './fixtures.test-util.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { KEY_PREFIX, runKeys, type RunOptions } from './run.js';
@@ -48,7 +48,7 @@ describe.skipIf(!fddbAvailable)('startQueueWorker', () => {
   it('close() finishes the job in progress and takes no other', async () => {
     const o = { redis: server.url, queue: 'close' };
     await addImages(files, { ...o, chunk: 4, run: RUN });
-    const detector = gated(files[1], inProcessDetector(1));
+    const detector = gated(files[1], poolDetector(1));
     const worker = await startQueueWorker({ ...o, detector, name: 'w1' });
     await detector.reached;
     const q = new Queue(o.queue, { connection: redis, prefix: KEY_PREFIX });
@@ -66,7 +66,7 @@ describe.skipIf(!fddbAvailable)('startQueueWorker', () => {
   it('keeps counters for status and drops the per-image records of completed jobs', async () => {
     const o = { redis: server.url, queue: 'counters' };
     await addImages(files, { ...o, chunk: 4, run: RUN });
-    const worker = await startQueueWorker({ ...o, detector: inProcessDetector(1) });
+    const worker = await startQueueWorker({ ...o, detector: poolDetector(1) });
     const status = await waitFor('the run to finish', async () => {
       const s = await queueStatus(o);
       return s.done === s.images ? s : undefined;
