@@ -119,6 +119,7 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
       positiveInt('--stalled-ms'),
       DEFAULT_STALLED_MS,
     )
+    .option('--until-done', 'exit (0) once the run is finished: no job waiting, delayed or in progress')
     .option('-q, --quiet', 'no line per job on stderr')
     .action(async (o: Record<string, unknown>) => {
       const log = o.quiet === true ? () => {} : (line: string) => io.stderr(`${line}\n`);
@@ -135,6 +136,7 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
         stalledInterval: o.stalledMs as number,
         detector: poolDetector(concurrency),
         log: (line) => log(line),
+        untilDone: o.untilDone === true,
       });
       io.stderr(
         `mtcnn queue work: ${worker.name} on queue ${o.queue as string} at ${safeUrl(o.redis as string)}; SIGTERM finishes the jobs in progress and exits\n`,
@@ -160,6 +162,12 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
         };
         process.on('SIGTERM', stop);
         process.on('SIGINT', stop);
+        // --until-done: the worker closes by itself.
+        void worker.closed.then(() => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          done();
+        });
       });
     });
 

@@ -63,6 +63,18 @@ describe.skipIf(!fddbAvailable)('startQueueWorker', () => {
     await q.close();
   });
 
+  it('with untilDone, closes by itself once the run is finished, and not before anything was added', async () => {
+    const o = { redis: server.url, queue: 'until-done' };
+    const worker = await startQueueWorker({ ...o, detector: poolDetector(1), untilDone: true });
+    let closed = false;
+    void worker.closed.then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 1000)); // four checks of an empty run
+    expect(closed).toBe(false);
+    await addImages(files.slice(0, 6), { ...o, chunk: 4, run: RUN });
+    await worker.closed;
+    expect(await queueStatus(o)).toMatchObject({ images: 6, done: 6, workers: 0 });
+  });
+
   it('keeps counters for status and drops the per-image records of completed jobs', async () => {
     const o = { redis: server.url, queue: 'counters' };
     await addImages(files, { ...o, chunk: 4, run: RUN });

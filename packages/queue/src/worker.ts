@@ -1,6 +1,6 @@
 // `mtcnn queue work`: a BullMQ worker taking jobs of a run, on any machine that sees the same paths.
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DetectEntry, FileDetector } from './detector.js';
 import { processJob } from './process-job.js';
@@ -36,12 +36,19 @@ export interface QueueWorkerOptions {
   log?: (line: string) => void;
   /** Stored on every job it processes (`processedBy`); default `host:pid`. */
   name?: string;
+  /**
+   * Close by itself once the run is finished: it has images, and no job is waiting, delayed or in
+   * progress (anyone's: until then a dead worker's job could still come back). For batch clusters.
+   */
+  untilDone?: boolean;
 }
 
 export interface QueueWorker {
   readonly name: string;
   /** Stop taking jobs, finish the ones in progress (`force`: abandon them), free the detectors. */
   close(force?: boolean): Promise<void>;
+  /** Settles once the worker is closed (by `close()`, or by itself with `untilDone`). */
+  readonly closed: Promise<void>;
 }
 
 /** Start a worker on `o.queue`; it runs until `close()`. */
@@ -106,15 +113,40 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   worker.on('stalled', (jobId) =>
     log(`job ${jobId} stalled (its worker stopped renewing its lock): back in the queue`),
   );
-  worker.on('error', redisError);
+  worker.on('error', (e) => log(`worker: ${e.message}`));
   await worker.waitUntilReady();
 
-  return {
-    name,
-    async close(force = false) {
+  let closing: Promise<void> | undefined;
+  let doneTimer: NodeJS.Timeout | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  const close = (force = false): Promise<void> => {
+    clearInterval(doneTimer);
+    closing ??= (async () => {
       await worker.close(force);
       await o.detector.close();
       await redis.quit().catch(() => redis.disconnect());
-    },
+      resolveClosed();
+    })();
+    return closing;
   };
+  if (o.untilDone) {
+    const queue = new Queue(o.queue, { connection: redis, prefix: KEY_PREFIX });
+    let checking = false;
+    doneTimer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void Promise.all([redis.hlen(keys.files), queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')])
+        .then(([images, counts]) => {
+          const left = Object.values(counts).reduce((n, c) => n + c, 0);
+          if (images > 0 && left === 0) {
+            log('the run is finished: closing');
+            void close();
+          }
+        })
+        .catch(() => {}) // Redis away: ask again next time
+        .finally(() => (checking = false));
+    }, 250);
+  }
+  return { name, close, closed };
 }
