@@ -120,9 +120,12 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
       DEFAULT_STALLED_MS,
     )
     .option('--until-done', 'exit (0) once the run is finished: no job waiting, delayed or in progress')
-    .option('-q, --quiet', 'no line per job on stderr')
+    .option('-q, --quiet', 'no progress lines on stderr (problems still go there)')
     .action(async (o: Record<string, unknown>) => {
-      const log = o.quiet === true ? () => {} : (line: string) => io.stderr(`${line}\n`);
+      const quiet = o.quiet === true;
+      const log = (line: string, kind: 'info' | 'problem' = 'info'): void => {
+        if (!quiet || kind === 'problem') io.stderr(`${line}\n`);
+      };
       const concurrency = checkWorkers(
         (o.concurrency as number | undefined) ?? availableParallelism(),
         '--concurrency',
@@ -135,11 +138,11 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
         lockDuration: o.lockMs as number,
         stalledInterval: o.stalledMs as number,
         detector: poolDetector(concurrency),
-        log: (line) => log(line),
+        log,
         untilDone: o.untilDone === true,
       });
-      io.stderr(
-        `mtcnn queue work: ${worker.name} on queue ${o.queue as string} at ${safeUrl(o.redis as string)}; SIGTERM finishes the jobs in progress and exits\n`,
+      log(
+        `mtcnn queue work: ${worker.name} on queue ${o.queue as string} at ${safeUrl(o.redis as string)}; SIGTERM finishes the jobs in progress and exits`,
       );
       await new Promise<void>((done) => {
         const stop = (signal: NodeJS.Signals): void => {

@@ -32,8 +32,8 @@ export interface QueueWorkerOptions {
    */
   maxStalledCount?: number;
   detector: FileDetector;
-  /** Progress and problems, one line each (stderr in the CLI). */
-  log?: (line: string) => void;
+  /** Progress (`info`) and problems (`problem`: Redis away, failures, take-overs), one line each. */
+  log?: (line: string, kind: 'info' | 'problem') => void;
   /** Stored on every job it processes (`processedBy`); default `host:pid`. */
   name?: string;
   /**
@@ -53,7 +53,8 @@ export interface QueueWorker {
 
 /** Start a worker on `o.queue`; it runs until `close()`. */
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
-  const log = o.log ?? (() => {});
+  const info = (line: string): void => o.log?.(line, 'info');
+  const problem = (line: string): void => o.log?.(line, 'problem');
   const name = o.name ?? `${hostname()}:${process.pid}`;
   const keys = runKeys(o.queue);
   // A connection of our own for the per-image records; like BullMQ's, it waits through a Redis restart.
@@ -61,12 +62,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   let lastRedisError = '';
   const redisError = (e: Error): void => {
     // One line per distinct problem, not one per retry.
-    if (e.message !== lastRedisError) log(`Redis at ${safeUrl(o.redis)}: ${e.message} (retrying)`);
+    if (e.message !== lastRedisError) problem(`Redis at ${safeUrl(o.redis)}: ${e.message} (retrying)`);
     lastRedisError = e.message;
   };
   redis.on('error', redisError);
   redis.on('ready', () => {
-    if (lastRedisError) log(`Redis at ${safeUrl(o.redis)}: connected again`);
+    if (lastRedisError) problem(`Redis at ${safeUrl(o.redis)}: connected again`);
     lastRedisError = '';
   });
 
@@ -79,11 +80,11 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         keys,
         detector: o.detector,
         backend: o.backend,
-        log,
+        log: problem,
         worker: name,
       });
       const errors = entries.filter((e) => 'error' in e).length;
-      log(
+      info(
         `job ${job.id}: ${entries.length} images${errors ? ` (${errors} errors)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
       return entries;
@@ -109,11 +110,11 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       .exec()
       .catch(redisError);
   });
-  worker.on('failed', (job, e) => log(`job ${job?.id ?? '?'} failed: ${e.message}`));
+  worker.on('failed', (job, e) => problem(`job ${job?.id ?? '?'} failed: ${e.message}`));
   worker.on('stalled', (jobId) =>
-    log(`job ${jobId} stalled (its worker stopped renewing its lock): back in the queue`),
+    problem(`job ${jobId} stalled (its worker stopped renewing its lock): back in the queue`),
   );
-  worker.on('error', (e) => log(`worker: ${e.message}`));
+  worker.on('error', (e) => problem(`worker: ${e.message}`));
   await worker.waitUntilReady();
 
   let closing: Promise<void> | undefined;
@@ -140,7 +141,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         .then(([images, counts]) => {
           const left = Object.values(counts).reduce((n, c) => n + c, 0);
           if (images > 0 && left === 0) {
-            log('the run is finished: closing');
+            info('the run is finished: closing');
             void close();
           }
         })
