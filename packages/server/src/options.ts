@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
 import { MtcnnError, resolveOptions, type DetectorOptions } from '@mtcnn/core';
 import { checkWorkers } from '@mtcnn/runner';
-import { BACKENDS } from '@mtcnn/backends/node';
+import { BACKEND_NAMES, isBackendName } from '@mtcnn/backends/node';
 import type { FastifyServerOptions } from 'fastify';
 
 export interface ServerOptions {
@@ -48,8 +48,7 @@ function wholeNumber(name: string, v: number, min: number, max = Number.MAX_SAFE
 /** Defaults applied and every option checked; throws `INVALID_OPTION` naming the CLI flag. */
 export function resolveServerOptions(o: ServerOptions = {}): ResolvedServerOptions {
   const backend = o.backend ?? 'onnx';
-  if (!Object.hasOwn(BACKENDS, backend))
-    throw invalid(`--backend must be one of ${Object.keys(BACKENDS).join(', ')}, got '${backend}'.`);
+  if (!isBackendName(backend)) throw invalid(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'.`);
   const workers = checkWorkers(o.workers ?? availableParallelism(), '--workers');
   const detector = { ...o.detector };
   resolveOptions(detector); // the defaults of every request must be valid themselves

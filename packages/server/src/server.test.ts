@@ -25,9 +25,12 @@ interface Answer {
   headers: Headers;
 }
 
-async function post(base: string, path: string, body: BodyInit, type = 'application/octet-stream'): Promise<Answer> {
+type Body = Uint8Array | string | FormData;
+
+async function post(base: string, path: string, body: Body, type = 'application/octet-stream'): Promise<Answer> {
   const headers = body instanceof FormData ? undefined : { 'content-type': type };
-  const r = await fetch(`${base}${path}`, { method: 'POST', body, headers });
+  const init = typeof body === 'string' || body instanceof FormData ? body : new Uint8Array(body); // an ArrayBuffer-backed copy
+  const r = await fetch(`${base}${path}`, { method: 'POST', body: init, headers });
   const text = await r.text();
   const json = r.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text;
   return { status: r.status, body: json, headers: r.headers };
@@ -35,7 +38,7 @@ async function post(base: string, path: string, body: BodyInit, type = 'applicat
 
 const form = (bytes: Uint8Array, field = 'image'): FormData => {
   const f = new FormData();
-  f.append(field, new Blob([bytes]), 'upload.jpg');
+  f.append(field, new Blob([new Uint8Array(bytes)]), 'upload.jpg');
   return f;
 };
 
@@ -74,7 +77,7 @@ describe.skipIf(!shared)('mtcnn server (2 onnx workers, queue of 4)', () => {
   const bytes = new Map<string, Buffer>();
   const expected = new Map<string, ImageEntry>();
   const sent = new Map<number, number>(); // every /v1/detect answer by status, for the metrics test
-  const detect = async (body: BodyInit, query = '', type?: string): Promise<Answer> => {
+  const detect = async (body: Body, query = '', type?: string): Promise<Answer> => {
     const a = await post(base, `/v1/detect${query}`, body, type);
     sent.set(a.status, (sent.get(a.status) ?? 0) + 1);
     return a;
