@@ -6,6 +6,7 @@ import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerQueue } from './queue.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 import { positiveInt } from './parse.js';
 
@@ -77,6 +78,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerExportOnnx(program, io);
   registerCrop(program, io, setExitCode);
   registerReport(program, io);
+  registerServe(program, io);
   registerQueue(program, io, setExitCode);
   return program;
 }

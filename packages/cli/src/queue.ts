@@ -20,7 +20,7 @@ import {
   safeUrl,
   startQueueWorker,
 } from '@mtcnn/queue';
-import { BACKENDS } from './backends.js';
+import { BACKENDS } from '@mtcnn/backends/node';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 import { expandInputs } from './inputs.js';
 import { JsonlWriter } from './jsonl.js';
