@@ -12,6 +12,7 @@ export * from './layout.js';
 export * from './input.js';
 export * from './scratch.js';
 export * from './serial.js';
+export * from './softmax.js';
 export * from './strips.js';
 export * from './nms.js';
 export * from './options.js';

@@ -1,4 +1,5 @@
 import { MtcnnError } from './errors.js';
+import type { NmsTies } from './nms.js';
 
 /**
  * How the out-of-image part of a box is handled when cropping it for R-Net / O-Net:
@@ -13,7 +14,12 @@ export type BorderMode = 'grey-pad' | 'zero-pad' | 'stretch';
 /** Result box format: `'xywh'` = `[x, y, width, height]` (default), `'xyxy'` = `[x1, y1, x2, y2]`. */
 export type BoxFormat = 'xywh' | 'xyxy';
 
-/** `'default'`: the seed algorithm (zero-pad borders). `'reference'`: facenet-pytorch exactly. */
+/**
+ * `'default'`: the seed algorithm, with grey padding at borders. `'reference'`: facenet-pytorch
+ * exactly: stretched border crops, no EXIF rotation, and equal scores ordered as the reference's
+ * libraries order them (torchvision's and numpy's sorts; `NmsTies` in nms.ts), where the default
+ * preset breaks ties by a plain stable rule.
+ */
 export type Preset = 'default' | 'reference';
 
 export interface DetectorOptions {
@@ -76,6 +82,11 @@ const PRESETS: Record<Preset, ResolvedOptions> = {
     maxPixels: 100_000_000,
   },
 };
+
+/** How NMS orders equal scores under these options: the reference's way with its preset (nms.ts). */
+export function tiesOf(opts: Pick<ResolvedOptions, 'preset'>): NmsTies {
+  return opts.preset === 'reference' ? 'reference' : 'stable';
+}
 
 function invalid(message: string): MtcnnError {
   return new MtcnnError('INVALID_OPTION', message);
