@@ -99,29 +99,25 @@ describe.skipIf(!available).each(BACKENDS)('parity on FDDB dev images, $name', (
     for (const p of [...ONCE_DIFFERENT, ...images]) expect(oracle[keyOf(p)], p).toBeDefined();
   });
 
-  it(
-    'matches the reference face by face',
-    async () => {
-      for (const path of images) {
-        const ref = oracle[keyOf(path)].faces;
-        const faces = await detector.detect(await loadImage(`${FDDB_DIR}images/${path}`, { autoOrient: false }));
-        const { matches, extra } = matchFaces(ref, faces);
-        expect(extra, path).toEqual([]);
-        for (const m of matches) {
-          expect(m.iou, path).toBeGreaterThanOrEqual(0.99);
-          expect(m.landmarkDev, path).toBeLessThan(0.05);
-          expect(m.probDev, path).toBeLessThan(1e-3);
-          worst.iou = Math.min(worst.iou, m.iou);
-          worst.landmarks = Math.max(worst.landmarks, m.landmarkDev);
-          worst.prob = Math.max(worst.prob, m.probDev);
-        }
-        expect(
-          matches.every((m, i) => m.face === faces[i]),
-          `${path}: largest first`,
-        ).toBe(true);
-        worst.faces += matches.length;
+  it('matches the reference face by face', async () => {
+    for (const path of images) {
+      const ref = oracle[keyOf(path)].faces;
+      const faces = await detector.detect(await loadImage(`${FDDB_DIR}images/${path}`, { autoOrient: false }));
+      const { matches, extra } = matchFaces(ref, faces);
+      expect(extra, path).toEqual([]);
+      for (const m of matches) {
+        expect(m.iou, path).toBeGreaterThanOrEqual(0.99);
+        expect(m.landmarkDev, path).toBeLessThan(0.05);
+        expect(m.probDev, path).toBeLessThan(1e-3);
+        worst.iou = Math.min(worst.iou, m.iou);
+        worst.landmarks = Math.max(worst.landmarks, m.landmarkDev);
+        worst.prob = Math.max(worst.prob, m.probDev);
       }
-    },
-    1_200_000,
-  );
+      expect(
+        matches.every((m, i) => m.face === faces[i]),
+        `${path}: largest first`,
+      ).toBe(true);
+      worst.faces += matches.length;
+    }
+  }, 1_200_000);
 });

@@ -50,7 +50,10 @@ describe('argsortNumpy (numpy 1.24 np.argsort, default kind)', () => {
 
   it('sorts any input ascending (invariant, random with ties)', () => {
     let seed = 1;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 7;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return (seed / 2 ** 31) * 7;
+    };
     for (const n of [0, 1, 2, 15, 16, 17, 100, 5000]) {
       const v = Float32Array.from({ length: n }, () => Math.floor(rnd()));
       const p = argsortNumpy(v);
@@ -80,7 +83,10 @@ describe('argsortTorchDescending (torch 1.13 CPU sort(descending=True): std::sor
 
   it('sorts any input descending (invariant; deep recursion falls back to heapsort)', () => {
     let seed = 3;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 5;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return (seed / 2 ** 31) * 5;
+    };
     for (const n of [0, 1, 2, 16, 17, 100, 5000]) {
       const v = Float32Array.from({ length: n }, () => Math.floor(rnd()));
       const p = argsortTorchDescending(v);

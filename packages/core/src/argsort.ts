@@ -17,7 +17,7 @@
  */
 
 /** numpy's `Tag::less` for floats: NaN sorts last. */
-const npLess = (a: number, b: number): boolean => a < b || (b !== b && a === a);
+const npLess = (a: number, b: number): boolean => a < b || (Number.isNaN(b) && !Number.isNaN(a));
 
 /** Index of the most significant set bit of `n` > 0 (numpy's `npy_get_msb`, libstdc++'s `__lg`). */
 const msb = (n: number): number => 31 - Math.clz32(n);
@@ -144,7 +144,7 @@ export function argsortTorchDescending(values: ArrayLike<number>): Int32Array {
   const key = Float64Array.from(values);
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  const comp = (a: number, b: number): boolean => (a !== a && b === b) || a > b;
+  const comp = (a: number, b: number): boolean => (Number.isNaN(a) && !Number.isNaN(b)) || a > b;
   const less = (i: number, j: number): boolean => comp(key[i], key[j]);
   const swap = (i: number, j: number): void => {
     const k = key[i];

@@ -7,7 +7,7 @@ export function f32Step(v: number, dir: 1 | -1): number {
   const a = new Float32Array([v]);
   const u = new Uint32Array(a.buffer);
   if (a[0] === 0) return dir * 2 ** -149;
-  u[0] += (a[0] > 0) === (dir > 0) ? 1 : -1;
+  u[0] += a[0] > 0 === dir > 0 ? 1 : -1;
   return a[0];
 }
 

@@ -25,7 +25,7 @@ export function faceProbability(d: number, kernel: SoftmaxKernel): number {
     const e0 = f32(Math.exp(-x));
     return f32(1 / f32(e0 + 1));
   }
-  if (x !== x) return NaN;
+  if (Number.isNaN(x)) return NaN;
   // Background is the max: exp(0) = 1 and exp(l1 - l0).
   const e1 = f32(Math.exp(x));
   const sum = f32(1 + e1);

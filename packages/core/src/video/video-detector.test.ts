@@ -25,7 +25,10 @@ function fakes(script: (frame: number) => Face[]) {
     },
     async runRNet(_crops, count): Promise<RNetOutput> {
       calls.rnet++;
-      return { logit: new Float32Array(count).fill(reject ? -Infinity : logitOf(0.9)), reg: new Float32Array(count * 4) };
+      return {
+        logit: new Float32Array(count).fill(reject ? -Infinity : logitOf(0.9)),
+        reg: new Float32Array(count * 4),
+      };
     },
     async runONet(_crops, count): Promise<ONetOutput> {
       calls.onet++;
