@@ -16,13 +16,13 @@ export async function createThreadBackend(options) {
     async runPNet(level, height, width, layout = 'hwc') {
       const mh = outSize(height);
       const mw = outSize(width);
-      const prob = new Float32Array(mh * mw);
+      const logit = new Float32Array(mh * mw);
       const reg = new Float32Array(mh * mw * 4);
       const at = (r, c, ch) => pixel(level, layout, height, width, r, c, ch);
       for (let y = 0; y < mh; y++)
         for (let x = 0; x < mw; x++) {
           const i = y * mw + x;
-          prob[i] = at(2 * y, 2 * x, 0) + at(2 * y + 11, 2 * x + 11, 2);
+          logit[i] = at(2 * y, 2 * x, 0) + at(2 * y + 11, 2 * x + 11, 2);
           reg.set(
             [
               at(2 * y + 1, 2 * x, 0),
@@ -33,7 +33,7 @@ export async function createThreadBackend(options) {
             i * 4,
           );
         }
-      return { prob, reg, height: mh, width: mw };
+      return { logit, reg, height: mh, width: mw };
     },
     async runRNet(crops, count, layout = 'hwc') {
       return crop(crops, count, 24, layout, false);
@@ -47,15 +47,15 @@ export async function createThreadBackend(options) {
 
 function crop(crops, count, side, layout, landmarks) {
   const per = side * side * 3;
-  const prob = new Float32Array(count);
+  const logit = new Float32Array(count);
   const reg = new Float32Array(count * 4);
   const marks = new Float32Array(count * 10);
   for (let n = 0; n < count; n++) {
     const one = crops.subarray(n * per, (n + 1) * per);
     const at = (r, c, ch) => pixel(one, layout, side, side, r, c, ch);
-    prob[n] = at(0, 0, 0) + at(side - 1, side - 1, 2);
+    logit[n] = at(0, 0, 0) + at(side - 1, side - 1, 2);
     for (let k = 0; k < 4; k++) reg[n * 4 + k] = at(k, side - 1 - k, k % 3);
     for (let k = 0; k < 10; k++) marks[n * 10 + k] = at(side - 1 - k, k, (k + 1) % 3);
   }
-  return landmarks ? { prob, reg, landmarks: marks } : { prob, reg };
+  return landmarks ? { logit, reg, landmarks: marks } : { logit, reg };
 }
