@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import type { OnnxBackend } from './backend.js';
 import { toNCHW } from '@mtcnn/core';
 import { createNodeOnnxBackend } from './node-backend.js';

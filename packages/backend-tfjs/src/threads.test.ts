@@ -1,4 +1,4 @@
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TfjsBackend } from './backend.js';
 import { createNodeTfjsBackend } from './node-backend.js';

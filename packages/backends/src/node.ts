@@ -1,6 +1,6 @@
 import { createDetector, type Detector, type DetectorOptions, type MtcnnBackend } from '@mtcnn/core';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 
 /**
  * Backends the CLI can run, by the name users pass to `--backend`. `threads`: the cores this

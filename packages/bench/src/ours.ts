@@ -1,8 +1,8 @@
 /** One of our backends on one image: warm-up, then timed runs with the per-stage split. */
 import { createDetector, type MtcnnBackend, type StageCounts } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { OPTIONS, type OurBackend } from './protocol.js';
 import { timedBackend, type NetworkMs } from './timed-backend.js';
 

@@ -1,6 +1,6 @@
 import type { MtcnnBackend } from '@mtcnn/core';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 
 /** Every backend the conformance suite runs against, by CLI name. */
 export const BACKENDS: { name: string; create: () => Promise<MtcnnBackend> }[] = [
