@@ -7,7 +7,8 @@ export type MtcnnErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'DISPOSED'
   | 'ABORTED'
-  | 'BACKEND_FAILED';
+  | 'BACKEND_FAILED'
+  | 'MISSING_DEPENDENCY';
 
 /** The one error class of the library. `message` says what to do about it. */
 export class MtcnnError extends Error {

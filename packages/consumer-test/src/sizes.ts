@@ -1,0 +1,58 @@
+/** Tarball and browser bundle sizes, for docs/backends.md. */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export interface BundleSize {
+  page: string;
+  /** JavaScript the page loads (entry and its static and dynamic imports). */
+  js: number;
+  jsGzip: number;
+  /** .wasm files the page may fetch (all variants emitted; a browser fetches one). */
+  wasm: { file: string; bytes: number }[];
+  /** The weight files (the shard; the manifest is small enough to be inlined). */
+  weights: number;
+}
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  dynamicImports?: string[];
+  assets?: string[];
+}
+
+/** Sizes of one page of a `vite build` with `build.manifest: true`. */
+export function bundleSize(dist: string, page: string): BundleSize {
+  const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<
+    string,
+    ManifestChunk
+  >;
+  const seen = new Set<string>();
+  const assets = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const c = manifest[key];
+    for (const a of c.assets ?? []) assets.add(a);
+    for (const k of [...(c.imports ?? []), ...(c.dynamicImports ?? [])]) visit(k);
+  };
+  visit(page);
+  let js = 0;
+  let jsGzip = 0;
+  for (const key of seen) {
+    const bytes = readFileSync(join(dist, manifest[key].file));
+    js += bytes.length;
+    jsGzip += gzipSync(bytes).length;
+  }
+  const all = [...assets].map((file) => ({ file, bytes: statSync(join(dist, file)).size }));
+  return {
+    page,
+    js,
+    jsGzip,
+    wasm: all.filter((a) => a.file.endsWith('.wasm')),
+    weights: all.filter((a) => /mtcnn_model/.test(a.file)).reduce((n, a) => n + a.bytes, 0),
+  };
+}
+
+export const kB = (n: number): string => `${(n / 1024).toFixed(n < 10_240 ? 1 : 0)} kB`;
+export const MB = (n: number): string => `${(n / 1024 / 1024).toFixed(2)} MB`;
