@@ -3,6 +3,7 @@
  * package `onnx-proto` (ONNX 1.10 schema, which knows IR version 8). Nothing here knows MTCNN.
  */
 import onnxProto from 'onnx-proto';
+import type { AttributeValue, Dim } from './graph-types.js';
 
 // onnx-proto is CommonJS (`module.exports = { onnx }`): take the namespace off the default import.
 export const { onnx } = onnxProto;
@@ -17,11 +18,7 @@ type IGraph = import('onnx-proto').onnx.IGraphProto;
 const DataType: I['TensorProto']['DataType'] = onnx.TensorProto.DataType;
 const AttributeType: I['AttributeProto']['AttributeType'] = onnx.AttributeProto.AttributeType;
 
-/** A dimension: a fixed size, or a symbolic name (`dim_param`) the runtime binds per run. */
-export type Dim = number | string;
-
-/** Integer, list of integers, string, or `{ float }` (the only attribute kinds these graphs need). */
-export type AttributeValue = number | readonly number[] | string | { readonly float: number };
+export type { AttributeValue, Dim } from './graph-types.js';
 
 /** Float32 initializer as little-endian raw bytes (the compact encoding; every runtime reads it). */
 export function floatTensor(name: string, shape: readonly number[], data: Float32Array): ITensor {

