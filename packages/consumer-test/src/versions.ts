@@ -21,6 +21,7 @@ export function spec(name: string): string {
     'onnxruntime-web': 'backend-onnx',
     '@tensorflow/tfjs-core': 'backend-tfjs',
     '@tensorflow/tfjs-backend-wasm': 'backend-tfjs',
+    '@tensorflow/tfjs-backend-webgl': 'worker',
     sharp: 'core',
     vite: 'visualizer',
   };

@@ -21,6 +21,9 @@ import { serveDir } from '../../visualizer/scripts/serve.mjs';
  * resolves from the workspace's node_modules). multiface.jpg has 6 faces.
  */
 const FACES = 6;
+/** The Vite app's pages: onnx-wasm and tfjs-wasm on the page, tfjs-wasm in @mtcnn/worker's standard worker. */
+const PAGES = ['onnx', 'tfjs', 'worker'] as const;
+type Page = (typeof PAGES)[number];
 const TMP = mkdtempSync(join(tmpdir(), 'mtcnn-consumer-'));
 const PACKS = join(TMP, 'packs');
 const NODE_APP = join(TMP, 'node-app');
@@ -244,17 +247,19 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     });
   });
 
-  describe('a Vite app (core + backend-onnx on onnxruntime-web, core + backend-tfjs on tfjs-wasm)', () => {
+  describe('a Vite app (core + backend-onnx on onnxruntime-web, core + backend-tfjs on tfjs-wasm, @mtcnn/worker)', () => {
     let browser: Browser | undefined;
     let site: { url: string; close: () => Promise<void> } | undefined;
 
     beforeAll(async () => {
       // Browser packages only: no onnxruntime-node, no sharp (the build must not need them).
+      // tfjs-backend-webgl: the standard worker imports every browser runtime it offers.
       await npmInstall(VITE_APP, [
-        ...['@mtcnn/core', '@mtcnn/models', '@mtcnn/backend-onnx', '@mtcnn/backend-tfjs'].map(tarball),
+        ...['@mtcnn/core', '@mtcnn/models', '@mtcnn/backend-onnx', '@mtcnn/backend-tfjs', '@mtcnn/worker'].map(tarball),
         spec('onnxruntime-web'),
         spec('@tensorflow/tfjs-core'),
         spec('@tensorflow/tfjs-backend-wasm'),
+        spec('@tensorflow/tfjs-backend-webgl'),
         spec('vite'),
         spec('typescript'),
       ]);
@@ -297,7 +302,7 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
         },
       );
       const dist = join(VITE_APP, 'dist');
-      for (const page of ['onnx.html', 'tfjs.html']) {
+      for (const page of ['onnx.html', 'tfjs.html', 'worker.html']) {
         const b = bundleSize(dist, page);
         sizes.bundles.push(b);
         expect(b.weights, page).toBeGreaterThan(1_900_000);
@@ -309,7 +314,7 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     }, 300_000);
 
     /** Opens `url` (a page of the app) and checks what it found. */
-    async function detectIn(url: string, page: 'onnx' | 'tfjs'): Promise<void> {
+    async function detectIn(url: string, page: Page): Promise<void> {
       browser ??= await launch();
       const tab = await browser.newPage();
       const errors = watchErrors(tab);
@@ -324,7 +329,7 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
       );
       await tab.close();
       expect(result.error, errors.join('\n')).toBeUndefined();
-      expect(result.backend).toBe(page === 'onnx' ? 'onnx' : 'tfjs-wasm');
+      expect(result.backend).toBe({ onnx: 'onnx', tfjs: 'tfjs-wasm', worker: 'tfjs-wasm' }[page]);
       expect(result.faces).toHaveLength(FACES);
       expect(errors).toEqual([]);
     }
@@ -341,7 +346,7 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     }
 
     it.skipIf(chromiumMissing())(
-      `the dev server (dependency pre-bundling) finds the ${FACES} faces on both pages`,
+      `the dev server (dependency pre-bundling) finds the ${FACES} faces on every page`,
       async () => {
         const port = await freePort();
         const vite = join(VITE_APP, 'node_modules', 'vite', 'bin', 'vite.js');
@@ -362,7 +367,7 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
             });
             dev?.once('exit', (code) => fail(new Error(`vite dev exited ${code}\n${log}`)));
           });
-          for (const page of ['onnx', 'tfjs'] as const) await detectIn(`http://127.0.0.1:${port}/${page}.html`, page);
+          for (const page of PAGES) await detectIn(`http://127.0.0.1:${port}/${page}.html`, page);
         } finally {
           dev?.kill('SIGKILL');
         }
