@@ -1,11 +1,11 @@
 /** Tarball and browser bundle sizes, for docs/backends.md. */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export interface BundleSize {
   page: string;
-  /** JavaScript the page loads (entry and its static and dynamic imports). */
+  /** JavaScript the page may load (entry, its static and dynamic imports, a worker's chunks). */
   js: number;
   jsGzip: number;
   /** .wasm files the page may fetch (all variants emitted; a browser fetches one). */
@@ -37,10 +37,28 @@ export function bundleSize(dist: string, page: string): BundleSize {
     for (const k of [...(c.imports ?? []), ...(c.dynamicImports ?? [])]) visit(k);
   };
   visit(page);
+  const jsFiles = new Set([...seen].map((key) => manifest[key].file));
+  // A worker's bundle is an asset of the page: follow the hashed file names its chunks mention.
+  const crawl = (file: string): void => {
+    const text = readFileSync(join(dist, file), 'utf8');
+    for (const [name] of text.matchAll(/[\w.-]+-[\w-]{8}\.(?:js|wasm|bin)/g)) {
+      const f = `assets/${name}`;
+      if (jsFiles.has(f) || assets.has(f) || !existsSync(join(dist, f))) continue;
+      if (f.endsWith('.js')) {
+        jsFiles.add(f);
+        crawl(f);
+      } else assets.add(f);
+    }
+  };
+  for (const a of [...assets].filter((f) => f.endsWith('.js'))) {
+    assets.delete(a);
+    jsFiles.add(a);
+    crawl(a);
+  }
   let js = 0;
   let jsGzip = 0;
-  for (const key of seen) {
-    const bytes = readFileSync(join(dist, manifest[key].file));
+  for (const file of jsFiles) {
+    const bytes = readFileSync(join(dist, file));
     js += bytes.length;
     jsGzip += gzipSync(bytes).length;
   }

@@ -334,7 +334,7 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
       expect(errors).toEqual([]);
     }
 
-    for (const page of ['onnx', 'tfjs'] as const) {
+    for (const page of PAGES) {
       it.skipIf(chromiumMissing())(
         `the build finds the ${FACES} faces in Chromium: ${page}`,
         async () => {
