@@ -1,11 +1,17 @@
-import { isMtcnnError, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOnnxBackend, type OnnxBackend } from './backend.js';
 import { createNodeOnnxBackend, type NodeOnnxRuntime } from './node-backend.js';
 import { maxAbsDiff, randomInput } from './random.test-util.js';
-import { toNCHW } from '@mtcnn/core';
+import {
+  isMtcnnError,
+  type MtcnnBackend,
+  type ONetOutput,
+  type PNetOutput,
+  type RNetOutput,
+  toNCHW,
+} from '@mtcnn/core/backend-kit';
 import { loadOrt } from './node-runtime.js';
 import type { Ort, OrtSession } from './runtime.js';
 

@@ -6,6 +6,7 @@ import { runBatch } from './batch.js';
 import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 import { positiveInt } from './parse.js';
 
@@ -81,6 +82,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerExportOnnx(program, io);
   registerCrop(program, io, setExitCode);
   registerReport(program, io);
+  registerServe(program, io);
   return program;
 }
 
