@@ -8,6 +8,7 @@
  *   --seconds N            per throughput measurement (default 20)
  *   --repeat N             best of N (default 2)
  *   --rss-requests N       requests of the RSS run (default 10000; 0 skips it)
+ *   --queue-images N|all   FDDB dev images of the queue part (default all: 2,207)
  *   --no-docs              print only
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ import { parseArgs } from 'node:util';
 import { withSection } from './doc-sections.js';
 import { describeMachine } from './machine.js';
 import { REPO_DIR, SHARED_DIR } from './protocol.js';
+import { devList, FDDB_DIR } from './cli-throughput.js';
+import { measureQueueThroughput, queueMarkdown } from './queue-throughput.js';
 import { measureService, serviceMarkdown } from './service.js';
 
 const { values: a } = parseArgs({
@@ -25,6 +28,7 @@ const { values: a } = parseArgs({
     seconds: { type: 'string', default: '20' },
     repeat: { type: 'string', default: '2' },
     'rss-requests': { type: 'string', default: '10000' },
+    'queue-images': { type: 'string', default: 'all' },
     'no-docs': { type: 'boolean', default: false },
   },
 });
@@ -60,9 +64,15 @@ if (parts.includes('service')) {
 }
 
 if (parts.includes('queue')) {
-  // The queue part (issue 12, part 2: BullMQ workers vs `mtcnn detect --jobs`) goes here:
-  // measure in ./queue.ts and push { name: 'queue', markdown } like the service part above.
-  log('bench:serve queue: not written yet (packages/bench/src/serve.ts says where it goes).');
+  // BullMQ workers (1 and 2 processes, a thread each) against `mtcnn detect --jobs 1/2` on FDDB dev.
+  const files = devList(a['queue-images'] === 'all' ? undefined : Number(a['queue-images'])).map((f) =>
+    join(FDDB_DIR, f),
+  );
+  const loadBefore = loadLine();
+  log(`bench:serve queue: ${files.length} FDDB dev images, ${loadBefore}`);
+  const r = await measureQueueThroughput(files, 'onnx', Number(a.repeat), log);
+  const load = `${loadBefore} at the start, ${loadLine()} at the end. The machine was shared with other work during this run: the figures are noisier than on a quiet machine; rerun there for the reference figures.`;
+  sections.push({ name: 'queue', markdown: queueMarkdown(r, machineLine, load) });
 }
 
 for (const s of sections) console.log(`\n${s.markdown}\n`);

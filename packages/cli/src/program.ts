@@ -5,6 +5,7 @@ import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
 import { runBatch } from './batch.js';
 import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
+import { registerQueue } from './queue.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
@@ -83,6 +84,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerCrop(program, io, setExitCode);
   registerReport(program, io);
   registerServe(program, io);
+  registerQueue(program, io, setExitCode);
   return program;
 }
 
