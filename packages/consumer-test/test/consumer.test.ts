@@ -255,7 +255,14 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
       // Browser packages only: no onnxruntime-node, no sharp (the build must not need them).
       // tfjs-backend-webgl: the standard worker imports every browser runtime it offers.
       await npmInstall(VITE_APP, [
-        ...['@mtcnn/core', '@mtcnn/models', '@mtcnn/backend-onnx', '@mtcnn/backend-tfjs', '@mtcnn/worker'].map(tarball),
+        ...[
+          '@mtcnn/core',
+          '@mtcnn/models',
+          '@mtcnn/backend-onnx',
+          '@mtcnn/backend-tfjs',
+          '@mtcnn/backends',
+          '@mtcnn/worker',
+        ].map(tarball),
         spec('onnxruntime-web'),
         spec('@tensorflow/tfjs-core'),
         spec('@tensorflow/tfjs-backend-wasm'),
