@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import type { OnnxBackend } from './backend.js';
 import { toNCHW } from '@mtcnn/core/backend-kit';
 import { createNodeOnnxBackend } from './node-backend.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TfjsBackend } from './backend.js';
 import { createNodeTfjsBackend } from './node-backend.js';
