@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeOnnxBackend, decodeModel } from '@mtcnn/backend-onnx';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
-import { faceProbabilities } from '@mtcnn/core';
+import { faceProbabilities } from '@mtcnn/core/backend-kit';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { run } from './program.js';
