@@ -257,6 +257,9 @@ describe('backend lifecycle', () => {
   });
 
   it('validates maxBatch', async () => {
-    await expect(createOnnxBackend({ weights, maxBatch: { rnet: 0 } })).rejects.toThrow(RangeError);
+    await expect(createOnnxBackend({ weights, maxBatch: { rnet: 0 } })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'maxBatch.rnet must be an integer >= 1, got 0',
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   type RNetOutput,
   toNCHW,
   toNHWC,
+  wholeNumberOption,
 } from '@mtcnn/core/backend-kit';
 import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '@mtcnn/models';
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
@@ -65,10 +66,9 @@ export interface OnnxBackend extends MtcnnBackend {
   disposeAsync(): Promise<void>;
 }
 
+/** A whole-number option >= 1, or `fallback` when left out. */
 function positiveInt(v: number | undefined, fallback: number, what: string): number {
-  if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer >= 1, got ${v}`);
-  return v;
+  return v === undefined ? fallback : wholeNumberOption(what, v, 1);
 }
 
 // Memory patterns are planned per input shape: with P-Net's many level sizes they made the arena

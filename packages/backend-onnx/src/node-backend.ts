@@ -1,4 +1,5 @@
 import { MtcnnError } from '@mtcnn/core';
+import { wholeNumberOption } from '@mtcnn/core/backend-kit';
 import type { MtcnnWeights } from '@mtcnn/models';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
 import { loadOrt } from './node-runtime.js';
@@ -70,12 +71,8 @@ export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}
   if (runtime !== 'node' && runtime !== 'wasm') {
     throw new MtcnnError('INVALID_OPTION', `Unknown ONNX runtime "${String(runtime)}"; use "node" or "wasm".`);
   }
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new MtcnnError('INVALID_OPTION', `threads must be an integer >= 1, got ${options.threads}`);
-  }
-  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) {
-    throw new MtcnnError('INVALID_OPTION', `workers must be an integer >= 0, got ${options.workers}`);
-  }
+  if (options.threads !== undefined) wholeNumberOption('threads', options.threads, 1);
+  if (options.workers !== undefined) wholeNumberOption('workers', options.workers, 0);
   if (runtime === 'node') {
     const workers = options.workers ?? 0;
     if (workers > 0) {

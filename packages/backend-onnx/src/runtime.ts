@@ -30,20 +30,26 @@ export const ORT_INSTALL_HINT: Record<OrtRuntimeKind, string> = {
 };
 
 /**
+ * A runtime module from `load` (a dynamic import written by the caller, so that bundlers see its
+ * literal name); a failure becomes `BACKEND_FAILED` saying what to install.
+ */
+export async function importOrt(kind: OrtRuntimeKind, load: () => Promise<unknown>): Promise<Ort> {
+  try {
+    return (await load()) as Ort;
+  } catch (cause) {
+    throw new MtcnnError(
+      'BACKEND_FAILED',
+      `Could not load ONNX Runtime (${kind}): ${String(cause)}. ${ORT_INSTALL_HINT[kind]}`,
+      { cause },
+    );
+  }
+}
+
+/**
  * Imports `onnxruntime-web/wasm`: the WebAssembly-only build, without the large WebGPU/JSEP bundle
  * (pass your own `onnxruntime-web/webgpu` module to `createOnnxBackend` for WebGPU). Bundlers
  * emit its `.wasm` files with the app.
  */
-export async function loadWebOrt(): Promise<Ort> {
-  try {
-    return (await import('onnxruntime-web/wasm')) as Ort;
-  } catch (cause) {
-    throw new MtcnnError(
-      'BACKEND_FAILED',
-      `Could not load ONNX Runtime (web): ${String(cause)}. ${ORT_INSTALL_HINT.web}`,
-      {
-        cause,
-      },
-    );
-  }
+export function loadWebOrt(): Promise<Ort> {
+  return importOrt('web', () => import('onnxruntime-web/wasm'));
 }

@@ -9,6 +9,7 @@ import {
   pnetOutputSize,
   type RNetOutput,
   toNHWC,
+  wholeNumberOption,
 } from '@mtcnn/core/backend-kit';
 import { ONET, PNET, RNET, type HeadOutput, type MtcnnWeights } from '@mtcnn/models';
 import { compileNetwork, type CompiledNetwork } from './compile.js';
@@ -31,10 +32,9 @@ export interface TfjsBackend extends MtcnnBackend {
   readonly tfBackend: string;
 }
 
+/** A whole-number option >= 1, or `fallback` when left out. */
 function positiveInt(v: number | undefined, fallback: number, what: string): number {
-  if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be an integer >= 1, got ${v}`);
-  return v;
+  return v === undefined ? fallback : wholeNumberOption(what, v, 1);
 }
 
 /** Copies `rows` rows of the packed forward output into the per-head arrays at row `at`. */

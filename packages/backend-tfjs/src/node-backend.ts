@@ -1,4 +1,5 @@
 import { MtcnnError } from '@mtcnn/core';
+import { wholeNumberOption } from '@mtcnn/core/backend-kit';
 import type { MtcnnWeights } from '@mtcnn/models';
 import { createTfjsBackend, type TfjsBackend, type TfjsBackendOptions } from './backend.js';
 
@@ -31,9 +32,7 @@ export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}
   if (kind !== 'wasm' && kind !== 'cpu') {
     throw new MtcnnError('INVALID_OPTION', `Unknown tfjs backend "${String(kind)}"; use "wasm" or "cpu".`);
   }
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new MtcnnError('INVALID_OPTION', `threads must be an integer >= 1, got ${options.threads}`);
-  }
+  if (options.threads !== undefined) wholeNumberOption('threads', options.threads, 1);
   const tf = await import('@tensorflow/tfjs-core');
   try {
     // Another copy of the backend package may have registered it already.

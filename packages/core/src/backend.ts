@@ -16,6 +16,8 @@
  *   core computes the probability from it as the reference's softmax does, in float32 (softmax.ts),
  *   so that all backends land on the same float32 probabilities, ties included.
  */
+import { MtcnnError } from './errors.js';
+
 export interface PNetOutput {
   /** Face logit `l1 - l0` per map cell, `height * width`, row-major. */
   logit: Float32Array;
@@ -90,6 +92,17 @@ export function checkLevelInput(level: Float32Array, height: number, width: numb
 export function checkBatchInput(net: string, crops: Float32Array, count: number, side: number): void {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be an integer >= 1, got ${count}`);
   checkPixels(`${net} crops`, crops, count * side * side * 3);
+}
+
+/**
+ * A backend's whole-number option (threads, workers, batch sizes): returns `value` when it is an
+ * integer >= `min`, else throws `MtcnnError('INVALID_OPTION')` naming it. One rule and one message
+ * for every backend (a caller applies its own default when the option is left out).
+ */
+export function wholeNumberOption(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    throw new MtcnnError('INVALID_OPTION', `${name} must be an integer >= ${min}, got ${String(value)}`);
+  return value;
 }
 
 function checkPixels(what: string, data: Float32Array, expected: number): void {

@@ -14,7 +14,7 @@
 
 // The contract
 export type { MtcnnBackend, ONetOutput, PixelLayout, PNetOutput, RNetOutput } from '../backend.js';
-export { checkBatchInput, checkLevelInput, pnetOutputSize } from '../backend.js';
+export { checkBatchInput, checkLevelInput, pnetOutputSize, wholeNumberOption } from '../backend.js';
 export { toNCHW, toNHWC } from '../layout.js';
 export { levelRows, mergePNetStrips, pnetStrips, type Strip } from '../strips.js';
 export { MtcnnError, isMtcnnError, type MtcnnErrorCode } from '../errors.js';

@@ -20,6 +20,7 @@ import {
   type PixelLayout,
   type PNetOutput,
   type RNetOutput,
+  wholeNumberOption,
 } from '../../backend.js';
 import { MtcnnError } from '../../errors.js';
 import { levelRows, mergePNetStrips, pnetStrips } from '../../strips.js';
@@ -90,9 +91,7 @@ function threadUrl(): URL {
 }
 
 export async function createThreadedBackend(options: ThreadedBackendOptions): Promise<ThreadedBackend> {
-  const { threads } = options;
-  if (!(Number.isInteger(threads) && threads >= 1))
-    throw new MtcnnError('INVALID_OPTION', `threads must be an integer >= 1, got ${threads}`);
+  const threads = wholeNumberOption('threads', options.threads, 1);
   const pool = await createThreadPool({
     url: threadUrl(),
     workerData: {
