@@ -144,6 +144,8 @@ describe('createDetector plumbing (fake backend)', () => {
     expect(t.rnet.inputs.map((c) => c.source)).toEqual([0, 2]);
     expect(t.onet.inputs.map((c) => c.source)).toEqual([0, 1]);
     expect(t.onet.inputs[0].landmarks).toEqual(Object.values(KEYPOINTS));
+    // The one face is O-Net input 0 (the visualizer follows a face back through these links).
+    expect(t.faceSources).toEqual([0]);
     expect((await det.detectWithStats(image(), { trace: false })).trace).toBeUndefined();
   });
 

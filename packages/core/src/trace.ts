@@ -110,6 +110,8 @@ export interface StageTrace {
   rnet: { inputs: CropTrace[] };
   onet: { inputs: CropTrace[] };
   faces: Face[];
+  /** For each face (same order as `faces`): the id of the O-Net input it came from. */
+  faceSources: number[];
   counts: StageCounts;
   timings: StageTimings;
 }

@@ -53,9 +53,34 @@ export function candidateStatus(c: PNetCandidateTrace): CandidateStatus {
   return c.crossNms?.kept === false ? 'cross-suppressed' : 'kept';
 }
 
+/** Digits that show the first two significant digits of `1 - p` (0.554, 0.99987, 0.99999809). */
+function scoreDigits(p: number): number {
+  if (!(p > 0.995) || p >= 1) return 3;
+  return Math.min(9, Math.ceil(-Math.log10(1 - p)) + 1);
+}
+
+/** The log-odds of a probability, ln(p / (1 - p)): how sure the network is when p is close to 1. */
+export function logit(p: number): number {
+  return Math.log(p) - Math.log1p(-p);
+}
+
 /** Number formatting shared by every panel. */
 export const fmt = {
-  score: (v: number): string => v.toFixed(3),
+  /** A probability with enough digits to see how close to 1 it is (float32 resolution near 1 is 6e-8). */
+  score: (v: number): string => (v >= 1 ? '1' : v.toFixed(scoreDigits(v))),
+  /** Two scores with as many digits as it takes to tell them apart (up to 9). */
+  scores: (a: number, b: number): [string, string] => {
+    let d = Math.max(scoreDigits(a), scoreDigits(b));
+    while (d < 9 && a.toFixed(d) === b.toFixed(d)) d++;
+    return [a.toFixed(d), b.toFixed(d)];
+  },
+  /** The score, and for scores near 1 also `1 - p` and the logit (where the differences show). */
+  scoreLong: (v: number): string =>
+    v > 0.99 && v < 1
+      ? `${v.toFixed(scoreDigits(v))} (1 − p = ${(1 - v).toExponential(1)}, logit ${logit(v).toFixed(2)})`
+      : v >= 1
+        ? '1'
+        : v.toFixed(3),
   px: (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1)),
   ms: (v: number): string => (v < 10 ? v.toFixed(1) : v.toFixed(0)),
   scale: (v: number): string => v.toFixed(3),
