@@ -1,4 +1,7 @@
 import type { CropTrace, PNetCandidateTrace, RgbImage, StageTrace } from '@mtcnn/core';
+import { defaultFocus, lineageOf, type Lineage, type NodeRef } from './explain/lineage.js';
+import type { QueryAnswer, Region } from './explain/query.js';
+import type { ViewTools } from './interact.js';
 
 /** The image the trace was computed on: `href` for display (a data URL, so exported SVGs stand alone), `rgb` for the exact pixels. */
 export interface VizImage {
@@ -24,17 +27,31 @@ export interface VizInput {
   trace: StageTrace;
   image: VizImage;
   run?: RunInfo;
+  /** Set by the viewer: what every panel highlights, and where a panel reports a pick. Optional for a lone renderer. */
+  link?: PanelLink;
 }
 
 /**
- * The most confident final face followed back through the trace's `source` ids: its O-Net crop,
- * R-Net crop and P-Net candidate. Panels open on it so a first look shows a real face's path.
+ * The viewer's shared selection: one lineage (a face's journey) highlighted in every panel, the
+ * last "why?" query, and the image views' zoom. Panels call `pick` / `ask`; the viewer updates
+ * every panel's state and redraws.
+ */
+export interface PanelLink extends ViewTools {
+  lineage?: Lineage;
+  query?: QueryAnswer;
+  pick(ref: NodeRef): void;
+  ask(region: Region): void;
+}
+
+/**
+ * The path panels open on: the most confident final face followed back through the trace's ids
+ * (its O-Net crop, R-Net crop and P-Net candidate), or with no face the box that got furthest
+ * (`defaultFocus`). So a first look follows a real face, and every panel shows the same one.
  */
 export function bestFacePath(trace: StageTrace): { onet?: CropTrace; rnet?: CropTrace; pnet?: PNetCandidateTrace } {
-  const onet = trace.onet.inputs.filter((c) => c.passed && c.nms?.kept).sort((a, b) => b.score - a.score)[0];
-  const rnet = onet && trace.rnet.inputs[onet.source];
-  const pnet = rnet && trace.pnet.candidates[rnet.source];
-  return { onet, rnet, pnet };
+  const focus = defaultFocus(trace);
+  const l = focus && lineageOf(trace, focus);
+  return { onet: l?.onet, rnet: l?.rnet, pnet: l?.pnet };
 }
 
 export type CropStatus = 'kept' | 'suppressed' | 'rejected';

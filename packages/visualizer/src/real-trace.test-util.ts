@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDetector, type DetectorOptions, type MtcnnBackend } from '@mtcnn/core';
+import { createDetector, type DetectorOptions, type MtcnnBackend, type StageTrace } from '@mtcnn/core';
 import type { VizInput } from './model.js';
 
 /**
@@ -9,7 +12,8 @@ import type { VizInput } from './model.js';
  * Runtime's WebAssembly build, the runtime the app uses in the browser. Tests skip, loudly, without
  * `../shared`.
  */
-export const DEV_DIR = fileURLToPath(new URL('../../../../shared/images/dev/', import.meta.url));
+// A path, not a URL: under jsdom the global URL is jsdom's, which node:url does not take.
+export const DEV_DIR = `${join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'images', 'dev')}/`;
 export const sharedAvailable = existsSync(`${DEV_DIR}multiface.jpg`);
 
 export function warnSharedMissing(what: string): void {
@@ -27,6 +31,23 @@ export function realInput(file: string, options: DetectorOptions = {}): Promise<
   let t = traces.get(key);
   if (!t) {
     t = (async () => {
+      const asInput = (trace: StageTrace): VizInput => ({
+        trace,
+        image: { href: 'data:image/png;base64,', name: file },
+        run: { backend: 'onnx-wasm' },
+      });
+      // Under jsdom, ONNX Runtime refuses the typed arrays (another realm's): detect in a Node process.
+      if (typeof window !== 'undefined') {
+        const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'dev-trace.mjs');
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          [script, `${DEV_DIR}${file}`, JSON.stringify(options)],
+          {
+            maxBuffer: 1 << 28,
+          },
+        );
+        return asInput(JSON.parse(stdout) as StageTrace);
+      }
       const [{ createNodeOnnxBackend }, { loadImage }] = await Promise.all([
         import('@mtcnn/backend-onnx'),
         import('@mtcnn/core/node'),
@@ -35,11 +56,7 @@ export function realInput(file: string, options: DetectorOptions = {}): Promise<
       // A detector per call shares the backend; never disposed here (that would dispose the backend).
       const detector = createDetector(await backend, { ...options, decoder: loadImage });
       const report = await detector.detectWithStats(`${DEV_DIR}${file}`, { trace: true });
-      return {
-        trace: report.trace!,
-        image: { href: 'data:image/png;base64,', name: file },
-        run: { backend: 'onnx-wasm' },
-      };
+      return asInput(report.trace!);
     })();
     traces.set(key, t);
   }

@@ -19,6 +19,19 @@ export interface RunMeta {
 
 let networkCalls = 0;
 
+/** Posted before each network run, so the page can show progress (the worker client ignores it: it has no id). */
+export interface ProgressMessage {
+  type: 'mtcnn-progress';
+  net: 'pnet' | 'rnet' | 'onet';
+  /** P-Net: the level's size; R-Net / O-Net: the crops in this run. */
+  height?: number;
+  width?: number;
+  count?: number;
+}
+
+const progress = (m: Omit<ProgressMessage, 'type'>): void =>
+  (globalThis as unknown as { postMessage(m: ProgressMessage): void }).postMessage({ type: 'mtcnn-progress', ...m });
+
 serveDetector({
   async createBackend(id, init) {
     const backend = await createStandardBackend(id, init as StandardBackendInit);
@@ -26,14 +39,17 @@ serveDetector({
       name: backend.name,
       runPNet: (...a) => {
         networkCalls++;
+        progress({ net: 'pnet', height: a[1], width: a[2] });
         return backend.runPNet(...a);
       },
       runRNet: (...a) => {
         networkCalls++;
+        progress({ net: 'rnet', count: a[1] });
         return backend.runRNet(...a);
       },
       runONet: (...a) => {
         networkCalls++;
+        progress({ net: 'onet', count: a[1] });
         return backend.runONet(...a);
       },
       dispose: () => backend.dispose(),

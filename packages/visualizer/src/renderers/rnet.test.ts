@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { container, rectBox } from '../dom.test-util.js';
 import { fixtureInput } from '../fixture.test-util.js';
+import { RNET } from '@mtcnn/models';
+import { COLORS } from '../colors.js';
 import { cropStatus } from '../model.js';
 import { rnetRenderer, type RNetState } from './rnet.js';
 
@@ -83,5 +85,48 @@ describe('rnetRenderer selection', () => {
     expect(state.selected).toBe(c.id);
     expect(sel.select('.details').text()).toContain(`#${c.id}`);
     expect(rectBox(sel.select('rect.focus-box').node() as Element)).toEqual(c.box);
+  });
+});
+
+describe('rnetRenderer legend and keyboard', () => {
+  it('names every colour it draws: regressed (blue) and squared (violet) included (bug 4)', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(rnetRenderer, input);
+    const items = sel
+      .selectAll<HTMLLIElement, unknown>('.legend li')
+      .nodes()
+      .map((li) => [li.querySelector<HTMLElement>('.swatch')!.style.getPropertyValue('--swatch'), li.textContent]);
+    for (const color of [COLORS.kept, COLORS.suppressed, COLORS.rejected, COLORS.regressed, COLORS.squared])
+      expect(items.map(([c]) => c)).toContain(color);
+    expect(items.find(([c]) => c === COLORS.regressed)![1]).toMatch(/regressed/);
+    expect(items.find(([c]) => c === COLORS.squared)![1]).toMatch(/squared/);
+    // ... and the image view really draws those two colours.
+    expect(sel.select('rect.regressed').attr('stroke')).toBe(COLORS.regressed);
+    expect(sel.select('rect.squared').attr('stroke')).toBe(COLORS.squared);
+  });
+
+  it('reaches every crop from the keyboard: each is a button, Enter selects it (bug 7)', async () => {
+    const input = await fixtureInput();
+    const state: RNetState = {};
+    const sel = container().call(rnetRenderer, input, state);
+    const crops = sel.selectAll<SVGGElement, unknown>('g.crop').nodes();
+    expect(crops.every((g) => g.getAttribute('tabindex') === '0' && g.getAttribute('role') === 'button')).toBe(true);
+    const target = crops[3];
+    const id = Number(target.dataset.id);
+    target.focus();
+    target.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    expect(state.selected).toBe(id);
+    // The panel re-rendered: the focus is on the same crop, not on <body>.
+    expect((document.activeElement as SVGGElement | null)?.dataset.id).toBe(String(id));
+  });
+
+  it('draws R-Net from the architecture data', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(rnetRenderer, input);
+    expect(sel.selectAll('.network-rnet g.layer').size()).toBe(RNET.trunk.length);
+    expect(sel.selectAll('.network-rnet g.head').size()).toBe(RNET.heads.length);
+    expect(sel.selectAll('.network-rnet g.layer[data-kind="conv"]').size()).toBe(
+      RNET.trunk.filter((l) => l.kind === 'conv').length,
+    );
   });
 });
