@@ -42,6 +42,7 @@ export function attachZoom(
   target: G,
   tools: ViewTools,
   extent: [[number, number], [number, number]],
+  focus?: () => readonly number[] | undefined,
 ): ZoomBehavior<SVGSVGElement, unknown> | undefined {
   const node = svg.node()!;
   const bar = figure.append('div').attr('class', 'view-tools').attr('role', 'toolbar').attr('aria-label', 'Image view');
@@ -89,6 +90,21 @@ export function attachZoom(
   btn('zoom-reset', '⟲', 'Fit the whole image', () =>
     svg.transition().duration(200).call(behavior.transform, zoomIdentity),
   );
+  if (focus?.())
+    btn('zoom-focus', '⌖', 'Zoom to the selected box', () => {
+      const b = focus();
+      if (!b) return;
+      const [[x0, y0], [x1, y1]] = extent;
+      // The box at about a third of the view, centred.
+      const k = Math.max(1, Math.min(40, Math.min((x1 - x0) / (b[2] - b[0]), (y1 - y0) / (b[3] - b[1])) / 3));
+      const cx = (b[0] + b[2]) / 2;
+      const cy = (b[1] + b[3]) / 2;
+      const t = zoomIdentity
+        .translate((x0 + x1) / 2, (y0 + y1) / 2)
+        .scale(k)
+        .translate(-cx, -cy);
+      svg.transition().duration(300).call(behavior.transform, t);
+    });
   const mode = bar
     .append('button')
     .attr('type', 'button')

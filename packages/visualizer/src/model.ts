@@ -27,8 +27,22 @@ export interface VizInput {
   trace: StageTrace;
   image: VizImage;
   run?: RunInfo;
+  /**
+   * The networks' inputs as pictures, when the detector's side made them (the app's worker): the
+   * panels then draw these instead of resampling the image on the page.
+   */
+  pictures?: NetworkPictures;
   /** Set by the viewer: what every panel highlights, and where a panel reports a pick. Optional for a lone renderer. */
   link?: PanelLink;
+}
+
+/** Pictures of what the networks were given (see `src/app/capture.ts`). */
+export interface NetworkPictures {
+  /** PNG of pyramid levels, by `${width}x${height}` (those new since the last run of this image). */
+  levels: Record<string, Blob>;
+  /** R-Net's 24x24 / O-Net's 48x48 inputs as RGBA, one after the other in trace id order. */
+  rnet?: Uint8ClampedArray;
+  onet?: Uint8ClampedArray;
 }
 
 /**

@@ -104,7 +104,11 @@ function cacheOf(rgb: RgbImage): ImageCache {
 let queue: Promise<unknown> = Promise.resolve();
 const nextTask = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
-function schedule(rgb: RgbImage, key: string, make: (sampler: AreaSampler) => HTMLCanvasElement | undefined): Pending {
+function schedule(
+  rgb: RgbImage,
+  key: string,
+  make: (sampler: () => AreaSampler) => HTMLCanvasElement | undefined,
+): Pending {
   if (!rasterSupported()) return none;
   const cache = cacheOf(rgb);
   const hit = cache.pictures.get(key);
@@ -113,8 +117,11 @@ function schedule(rgb: RgbImage, key: string, make: (sampler: AreaSampler) => HT
   const job = queue.then(async () => {
     await nextTask();
     if (!images.has(rgb)) return undefined; // evicted meanwhile
-    cache.sampler ??= areaSampler(rgb);
-    const canvas = make(cache.sampler);
+    // The summed-area table only when a picture needs resampling (not for pictures the worker made).
+    const canvas = make(() => {
+      cache.sampler ??= areaSampler(rgb);
+      return cache.sampler;
+    });
     const url = canvas ? await toBlobUrl(canvas) : undefined;
     p.href = url;
     return url;
@@ -125,12 +132,23 @@ function schedule(rgb: RgbImage, key: string, make: (sampler: AreaSampler) => HT
   return p;
 }
 
-/** The pyramid level P-Net saw (the core's area resampling of the whole image). */
-export function levelPicture(rgb: RgbImage | undefined, width: number, height: number): Pending {
-  if (!rgb) return none;
-  return schedule(rgb, `level ${width}x${height}`, (sampler) => {
+/**
+ * The pyramid level P-Net saw: the picture the detector's side made of it (`given`), else the
+ * core's area resampling of the whole image, here.
+ */
+export function levelPicture(rgb: RgbImage | undefined, width: number, height: number, given?: Blob): Pending {
+  if (!rgb || !rasterSupported()) return none;
+  const key = `level ${width}x${height}`;
+  const cache = cacheOf(rgb);
+  if (given && !cache.pictures.get(key)?.href) {
+    const href = URL.createObjectURL(given);
+    const p: Pending = { href, ready: Promise.resolve(href) };
+    cache.pictures.set(key, p);
+    return p;
+  }
+  return schedule(rgb, key, (sampler) => {
     const level = new Float32Array(width * height * 3);
-    sampler.resample({ x0: 0, y0: 0, x1: rgb.width, y1: rgb.height }, width, height, level);
+    sampler().resample({ x0: 0, y0: 0, x1: rgb.width, y1: rgb.height }, width, height, level);
     const rgba = new Uint8ClampedArray(width * height * 4);
     blit(level, 0, width, height, rgba, width, 0, 0);
     return canvasOf(width, height, rgba);
@@ -204,20 +222,37 @@ export function cropAtlas(
   windows: readonly Window[],
   layout: AtlasLayout,
   fill = 0,
+  given?: GivenCrops,
 ): Pending {
   if (!rgb || windows.length === 0) return none;
   const { size, cols, pitchX, pitchY, inset } = layout;
-  const key = `atlas ${size} ${cols} ${pitchX} ${pitchY} ${inset} ${fill} ${windows.map((w) => `${w.x0},${w.y0},${w.x1},${w.y1}`).join(';')}`;
+  const key = `atlas ${size} ${cols} ${pitchX} ${pitchY} ${inset} ${fill} ${given ? 'given' : ''} ${windows.map((w) => `${w.x0},${w.y0},${w.x1},${w.y1}`).join(';')}`;
   return schedule(rgb, key, (sampler) => {
     const rows = Math.ceil(windows.length / cols);
     const W = Math.min(cols, windows.length) * pitchX;
     const H = rows * pitchY;
     const rgba = new Uint8ClampedArray(W * H * 4);
     const crop = new Float32Array(size * size * 3);
+    const per = size * size * 4;
     windows.forEach((win, i) => {
-      sampler.resample(win, size, size, crop, 0, 'hwc', fill);
-      blit(crop, 0, size, size, rgba, W, (i % cols) * pitchX + inset, Math.floor(i / cols) * pitchY + inset);
+      const dx = (i % cols) * pitchX + inset;
+      const dy = Math.floor(i / cols) * pitchY + inset;
+      const at = given ? given.index[i] * per : -1;
+      if (given && at >= 0 && at + per <= given.rgba.length) {
+        // The network's own input, as the worker pictured it: rows copied into place.
+        for (let y = 0; y < size; y++)
+          rgba.set(given.rgba.subarray(at + y * size * 4, at + (y + 1) * size * 4), ((dy + y) * W + dx) * 4);
+        return;
+      }
+      sampler().resample(win, size, size, crop, 0, 'hwc', fill);
+      blit(crop, 0, size, size, rgba, W, dx, dy);
     });
     return canvasOf(W, H, rgba);
   });
+}
+
+/** Crops pictured by the detector's side: RGBA, crop after crop; `index[i]` is window i's crop. */
+export interface GivenCrops {
+  rgba: Uint8ClampedArray;
+  index: readonly number[];
 }

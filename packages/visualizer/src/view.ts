@@ -60,6 +60,8 @@ export interface ImageViewOptions {
   pickables?: () => readonly Pickable[];
   /** Keeps the last click, to cycle through overlapping boxes (a panel's state). */
   memo?: ClickMemo;
+  /** The selected box, for the "zoom to the selected box" button. */
+  focusBox?: () => readonly number[] | undefined;
   /** How to use the view (shown on screen, not exported). */
   hint?: string;
   /** A pick (or `undefined`: a click on no box). Default: the viewer's link. */
@@ -117,10 +119,17 @@ export function imageView(
   const link = input.link;
   const tools = link ?? loneTools();
   const fig = select(svg.node()!.parentElement!) as Container;
-  attachZoom(fig, svg, zoomed, tools, [
-    [-m, -m],
-    [W + m, H + m],
-  ]);
+  attachZoom(
+    fig,
+    svg,
+    zoomed,
+    tools,
+    [
+      [-m, -m],
+      [W + m, H + m],
+    ],
+    opts.focusBox,
+  );
   const wasDrag = attachAsk(svg, layer, tools);
   // The question's region, above every box a panel draws into `layer`.
   const q = link?.query?.region;

@@ -96,6 +96,7 @@ export function createViewer(root: HTMLElement): Viewer {
     drag: 'ask',
     pick: (ref) => pick(ref),
     ask: (region) => ask(region),
+    onAsk: (region) => ask(region),
   };
   let theTour: Tour | undefined;
 

@@ -71,6 +71,9 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
         expect(await page.getAttribute(`.stage-card[data-stage="${net}"] .rerun`, 'data-ran')).toBe('0');
       }
       expect(await page.textContent('.status')).toContain('only the post-processing re-ran');
+      // WebGL in software (SwiftShader here): the status suggests the faster backend (bug 9).
+      if (backend === 'tfjs-webgl') expect(await page.locator('.status button.switch').count()).toBe(1);
+      else expect(await page.locator('.status button.switch').count()).toBe(0);
       await page.screenshot({ path: join(ARTIFACTS, `${backend}-after-threshold.png`), fullPage: true });
 
       // Export SVG: a standalone file with the panel's title.
@@ -108,13 +111,20 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
     expect(counts).toEqual(cli);
     await visitStages(page, 'report', counts);
 
-    // Clicking a suppressed box names the box that suppressed it and their IoU.
+    // Clicking a suppressed box (on its edge; clicking again cycles through the boxes there) names
+    // the box that suppressed it and their IoU.
     await page.click('.stage-card[data-stage="nms"]');
     const victim = page.locator('.panel rect.box.suppressed').first();
+    const id = await victim.getAttribute('data-id');
+    await victim.scrollIntoViewIfNeeded();
     const box = (await victim.boundingBox())!;
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    expect(await page.textContent('.panel .details')).toMatch(/was suppressed by box #\d+ .*IoU 0\.\d{3} > 0\.5/);
+    for (let i = 0; i < 8 && !(await page.textContent('.panel .details'))!.includes(`Box #${id} `); i++)
+      await page.mouse.click(box.x + 0.5, box.y + box.height / 2);
+    expect(await page.textContent('.panel .details')).toMatch(
+      new RegExp(`Box #${id} .*was suppressed by box #\\d+ .*IoU 0\\.\\d{3} > 0\\.5`),
+    );
     expect(await page.locator('.panel rect.suppressor').count()).toBe(1);
+    expect(await page.locator('.panel rect.intersection').count()).toBe(1);
 
     // Hovering the P-Net level view moves the window to the cell under the pointer.
     await page.click('.stage-card[data-stage="pnet"]');

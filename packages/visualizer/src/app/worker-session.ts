@@ -64,6 +64,7 @@ export class WorkerDetectionSession {
         trace: report.trace!,
         image: { href: image.href, rgb: image.rgb, name: image.name },
         run: { backend: detector.backendName, networks: extras.networks },
+        pictures: extras.pictures,
       };
       return input;
     });

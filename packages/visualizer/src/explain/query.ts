@@ -294,7 +294,7 @@ function contextNotes(trace: StageTrace, region: Region, hits: Record<HitStage, 
     const k = sides.reduce((b, s, i) => (Math.abs(s - h) < Math.abs(sides[b] - h) ? i : b), 0);
     const l = trace.pyramid[k];
     notes.push(
-      `P-Net's windows are 12 px on every level, i.e. ${sides.map((s) => Math.round(s)).join(', ')} px in the image; this region is about 12 px tall on L${k} (×${fmt.scale(l.scale)}: ${(h * l.scale).toFixed(1)} px).`,
+      `P-Net's windows are 12 px on every level, i.e. ${sides.map((s) => Math.round(s)).join(', ')} px in the image; the level where this region is nearest to 12 px tall is L${k} (×${fmt.scale(l.scale)}: ${(h * l.scale).toFixed(1)} px).`,
     );
   }
   if (Math.max(w, h) < trace.options.minFaceSize)

@@ -81,6 +81,10 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
       crops.map((c) => c.window),
       layout,
       cropFill(input.trace.options.borderMode),
+      // The worker's pictures of this stage's inputs, when it sent them (id = position in the batch).
+      input.pictures?.[o.size === 24 ? 'rnet' : 'onet']
+        ? { rgba: input.pictures[o.size === 24 ? 'rnet' : 'onet']!, index: crops.map((c) => c.id) }
+        : undefined,
     );
     const img = svg
       .append('image')

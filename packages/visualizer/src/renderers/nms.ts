@@ -140,6 +140,7 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
       pickables: () => pool.map((c) => ({ ref: { stage: 'pnet', id: c.id }, box: c.box })),
       memo: state,
       onPick: pick,
+      focusBox: () => pool.find((c) => c.id === state.selected)?.box,
     },
   );
   const selected = pool.find((c) => c.id === state.selected);

@@ -189,7 +189,12 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
   lsvg.attr('aria-label', 'Level view: arrow keys move the window');
   const lzoom = lsvg.append('g').attr('class', 'zoom');
   // The level's exact pixels when made (raster.ts); meanwhile the image, scaled by the browser.
-  const levelPic = levelPicture(image.rgb, level.width, level.height);
+  const levelPic = levelPicture(
+    image.rgb,
+    level.width,
+    level.height,
+    input.pictures?.levels[`${level.width}x${level.height}`],
+  );
   const levelImg = lzoom
     .append('image')
     .attr('class', 'pixels')

@@ -147,7 +147,7 @@ export function pyramidRenderer(sel: Container, input: VizInput, state: PyramidS
       .attr('height', l.height)
       .attr('preserveAspectRatio', 'none')
       .style('image-rendering', 'pixelated');
-    whenReady(img, levelPicture(image.rgb, l.width, l.height));
+    whenReady(img, levelPicture(image.rgb, l.width, l.height, input.pictures?.levels[`${l.width}x${l.height}`]));
     g.append('rect')
       .attr('class', 'frame')
       .attr('width', l.width)

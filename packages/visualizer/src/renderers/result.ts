@@ -33,6 +33,10 @@ export function resultView(sel: Container, input: VizInput, pick: (ref: NodeRef)
       pickables: () =>
         trace.faces.map((f, k) => ({ ref: { stage: 'face', id: k }, box: faceXyxy(f, trace.options.boxFormat) })),
       onPick: (ref) => ref && pick(ref),
+      focusBox: () =>
+        selectedFace !== undefined && trace.faces[selectedFace]
+          ? faceXyxy(trace.faces[selectedFace], trace.options.boxFormat)
+          : undefined,
     },
   );
   const font = 12 * iv.unit;
