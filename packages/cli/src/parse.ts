@@ -1,5 +1,5 @@
 // Option value parsers shared by the commands: a bad value is a usage error from commander
-// (exit code 1 with the option's name), before any image is read.
+// (exit code 2 with the option's name), before any image is read.
 import { InvalidArgumentError } from 'commander';
 
 /** A finite number, optionally with a rule (`check`, described by `rule`). */
@@ -11,13 +11,17 @@ export function number(name: string, check: (n: number) => boolean = () => true,
   };
 }
 
-/** Exactly `count` comma-separated finite numbers. */
+/**
+ * Exactly `count` comma-separated finite numbers. An empty part (`0.6,0.7,`, `,,,`) is refused:
+ * `Number('')` is 0, which would silently turn a typo into a threshold of 0.
+ */
 export function numberList(count: number) {
   return (v: string): number[] => {
-    const parts = v.split(',').map((s) => Number(s));
-    if (parts.length !== count || parts.some((n) => !Number.isFinite(n))) {
+    const texts = v.split(',');
+    const parts = texts.map((s) => Number(s));
+    if (texts.length !== count || texts.some((s) => s.trim() === '') || parts.some((n) => !Number.isFinite(n))) {
       throw new InvalidArgumentError(
-        `expected ${count} comma-separated numbers, e.g. ${[0.6, 0.7, 0.7, 0.7].slice(0, count).join(',')}.`,
+        `expected ${count} comma-separated numbers, none empty, e.g. ${[0.6, 0.7, 0.7, 0.7].slice(0, count).join(',')}; got ${JSON.stringify(v)}.`,
       );
     }
     return parts;

@@ -76,6 +76,7 @@ describe('parseEvalArgs', () => {
       ['--list', 'test'],
       ['--limit', '0'],
       ['--thresholds', '1,2'],
+      ['--thresholds', '0.6,0.7,'],
       ['--roc-threshold', '2'],
       ['--name'],
     ]) {

@@ -58,7 +58,8 @@ export class ArgsError extends Error {}
 
 function parseThresholds(v: string): [number, number, number] {
   const t = v.split(',').map(Number);
-  if (t.length !== 3 || t.some((x) => !Number.isFinite(x)))
+  // An empty part would read as 0 (Number('') === 0).
+  if (t.length !== 3 || v.split(',').some((s) => s.trim() === '') || t.some((x) => !Number.isFinite(x)))
     throw new ArgsError(`--thresholds needs 3 comma-separated numbers, got ${v}.`);
   return t as [number, number, number];
 }
