@@ -1,5 +1,4 @@
 export * from './annotate.js';
-export * from './backends.js';
 export * from './batch.js';
 export * from './crop.js';
 export * from './detect.js';

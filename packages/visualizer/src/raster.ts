@@ -1,4 +1,5 @@
-import { areaSampler, type AreaSampler, type LevelTrace, type RgbImage, type Window } from '@mtcnn/core';
+import type { LevelTrace, RgbImage, Window } from '@mtcnn/core';
+import { areaSampler, type AreaSampler } from '@mtcnn/core/backend-kit';
 import { color } from 'd3';
 import { heatColor } from './colors.js';
 

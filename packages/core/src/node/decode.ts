@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { MtcnnError } from '../errors.js';
 import type { RgbImage } from '../image.js';
+import { DEFAULT_OPTIONS } from '../options.js';
 
 export interface LoadImageOptions {
   /** Rotate by the EXIF orientation tag (default true). The `reference` preset's users turn it off. */
@@ -49,7 +50,7 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
   try {
     // ignoreIcc: the reference (PIL), and the data the networks were trained on, use the stored
     // pixel values; converting through an embedded ICC profile shifts them (bbt5.jpg's face count changes).
-    const maxPixels = options.maxPixels ?? 100_000_000;
+    const maxPixels = options.maxPixels ?? DEFAULT_OPTIONS.maxPixels;
     // The header alone gives the size: refuse huge images before libvips allocates them.
     const meta = await sharp(bytes).metadata();
     if (meta.width !== undefined && meta.height !== undefined && meta.width * meta.height > maxPixels) {

@@ -1,5 +1,5 @@
 import '../styles.css';
-import { levelSize, pyramidScales } from '@mtcnn/core';
+import { levelSize, pyramidScales } from '@mtcnn/core/backend-kit';
 import { select } from 'd3';
 import { createViewer } from '../viewer.js';
 import { BROWSER_BACKENDS, createBrowserBackend, type BrowserBackendId } from './backends.js';

@@ -1,4 +1,5 @@
-import { cellBox, type Box, type StageTrace } from '@mtcnn/core';
+import type { Box, StageTrace } from '@mtcnn/core';
+import { cellBox } from '@mtcnn/core/backend-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureInput } from '../fixture.test-util.js';
 import { fmt } from '../model.js';

@@ -1,4 +1,5 @@
-import { cellBox, type Box, type StageTrace } from '@mtcnn/core';
+import type { Box, StageTrace } from '@mtcnn/core';
+import { cellBox } from '@mtcnn/core/backend-kit';
 import { fmt } from '../model.js';
 import { lineageOf, type Lineage, type LineageEnd, type NodeRef } from './lineage.js';
 import { lineageVerdict } from './journey.js';

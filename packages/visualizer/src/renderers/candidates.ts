@@ -1,4 +1,5 @@
-import { regressPNet, type PNetCandidateTrace } from '@mtcnn/core';
+import type { PNetCandidateTrace } from '@mtcnn/core';
+import { regressPNet } from '@mtcnn/core/backend-kit';
 import { COLORS, levelColor } from '../colors.js';
 import type { NodeRef } from '../explain/lineage.js';
 import type { ClickMemo } from '../interact.js';
