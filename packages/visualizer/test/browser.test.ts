@@ -109,6 +109,8 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
     expect(await page.getAttribute('.status', 'data-state')).toBe('done');
     const counts = await stripCounts(page);
     expect(counts).toEqual(cli);
+    // The report has the app's explanations: the journey of the most confident face.
+    expect(await page.locator('.journey-step[data-step="face"]').count()).toBe(1);
     await visitStages(page, 'report', counts);
 
     // Clicking a suppressed box (on its edge; clicking again cycles through the boxes there) names

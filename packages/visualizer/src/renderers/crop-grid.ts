@@ -1,6 +1,6 @@
 import type { CropTrace } from '@mtcnn/core';
 import { cropFill } from '@mtcnn/core/backend-kit';
-import { COLORS } from '../colors.js';
+import { COLORS, LANDMARK_COLORS } from '../colors.js';
 import { outsideFractions, leavesImage } from '../geometry.js';
 import { cropStatus, fmt, type CropStatus, type VizInput } from '../model.js';
 import { cropAtlas, rasterSupported, whenReady, type AtlasLayout } from '../raster.js';
@@ -147,6 +147,21 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
         .attr('font-size', 11)
         .attr('fill', '#fbbf24')
         .text('↔');
+    }
+    // O-Net's five landmarks on the crop it computed them from (image -> crop pixels through the window).
+    if (c.landmarks && c.passed) {
+      const sx = side / Math.max(1e-9, c.window.x1 - c.window.x0);
+      const sy = side / Math.max(1e-9, c.window.y1 - c.window.y0);
+      c.landmarks.forEach(([lx, ly], k) => {
+        g.append('circle')
+          .attr('class', 'crop-landmark')
+          .attr('cx', (lx - c.window.x0) * sx)
+          .attr('cy', (ly - c.window.y0) * sy)
+          .attr('r', Math.max(1.5, side / 30))
+          .attr('fill', LANDMARK_COLORS[k])
+          .attr('stroke', '#fff')
+          .attr('stroke-width', 0.75);
+      });
     }
     g.append('rect')
       .attr('class', 'frame')

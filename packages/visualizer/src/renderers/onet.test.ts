@@ -83,3 +83,17 @@ describe('onetRenderer result and legend', () => {
     ).toEqual(['prob', 'reg', 'landmarks']);
   });
 });
+
+describe('onetRenderer crops', () => {
+  it("draws the five landmarks on each passed crop, where they fall in the crop's window", async () => {
+    const input = await fixtureInput();
+    const sel = container().call(onetRenderer, input);
+    const passed = input.trace.onet.inputs.filter((c) => c.passed);
+    expect(sel.selectAll('g.crop circle.crop-landmark').size()).toBe(5 * passed.length);
+    const c = passed[0];
+    const dot = sel.select(`g.crop[data-id="${c.id}"] circle.crop-landmark`).node() as Element;
+    const side = 48 * 1.5;
+    expect(num(dot, 'cx')).toBeCloseTo(((c.landmarks![0][0] - c.window.x0) * side) / (c.window.x1 - c.window.x0), 6);
+    expect(num(dot, 'cy')).toBeCloseTo(((c.landmarks![0][1] - c.window.y0) * side) / (c.window.y1 - c.window.y0), 6);
+  });
+});
