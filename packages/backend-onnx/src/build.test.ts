@@ -43,6 +43,14 @@ describe('buildOnnxModels', () => {
     expect(dims(o, 'output', 2)).toEqual(['N', 10]);
   });
 
+  it("faceScore 'logit': the face output is the logit itself (no Sigmoid), named logit", () => {
+    for (const spec of [PNET, RNET, ONET]) {
+      const m = decodeModel(buildOnnxModel(weights, spec, { faceScore: 'logit' }));
+      expect(m.graph.output[0].name).toBe('logit');
+      expect(m.graph.node.some((n) => n.opType === 'Sigmoid')).toBe(false);
+    }
+  });
+
   it('uses ceil-mode max pools, per-channel PReLU slopes and OIHW kernels', () => {
     for (const spec of [PNET, RNET, ONET]) {
       const m = decodeModel(buildOnnxModel(weights, spec));

@@ -7,4 +7,5 @@ export * from './inputs.js';
 export * from './jsonl.js';
 export * from './progress.js';
 export * from './program.js';
+export * from './queue.js';
 export * from './summary.js';

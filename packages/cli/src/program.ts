@@ -4,7 +4,9 @@ import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
 import { runBatch } from './batch.js';
 import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
+import { registerQueue } from './queue.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 import { positiveInt } from './parse.js';
 
@@ -76,6 +78,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerExportOnnx(program, io);
   registerCrop(program, io, setExitCode);
   registerReport(program, io);
+  registerServe(program, io);
+  registerQueue(program, io, setExitCode);
   return program;
 }
 

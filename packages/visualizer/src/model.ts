@@ -105,13 +105,18 @@ export const fmt = {
     while (d < 9 && a.toFixed(d) === b.toFixed(d)) d++;
     return [a.toFixed(d), b.toFixed(d)];
   },
-  /** The score, and for scores near 1 also `1 - p` and the logit (where the differences show). */
-  scoreLong: (v: number): string =>
-    v > 0.99 && v < 1
-      ? `${v.toFixed(scoreDigits(v))} (1 − p = ${(1 - v).toExponential(1)}, logit ${logit(v).toFixed(2)})`
-      : v >= 1
-        ? '1'
-        : v.toFixed(3),
+  /**
+   * The score, and for scores near 1 also `1 - p` and the logit (where the differences show): the
+   * network's own logit when the trace has it (it orders scores that round to 1 in float32), else
+   * the one the probability gives.
+   */
+  scoreLong: (v: number, logitValue?: number): string => {
+    const l = Number.isFinite(logitValue) ? (logitValue as number) : v > 0 && v < 1 ? logit(v) : undefined;
+    if (!(v > 0.99)) return v.toFixed(3);
+    const p = v >= 1 ? '1 (in float32)' : `${v.toFixed(scoreDigits(v))} (1 − p = ${(1 - v).toExponential(1)}`;
+    const tail = l === undefined ? '' : `${v >= 1 ? ' (' : ', '}logit ${l.toFixed(2)}`;
+    return `${p}${tail}${v >= 1 && l === undefined ? '' : ')'}`;
+  },
   px: (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1)),
   ms: (v: number): string => (v < 10 ? v.toFixed(1) : v.toFixed(0)),
   scale: (v: number): string => v.toFixed(3),

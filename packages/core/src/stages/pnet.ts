@@ -3,8 +3,9 @@ import { regressPNet, square, type Box, type Offsets } from '../box.js';
 import { f32 } from '../f32.js';
 import type { RgbImage } from '../image.js';
 import { nms } from '../nms.js';
-import type { ResolvedOptions } from '../options.js';
+import { tiesOf, type ResolvedOptions } from '../options.js';
 import { levelSize, pyramidScales } from '../pyramid.js';
+import { faceProbabilities, faceProbability, logitLowerBound } from '../softmax.js';
 import { noScratch, type Scratch } from '../scratch.js';
 import { inFlightOf } from '../serial.js';
 import { areaSampler, resampleImage, type AreaSampler } from '../resample.js';
@@ -34,15 +35,18 @@ export function cellBox(x: number, y: number, scale: number): Box {
 }
 
 /**
- * Cells of one level's probability map at or above `threshold` (compared in float32, like the
- * reference's tensor comparison), in row-major order, each with its window (`cellBox`).
+ * Cells of one level whose face probability (from the logit map, softmax.ts) is at or above
+ * `threshold` (compared in float32, like the reference's tensor comparison), in row-major order,
+ * each with its window (`cellBox`).
  */
 export function pnetCandidates(out: PNetOutput, scale: number, level: number, threshold: number): PNetCandidate[] {
   const thr = f32(threshold);
+  const bound = logitLowerBound(threshold); // most cells are far below: no exponential for them
   const cands: PNetCandidate[] = [];
-  const { prob, reg, width } = out;
-  for (let i = 0; i < prob.length; i++) {
-    const p = prob[i];
+  const { logit, reg, width } = out;
+  for (let i = 0; i < logit.length; i++) {
+    if (!(logit[i] >= bound)) continue;
+    const p = faceProbability(logit[i], 'divide');
     if (!(p >= thr)) continue;
     const x = i % width;
     const y = (i - x) / width;
@@ -89,6 +93,7 @@ export async function runPNetStage(
   const scales = pyramidScales(image.height, image.width, opts.minFaceSize, opts.scaleFactor);
   const layout = backend.pixelLayout ?? 'hwc'; // resample straight into the backend's layout
   const [scaleIou, crossIou] = opts.nmsThresholds;
+  const ties = tiesOf(opts);
   let pyramidMs = 0;
   let postMs = 0;
   const all: PNetCandidate[] = [];
@@ -110,6 +115,7 @@ export async function runPNetStage(
       cands.map((c) => c.score),
       scaleIou,
       'union',
+      { ties },
     );
     const offset = all.length;
     for (const i of r.keep) scaleKept.push(offset + i);
@@ -123,7 +129,7 @@ export async function runPNetStage(
         width,
         mapHeight: out.height,
         mapWidth: out.width,
-        prob: Array.from(out.prob),
+        prob: Array.from(faceProbabilities(out.logit, 'divide')),
         candidates: cands.length,
         afterNms: r.keep.length,
       });
@@ -135,6 +141,7 @@ export async function runPNetStage(
           cell: c.cell,
           box: c.box,
           score: c.score,
+          logit: out.logit[c.cell[1] * out.width + c.cell[0]],
           offsets: c.offsets,
           regressed: regressPNet(c.box, c.offsets),
           scaleNms: s ? { kept: false, by: offset + s.by, overlap: s.overlap } : { kept: true },
@@ -169,6 +176,7 @@ export async function runPNetStage(
     scaleKept.map((id) => all[id].score),
     crossIou,
     'union',
+    { ties },
   );
   const ids = cross.keep.map((i) => scaleKept[i]);
   const boxes = ids.map((id) => square(regressPNet(all[id].box, all[id].offsets)));

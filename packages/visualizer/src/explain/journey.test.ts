@@ -61,5 +61,8 @@ describe('fmt.score', () => {
     expect(fmt.score(0.99998)).toBe('0.999980');
     expect(fmt.scores(0.9999802, 0.9999799)).toEqual(['0.9999802', '0.9999799']);
     expect(fmt.scoreLong(0.99998)).toMatch(/1 − p = 2\.0e-5, logit 10\.82/);
+    // The network's logit, when the trace has it, tells apart what rounds to 1 in float32.
+    expect(fmt.scoreLong(1, 18.25)).toBe('1 (in float32) (logit 18.25)');
+    expect(fmt.scoreLong(0.99998, 10.9)).toMatch(/logit 10\.90/);
   });
 });

@@ -55,7 +55,7 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
       : [
           'suppressed by ',
           link(other(s.by!), `#${s.by}`),
-          ` (P ${scorePair(pnet.score, trace.pnet.candidates[s.by!]?.score)}): IoU ${s.overlap!.toFixed(3)} > ${o.nmsThresholds[0]}`,
+          ` (P ${scorePair(pnet.score, trace.pnet.candidates[s.by!]?.score, pnet.logit, trace.pnet.candidates[s.by!]?.logit)}): IoU ${s.overlap!.toFixed(3)} > ${o.nmsThresholds[0]}`,
         ],
     status: s.kept ? 'pass' : 'fail',
   });
@@ -72,7 +72,7 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
         : [
             'suppressed by ',
             link(other(c.by!), `#${c.by}`),
-            ` (L${trace.pnet.candidates[c.by!]?.level}, P ${scorePair(pnet.score, trace.pnet.candidates[c.by!]?.score)}): IoU ${c.overlap!.toFixed(3)} > ${o.nmsThresholds[1]}`,
+            ` (L${trace.pnet.candidates[c.by!]?.level}, P ${scorePair(pnet.score, trace.pnet.candidates[c.by!]?.score, pnet.logit, trace.pnet.candidates[c.by!]?.logit)}): IoU ${c.overlap!.toFixed(3)} > ${o.nmsThresholds[1]}`,
           ],
       status: c.kept ? 'pass' : 'fail',
     });
@@ -126,10 +126,14 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
   return steps;
 }
 
-function scorePair(a: number, b: number | undefined): string {
+/** Two scores with the digits that tell them apart; a tie in float32 says so, with the logits behind it. */
+function scorePair(a: number, b: number | undefined, la?: number, lb?: number): string {
   if (b === undefined) return fmt.score(a);
   const [x, y] = fmt.scores(a, b);
-  return a < b ? `${x} < ${y}` : a === b ? `${x} = ${y}, a tie: the earlier box wins` : `${x} vs ${y}`;
+  if (a < b) return `${x} < ${y}`;
+  if (a > b) return `${x} vs ${y}`;
+  const logits = Number.isFinite(la) && Number.isFinite(lb) ? ` (logits ${la!.toFixed(2)} vs ${lb!.toFixed(2)})` : '';
+  return `${x} = ${y}, a tie in float32${logits}: the box taken first wins`;
 }
 
 function cropParts(
@@ -151,7 +155,7 @@ function cropParts(
       ...head,
       ` > ${thr}, then suppressed by `,
       link({ stage, id: by.id }, `#${by.id}`),
-      ` (score ${scorePair(c.score, by.score)}): ${overlapName} ${c.nms.overlap!.toFixed(3)} > ${nmsThr}`,
+      ` (score ${scorePair(c.score, by.score, c.logit, by.logit)}): ${overlapName} ${c.nms.overlap!.toFixed(3)} > ${nmsThr}`,
     ];
   }
   return [...head, ` > ${thr}, kept by NMS`];

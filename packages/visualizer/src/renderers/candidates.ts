@@ -141,7 +141,7 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
   };
   kv(
     'candidate',
-    `#${c.id} · level ${c.level} (×${fmt.scale(l.scale)}) · cell (${c.cell[0]}, ${c.cell[1]}) · P(face) ${fmt.scoreLong(c.score)}`,
+    `#${c.id} · level ${c.level} (×${fmt.scale(l.scale)}) · cell (${c.cell[0]}, ${c.cell[1]}) · P(face) ${fmt.scoreLong(c.score, c.logit)}`,
   );
   kv('window', `${fmt.box(c.box)} in the image`);
   kv(

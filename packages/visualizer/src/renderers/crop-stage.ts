@@ -245,7 +245,7 @@ export function cropStageRenderer(cfg: CropStageConfig) {
     );
     kv(
       'score',
-      `${fmt.scoreLong(c.score)} ${c.passed ? '>' : '≤'} ${thr}: ${c.passed ? 'passed' : 'rejected'}`,
+      `${fmt.scoreLong(c.score, c.logit)} ${c.passed ? '>' : '≤'} ${thr}: ${c.passed ? 'passed' : 'rejected'}`,
       c.passed ? 'pass' : 'fail',
     );
     if (c.nms) {

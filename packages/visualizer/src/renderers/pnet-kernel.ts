@@ -361,7 +361,7 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     );
     line(
       'P(face)',
-      `${fmt.scoreLong(p)} ${pass ? '≥' : '<'} ${thr}: ${pass ? `a candidate (#${cand?.id})` : 'dropped'}`,
+      `${fmt.scoreLong(p, cand?.logit)} ${pass ? '≥' : '<'} ${thr}: ${pass ? `a candidate (#${cand?.id})` : 'dropped'}`,
       pass ? 'pass' : 'fail',
     );
     const t = mappingTerms(level, cell);
