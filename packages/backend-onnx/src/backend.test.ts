@@ -1,5 +1,5 @@
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOnnxBackend, type OnnxBackend } from './backend.js';
 import { createNodeOnnxBackend, type NodeOnnxRuntime } from './node-backend.js';
@@ -12,7 +12,8 @@ import {
   type RNetOutput,
   toNCHW,
 } from '@mtcnn/core/backend-kit';
-import { loadOrt, type Ort, type OrtSession } from './runtime.js';
+import { loadOrt } from './node-runtime.js';
+import type { Ort, OrtSession } from './runtime.js';
 
 // The ONNX graphs against the tfjs backend (itself checked against a naive JS MTCNN) on the same
 // random inputs: raw network outputs within 1e-4.

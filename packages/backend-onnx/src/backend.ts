@@ -17,14 +17,15 @@ import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
 import { enqueue } from './queue.js';
 import type { PReluForm } from './prelu.js';
-import { loadOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
+import { loadWebOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
 
 export interface OnnxBackendOptions {
-  /** From `@mtcnn/models` (`loadWeights` / `loadWeightsFromUrl`); the graphs are built from them. */
+  /** From `@mtcnn/models` (`loadWeightsFromUrl`, or `loadWeights` from `@mtcnn/models/node`); the graphs are built from them. */
   weights: MtcnnWeights;
   /**
-   * Your ONNX Runtime module (`onnxruntime-node`, `onnxruntime-web`, `onnxruntime-web/webgpu`, ...).
-   * Default: `onnxruntime-node` in Node, `onnxruntime-web/wasm` elsewhere.
+   * Your ONNX Runtime module (`onnxruntime-web/wasm`, `onnxruntime-web/webgpu`, `onnxruntime-node`, ...).
+   * Default: `onnxruntime-web/wasm` (in Node, `createNodeOnnxBackend` from `@mtcnn/backend-onnx/node`
+   * loads onnxruntime-node).
    */
   ort?: Ort;
   /** Reported as `backend.name`; default `onnx`. */
@@ -79,7 +80,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   const inputLayout = options.inputLayout ?? 'nchw';
   const name = options.name ?? 'onnx';
   const pixelLayout: PixelLayout = inputLayout === 'nchw' ? 'chw' : 'hwc';
-  const ort = options.ort ?? (await loadOrt());
+  const ort = options.ort ?? (await loadWebOrt());
   // onnxruntime-node reports its version in env.versions.node; its CPU kernels are what the
   // relu-sum form and the strips were measured (and tested bit-exact) on.
   const isOrtNode = typeof (ort.env as { versions?: { node?: unknown } } | undefined)?.versions?.node === 'string';

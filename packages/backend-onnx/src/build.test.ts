@@ -1,7 +1,7 @@
-import { loadWeights, ONET, PNET, RNET, WEIGHTS_SHA256, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, ONET, PNET, RNET, WEIGHTS_SHA256, type MtcnnWeights } from '@mtcnn/models/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxModel, buildOnnxModels, ONNX_IR_VERSION, ONNX_OPSET } from './build.js';
-import { decodeModel } from './proto.js';
+import { decodeModel } from './decode.js';
 
 let weights: MtcnnWeights;
 beforeAll(async () => {

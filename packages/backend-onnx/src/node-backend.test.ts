@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createNodeOnnxBackend } from './node-backend.js';
-import { loadOrt } from './runtime.js';
+import { loadOrt } from './node-runtime.js';
 
 describe('createNodeOnnxBackend', () => {
   it('defaults to onnxruntime-node with the weights from disk', async () => {

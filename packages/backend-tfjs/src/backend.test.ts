@@ -1,5 +1,5 @@
 import { isMtcnnError, toNCHW } from '@mtcnn/core/backend-kit';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';

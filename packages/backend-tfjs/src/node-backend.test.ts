@@ -1,4 +1,4 @@
-import { loadWeights } from '@mtcnn/models';
+import { loadWeights } from '@mtcnn/models/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createNodeTfjsBackend } from './node-backend.js';

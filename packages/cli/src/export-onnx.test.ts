@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNodeOnnxBackend, decodeModel } from '@mtcnn/backend-onnx';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createNodeOnnxBackend, decodeModel } from '@mtcnn/backend-onnx/node';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { faceProbabilities } from '@mtcnn/core/backend-kit';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
