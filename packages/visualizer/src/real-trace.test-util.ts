@@ -49,7 +49,7 @@ export function realInput(file: string, options: DetectorOptions = {}): Promise<
         return asInput(JSON.parse(stdout) as StageTrace);
       }
       const [{ createNodeOnnxBackend }, { loadImage }] = await Promise.all([
-        import('@mtcnn/backend-onnx'),
+        import('@mtcnn/backend-onnx/node'),
         import('@mtcnn/core/node'),
       ]);
       backend ??= createNodeOnnxBackend({ runtime: 'wasm' });

@@ -3,7 +3,7 @@
 // detection runs here, in plain Node, with the runtime the app uses in browsers (WebAssembly).
 import { createDetector } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 
 const [file, options = '{}'] = process.argv.slice(2);
 const backend = await createNodeOnnxBackend({ runtime: 'wasm' });
