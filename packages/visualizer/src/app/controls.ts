@@ -138,8 +138,13 @@ export interface Controls {
 
 export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) => void): Controls {
   const root = select(parent).append('div').attr('class', 'options');
-  /** Per option: the slider and the number box beside it; the number box holds the exact value. */
+  /** Per option: the slider and the number box beside it. */
   const inputs = new Map<string, { range: HTMLInputElement; num: HTMLInputElement }>();
+  /**
+   * The exact value of each option: the last valid one typed or slid. Not read back from the
+   * number box, which may hold a half-typed or invalid value while another option changes.
+   */
+  const values = new Map<string, number>();
   for (const group of GROUPS) {
     const fs = root.append('fieldset').attr('class', 'group');
     fs.append('legend').html(`${group.title} <small>${group.note}</small>`);
@@ -171,13 +176,20 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
         .attr('data-kind', s.kind)
         .property('value', s.value)
         .node()!;
+      values.set(s.name, s.value);
       range.addEventListener('input', () => {
         num.value = range.value;
         num.removeAttribute('aria-invalid');
-        if (s.kind === 'post') onChange('post');
+        if (s.kind === 'post') {
+          values.set(s.name, Number(range.value));
+          onChange('post');
+        }
       });
+      // A pyramid option counts once released (a new pyramid per drag step would re-run P-Net each time).
       range.addEventListener('change', () => {
-        if (s.kind === 'network') onChange('network');
+        if (s.kind !== 'network') return;
+        values.set(s.name, Number(range.value));
+        onChange('network');
       });
       // Typed values are taken as typed (0.999, 0.9995): the slider follows as near as its step allows.
       const typed = (final: boolean): void => {
@@ -186,7 +198,10 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
         num.toggleAttribute('aria-invalid', !ok);
         if (!ok) return;
         range.value = String(v);
-        if (s.kind === 'post' || final) onChange(s.kind);
+        if (s.kind === 'post' || final) {
+          values.set(s.name, v);
+          onChange(s.kind);
+        }
       };
       num.addEventListener('input', () => typed(false));
       num.addEventListener('change', () => s.kind === 'network' && typed(true));
@@ -205,7 +220,7 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
   border.append('option').attr('value', 'stretch').text('stretch: in-image part only (reference)');
   const reset = crops.append('button').attr('type', 'button').attr('class', 'reset').text('Reset to defaults');
 
-  const v = (name: string): number => Number(inputs.get(name)!.num.value);
+  const v = (name: string): number => values.get(name)!;
   const controls: Controls = {
     options: () => ({
       minFaceSize: v('min-face'),
@@ -221,6 +236,7 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
           range.value = String(s.value);
           num.value = String(s.value);
           num.removeAttribute('aria-invalid');
+          values.set(s.name, s.value);
         }
       border.property('value', 'grey-pad');
       onChange('network');

@@ -5,7 +5,15 @@ import { fixtureInput } from '../fixture.test-util.js';
 import { RNET } from '@mtcnn/models';
 import { COLORS } from '../colors.js';
 import { cropStatus } from '../model.js';
+import { realInput, sharedAvailable, warnSharedMissing } from '../real-trace.test-util.js';
 import { rnetRenderer, type RNetState } from './rnet.js';
+
+/** IoU of two [x1, y1, x2, y2] boxes, written out here so that it does not come from the code under test. */
+function iou(a: readonly number[], b: readonly number[]): number {
+  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  return (w * h) / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h);
+}
 
 describe('rnetRenderer', () => {
   it('draws one crop per R-Net input, best first, with its status and score', async () => {
@@ -128,5 +136,59 @@ describe('rnetRenderer legend and keyboard', () => {
     expect(sel.selectAll('.network-rnet g.layer[data-kind="conv"]').size()).toBe(
       RNET.trunk.filter((l) => l.kind === 'conv').length,
     );
+  });
+});
+
+if (!sharedAvailable) warnSharedMissing('R-Net surprises on multiface.jpg');
+describe('rnetRenderer surprises explained (issue 14 item 5)', () => {
+  it.skipIf(!sharedAvailable)('says why near-duplicates reach O-Net, with the pairs of the trace', async () => {
+    const input = await realInput('multiface.jpg');
+    const o = input.trace.onet.inputs;
+    const thr = input.trace.options.nmsThresholds[2];
+    let pairs = 0;
+    for (let i = 0; i < o.length; i++)
+      for (let j = i + 1; j < o.length; j++) if (iou(o[i].box, o[j].box) > thr) pairs++;
+    expect(pairs).toBeGreaterThan(0);
+    const sel = container().call(rnetRenderer, input);
+    const note = sel
+      .selectAll<HTMLElement, unknown>('.details .surprise')
+      .nodes()
+      .map((n) => n.textContent ?? '')
+      .find((t) => t.startsWith('Why near-duplicates reach O-Net'));
+    expect(note).toBeDefined();
+    expect(note).toContain(`${pairs} pairs of O-Net inputs overlap by more than IoU ${thr}`);
+    // The example pair named is one of them, with its IoU.
+    const [, a, b, v] = /e\.g\. #(\d+) and #(\d+), ([\d.]+)/.exec(note!)!;
+    const measured = iou(o[Number(a)].box, o[Number(b)].box);
+    expect(measured).toBeGreaterThan(thr);
+    expect(Number(v)).toBeCloseTo(measured, 2);
+  });
+
+  it('says nothing about near-duplicates when O-Net got none', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(rnetRenderer, input);
+    expect(sel.select('.details').text()).not.toContain('near-duplicates');
+  });
+
+  it('says what the border mode did to a selected crop that leaves the image', async () => {
+    const expected = { 'grey-pad': /mid-grey/, 'zero-pad': /black/, stretch: /stretched to the full square/ } as const;
+    for (const mode of ['grey-pad', 'zero-pad', 'stretch'] as const) {
+      const input = await fixtureInput({ borderMode: mode });
+      const { width: W, height: H } = input.trace.image;
+      const out = input.trace.rnet.inputs.find((c) => c.box[0] < 0 || c.box[1] < 0 || c.box[2] > W || c.box[3] > H)!;
+      const inside = input.trace.rnet.inputs.find(
+        (c) => c.box[0] >= 0 && c.box[1] >= 0 && c.box[2] <= W && c.box[3] <= H,
+      );
+      const note = (id: number): string =>
+        container()
+          .call(rnetRenderer, input, { selected: id })
+          .selectAll<HTMLElement, unknown>('.details .surprise')
+          .nodes()
+          .map((n) => n.textContent ?? '')
+          .join(' ');
+      expect(note(out.id), mode).toMatch(new RegExp(`This box leaves the image\\. ${mode}: `));
+      expect(note(out.id), mode).toMatch(expected[mode]);
+      if (inside) expect(note(inside.id), mode).not.toContain('leaves the image');
+    }
   });
 });
