@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { StageTrace } from '@mtcnn/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDir } from '../scripts/serve.mjs';
@@ -112,6 +113,31 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
     // The report has the app's explanations: the journey of the most confident face.
     expect(await page.locator('.journey-step[data-step="face"]').count()).toBe(1);
     await visitStages(page, 'report', counts);
+
+    // ... and its questions: dragging a box around a face of the (downloaded) trace names that face.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.download-trace')]);
+    const trace = JSON.parse(await readFile((await download.path())!, 'utf8')) as StageTrace;
+    expect(trace.faces).toHaveLength(cli.faces);
+    const k = trace.faces.length - 1; // the least confident face, not the one the journey opens on
+    const [fx, fy, fw, fh] = trace.faces[k].box;
+    await page.click('.stage-card[data-stage="candidates"]');
+    await page.locator('.panel .image-view svg').scrollIntoViewIfNeeded();
+    const corners = await page.evaluate(
+      ([x0, y0, x1, y1]) => {
+        const m = (document.querySelector('.panel .image-view g.layer') as SVGGElement).getScreenCTM()!;
+        const a = new DOMPoint(x0, y0).matrixTransform(m);
+        const b = new DOMPoint(x1, y1).matrixTransform(m);
+        return [a.x, a.y, b.x, b.y];
+      },
+      [fx, fy, fx + fw, fy + fh],
+    );
+    await page.mouse.move(corners[0], corners[1]);
+    await page.mouse.down();
+    await page.mouse.move(corners[2], corners[3], { steps: 6 });
+    await page.mouse.up();
+    await page.waitForSelector('.query-answer:not([hidden]) .query-summary');
+    expect(await page.textContent('.query-summary')).toContain(`Detected: face ${k + 1},`);
+    expect(await page.getAttribute('.journey-step:last-child', 'data-step')).toBe('face');
 
     // Clicking a suppressed box (on its edge; clicking again cycles through the boxes there) names
     // the box that suppressed it and their IoU.

@@ -389,6 +389,40 @@ describe.skipIf(chromiumMissing() || !sharedAvailable)('the visualizer debugger 
     expect(await scale()).toBeCloseTo(k, 6);
     await page.click('.panel .image-view .zoom-reset');
     expect(await settled()).toBe(1);
+
+    // Pan: in "drag pans" mode a drag moves the zoomed image.
+    await page.click('.panel .image-view .zoom-in');
+    await settled();
+    await page.click('.panel .image-view .drag-mode');
+    expect(await page.getAttribute('.panel .image-view .drag-mode', 'aria-pressed')).toBe('true');
+    const translate = async (): Promise<string> =>
+      /translate\(([^)]*)\)/.exec((await page.getAttribute('.panel .image-view g.zoom', 'transform')) ?? '')?.[1] ?? '';
+    const before = await translate();
+    const v = (await page.locator('.panel .image-view svg.viz').boundingBox())!;
+    await page.mouse.move(v.x + v.width / 2, v.y + v.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(v.x + v.width / 2 + 60, v.y + v.height / 2 + 30, { steps: 5 });
+    await page.mouse.up();
+    expect(await translate()).not.toBe(before);
+    await page.click('.panel .image-view .drag-mode'); // back to "drag asks why"
+    await page.click('.panel .image-view .zoom-reset');
+    await settled();
+
+    // Every image view of every stage zooms: its + button scales that view's picture.
+    for (const s of ['pnet', 'candidates', 'nms', 'rnet', 'onet']) {
+      await stage(s);
+      const views = page.locator('.panel figure:has(> .view-tools)');
+      const n = await views.count();
+      expect(n, s).toBeGreaterThan(0);
+      for (let i = 0; i < n; i++) {
+        const view = views.nth(i);
+        await view.locator('.zoom-in').click();
+        await page.waitForTimeout(400); // the 200 ms transition
+        expect(await view.locator('g.zoom').first().getAttribute('transform'), `${s} view ${i}`).toMatch(/scale\(1\.6/);
+        await view.locator('.zoom-reset').click();
+        await page.waitForTimeout(400);
+      }
+    }
   });
 
   it('bug 12: the result is large, with its keypoints and the faces as a list and JSON', async () => {
