@@ -117,6 +117,7 @@ export function attachZoom(
     });
   const label = (): void => {
     mode
+      .attr('aria-pressed', String(tools.drag === 'pan'))
       .text(tools.drag === 'pan' ? '✥ drag pans' : '⬚ drag asks why')
       .attr(
         'title',

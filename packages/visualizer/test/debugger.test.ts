@@ -398,10 +398,13 @@ describe.skipIf(chromiumMissing() || !sharedAvailable)('the visualizer debugger 
     const translate = async (): Promise<string> =>
       /translate\(([^)]*)\)/.exec((await page.getAttribute('.panel .image-view g.zoom', 'transform')) ?? '')?.[1] ?? '';
     const before = await translate();
+    await page.locator('.panel .image-view svg.viz').scrollIntoViewIfNeeded();
     const v = (await page.locator('.panel .image-view svg.viz').boundingBox())!;
-    await page.mouse.move(v.x + v.width / 2, v.y + v.height / 2);
+    // A point of the image on screen (the view can be taller than the window).
+    const [px, py] = [v.x + v.width / 2, Math.max(v.y, 0) + 120];
+    await page.mouse.move(px, py);
     await page.mouse.down();
-    await page.mouse.move(v.x + v.width / 2 + 60, v.y + v.height / 2 + 30, { steps: 5 });
+    await page.mouse.move(px + 60, py + 30, { steps: 5 });
     await page.mouse.up();
     expect(await translate()).not.toBe(before);
     await page.click('.panel .image-view .drag-mode'); // back to "drag asks why"
