@@ -91,7 +91,7 @@ export function attachZoom(
     svg.transition().duration(200).call(behavior.transform, zoomIdentity),
   );
   if (focus?.())
-    btn('zoom-focus', '⌖', 'Zoom to the selected box', () => {
+    btn('zoom-focus', '◎', 'Zoom to the selected box', () => {
       const b = focus();
       if (!b) return;
       const [[x0, y0], [x1, y1]] = extent;
