@@ -1,16 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
-import type { Face, RgbImage } from '@mtcnn/core';
+import type { BoxFormat, Face, RgbImage } from '@mtcnn/core';
 import type { AfterDetect } from '@mtcnn/runner';
 
 const COLORS = ['#ff3b30', '#34c759', '#0a84ff', '#ffcc00', '#ff2d55'];
 
-/** SVG overlay of the faces' boxes (`[x, y, w, h]`), confidences and landmarks. */
-export function facesSvg(width: number, height: number, faces: readonly Face[]): string {
+/** SVG overlay of the faces' boxes (in `boxFormat`, as the detector gave them), confidences and landmarks. */
+export function facesSvg(width: number, height: number, faces: readonly Face[], boxFormat: BoxFormat): string {
   const stroke = Math.max(2, Math.round(Math.min(width, height) / 300));
   const parts = faces.map((f) => {
-    const [x, y, w, h] = f.box;
+    const [x, y, a, b] = f.box;
+    const [w, h] = boxFormat === 'xyxy' ? [a - x, b - y] : [a, b];
     const dots = Object.values(f.keypoints)
       .map(([px, py], k) => `<circle cx="${px}" cy="${py}" r="${stroke * 1.5}" fill="${COLORS[k]}"/>`)
       .join('');
@@ -26,10 +27,11 @@ export async function writeAnnotated(
   file: string,
   image: RgbImage,
   faces: readonly Face[],
+  boxFormat: BoxFormat,
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const out = join(dir, `${basename(file, extname(file))}.png`);
-  const svg = Buffer.from(facesSvg(image.width, image.height, faces));
+  const svg = Buffer.from(facesSvg(image.width, image.height, faces, boxFormat));
   await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .composite([{ input: svg, top: 0, left: 0 }])
     .png()
@@ -41,8 +43,8 @@ export async function writeAnnotated(
  * The batch workers' hook (worker.ts): with `--annotate DIR` (`extra.annotate`), writes the image
  * with its faces drawn and says where.
  */
-export const annotateAfterDetect: AfterDetect = async ({ label, image, faces, extra }) => {
+export const annotateAfterDetect: AfterDetect = async ({ label, image, faces, boxFormat, extra }) => {
   const dir = (extra as { annotate?: string } | undefined)?.annotate;
   if (!dir || label === undefined) return [];
-  return [`  annotated: ${await writeAnnotated(dir, label, image, faces)}`];
+  return [`  annotated: ${await writeAnnotated(dir, label, image, faces, boxFormat)}`];
 };

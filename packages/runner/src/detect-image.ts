@@ -1,4 +1,4 @@
-import { isMtcnnError, MtcnnError, type Detector, type Face, type RgbImage } from '@mtcnn/core';
+import { isMtcnnError, MtcnnError, type BoxFormat, type Detector, type Face, type RgbImage } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { cliStages, entryError, type ImageEntry } from './entry.js';
 import type { TaskResult, TaskSpec, TaskTimings } from './protocol.js';
@@ -8,7 +8,9 @@ import { reportHtml } from './report-html.js';
 export type AfterDetect = (d: {
   label?: string;
   image: RgbImage;
+  /** In the detector's `boxFormat` (given beside them). */
   faces: Face[];
+  boxFormat: BoxFormat;
   entry: ImageEntry;
   extra: unknown;
 }) => Promise<string[]>;
@@ -53,7 +55,14 @@ export async function detectImage(
     let log: string[] = [];
     if (o.afterDetect) {
       try {
-        log = await o.afterDetect({ label: spec.label, image, faces: report.faces, entry, extra: o.extra });
+        log = await o.afterDetect({
+          label: spec.label,
+          image,
+          faces: report.faces,
+          boxFormat: detector.options.boxFormat,
+          entry,
+          extra: o.extra,
+        });
       } catch (e) {
         // The hook's own failure (say an unwritable --annotate directory): the detector is fine.
         return { error: entryError(e) };
