@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Face, RgbImage } from '@mtcnn/core';
+import type { AfterDetect } from '@mtcnn/runner';
 
 const COLORS = ['#ff3b30', '#34c759', '#0a84ff', '#ffcc00', '#ff2d55'];
 
@@ -35,3 +36,13 @@ export async function writeAnnotated(
     .toFile(out);
   return out;
 }
+
+/**
+ * The batch workers' hook (worker.ts): with `--annotate DIR` (`extra.annotate`), writes the image
+ * with its faces drawn and says where.
+ */
+export const annotateAfterDetect: AfterDetect = async ({ label, image, faces, extra }) => {
+  const dir = (extra as { annotate?: string } | undefined)?.annotate;
+  if (!dir || label === undefined) return [];
+  return [`  annotated: ${await writeAnnotated(dir, label, image, faces)}`];
+};

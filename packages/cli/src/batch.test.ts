@@ -2,7 +2,7 @@
 // copies of examples/astronaut-collage.jpg, with ../shared's truncated.jpg as the corrupt one.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -149,9 +149,37 @@ describe.skipIf(!available)('mtcnn detect over many images', () => {
     expect(noOut.stderr).toContain('--resume needs --output');
   });
 
-  it('rejects --jobs 0 as a usage error', () => {
+  it('rejects --jobs 0, and more than 4 workers per core, as usage errors', () => {
     const r = mtcnn(['--jobs', '0', 'more'], dir);
     expect(r.code).toBe(2); // 1 would say "an image failed"
     expect(r.stderr).toContain('--jobs must be a whole number >= 1');
+    const many = mtcnn(['--jobs', '1000', 'more'], dir);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain(
+      `INVALID_OPTION: --jobs must be a whole number from 1 to ${4 * availableParallelism()}`,
+    );
+    expect(many.stdout).toBe('');
+  });
+});
+
+describe('workers and onnxruntime-node under a long command line', () => {
+  it('a CLI run with hundreds of long path arguments does not crash creating ONNX sessions in workers', () => {
+    // onnxruntime-node 1.30 overflowed a worker's default native stack creating a session when the
+    // process's command line was long (it crashed with SIGSEGV, exit 139, at ~17 KB of arguments).
+    const missing = Array.from({ length: 800 }, (_, i) => `/no/such/dir/${'x'.repeat(100)}/${i}.jpg`);
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'detect', '--backend', 'onnx', '--jobs', '2', '-q', SAMPLE, ...missing],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      },
+    );
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1); // the missing files failed; the run finished
+    const out = JSON.parse(r.stdout) as { faces?: unknown[]; error?: { code: string } }[];
+    expect(out).toHaveLength(801);
+    expect(out[0].faces).toHaveLength(4);
+    expect(out.slice(1).every((e) => e.error?.code === 'DECODE_FAILED')).toBe(true);
   });
 });

@@ -1,15 +1,23 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MtcnnError, resolveOptions } from '@mtcnn/core';
-import type { DetectEntry } from './detect.js';
+import { MtcnnError, resolveOptions, type DetectorOptions } from '@mtcnn/core';
+import { checkWorkers, openPool, runTasks, threadsPerWorker, type DetectorPool, type TaskSpec } from '@mtcnn/runner';
+import type { BackendName } from './backends.js';
+import { logLines, toEntry, type DetectEntry } from './detect.js';
 import { expandInputs } from './inputs.js';
 import { JsonlWriter, readJsonl } from './jsonl.js';
-import { PoolStartupError, runPool, threadsPerWorker, type PoolTask, type WorkerConfig } from './pool.js';
 import { barProgress, lineProgress, silentProgress, type Progress } from './progress.js';
 import { failureOf, formatSummary } from './summary.js';
 
-export interface BatchOptions extends WorkerConfig {
-  /** Worker threads, each with its own detector. */
+export interface BatchOptions {
+  backend: BackendName;
+  detector: DetectorOptions;
+  /** Add the stage counts (`stages`) to each entry. */
+  stats: boolean;
+  /** Write each image with its faces drawn, as PNG, into this directory. */
+  annotate?: string;
+  autoOrient: boolean;
+  /** Worker threads, each with its own detector: 1 to `maxWorkers()` (4 per core). */
   jobs: number;
   /** JSONL file (or `-` for stdout) written as images finish; without it, one JSON array at the end. */
   output?: string;
@@ -47,7 +55,7 @@ function previousEntries(output: string): Map<string, DetectEntry> {
  */
 export async function runBatch(args: readonly string[], o: BatchOptions, io: BatchIo): Promise<number> {
   resolveOptions(o.detector); // bad options fail here, once, not in every worker
-  if (!Number.isInteger(o.jobs) || o.jobs < 1) throw usage(`--jobs must be a whole number >= 1, got ${o.jobs}.`);
+  checkWorkers(o.jobs, '--jobs'); // bounded: every worker holds a backend (-j 1000 once took 12 GB)
   if (o.resume && (o.output === undefined || o.output === '-'))
     throw usage('--resume needs --output FILE.jsonl (the file to continue).');
   if (o.resume && o.overwrite) throw usage('--resume and --overwrite contradict each other; pick one.');
@@ -66,7 +74,8 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
   const items = await expandInputs(args);
   const previous = toFile && o.resume ? previousEntries(toFile) : new Map<string, DetectEntry>();
   const entries: (DetectEntry | undefined)[] = new Array(items.length);
-  const tasks: PoolTask[] = [];
+  const tasks: TaskSpec[] = [];
+  const taskIndex: number[] = []; // each task's position among the items
   let skipped = 0;
   items.forEach((item, index) => {
     const before = previous.get(resolve(item.file));
@@ -76,7 +85,8 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
     } else if ('error' in item) {
       entries[index] = item;
     } else {
-      tasks.push({ index, file: item.file });
+      tasks.push({ source: { file: item.file }, stats: o.stats, label: item.file });
+      taskIndex.push(index);
     }
   });
 
@@ -95,6 +105,7 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
   const t0 = performance.now();
   const jobs = Math.max(1, Math.min(o.jobs, tasks.length));
   let fatal: Error | undefined;
+  let pool: DetectorPool | undefined;
   try {
     // Arguments that matched nothing are results too, written first (they need no work).
     items.forEach((item, index) => {
@@ -104,32 +115,34 @@ export async function runBatch(args: readonly string[], o: BatchOptions, io: Bat
       }
     });
     progress.start(items.length, items.length - tasks.length);
-    await runPool(tasks, {
-      jobs,
-      // Fewer images than workers asked for (e.g. one image): the workers share the idle ones' threads.
-      config: {
+    if (tasks.length > 0) {
+      pool = await openPool({
+        workers: jobs,
         backend: o.backend,
-        detector: o.detector,
-        stats: o.stats,
-        annotate: o.annotate,
-        autoOrient: o.autoOrient,
+        detector: { ...o.detector, autoOrient: o.autoOrient },
+        // Fewer images than workers asked for (e.g. one image): the workers share the idle ones' threads.
         threads: threadsPerWorker(o.jobs, jobs),
-      },
-      onResult: (r) => {
-        entries[r.index] = r.entry;
-        emitLine?.(r.entry); // JSONL: as each image finishes, tagged by file
-        progress.tick(r.log, 'error' in r.entry);
-      },
-    });
+        workerUrl: new URL(import.meta.url.endsWith('.ts') ? '../dist/worker.js' : './worker.js', import.meta.url),
+        extra: { annotate: o.annotate },
+      });
+      await runTasks(pool, tasks, (k, r) => {
+        const index = taskIndex[k];
+        const file = items[index].file;
+        entries[index] = toEntry(file, r);
+        emitLine?.(entries[index]); // JSONL: as each image finishes, tagged by file
+        progress.tick(logLines(file, r), 'error' in r);
+      });
+    }
   } catch (e) {
     // A worker could not start, or the output could not be written: nothing sensible can go on.
     fatal = e as Error;
   } finally {
+    await pool?.close();
     progress.stop();
     writer?.close();
   }
   if (fatal) {
-    const code = fatal instanceof PoolStartupError ? `${fatal.code}: ` : '';
+    const code = fatal instanceof MtcnnError ? `${fatal.code}: ` : '';
     io.stderr(`mtcnn: ${code}${fatal.message}\n`);
     if (toFile) io.stderr(`mtcnn: the results so far are in ${toFile}; run again with --resume to continue.\n`);
     return 2;

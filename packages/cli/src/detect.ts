@@ -1,7 +1,10 @@
-import { isMtcnnError, type Detector, type DetectorOptions, type Face, type StageCounts } from '@mtcnn/core';
-import { loadImage } from '@mtcnn/core/node';
-import { writeAnnotated } from './annotate.js';
+import type { DetectorOptions } from '@mtcnn/core';
+import { detectImage, type DetectEntry, type TaskResult } from '@mtcnn/runner';
+import { annotateAfterDetect } from './annotate.js';
 import { openDetector, type BackendName } from './backends.js';
+
+// The entry format lives in @mtcnn/runner (the server and the queue answer with it too).
+export { cliStages, type CliStages, type DetectEntry } from '@mtcnn/runner';
 
 export interface DetectCommandOptions {
   backend: BackendName;
@@ -12,81 +15,39 @@ export interface DetectCommandOptions {
   log: (line: string) => void;
 }
 
-/** Stage counts under the names the reference uses (the CLI's JSON contract). */
-export interface CliStages {
-  scales: number;
-  pnet: number;
-  pnet_nms: number;
-  rnet: number;
-  rnet_nms: number;
-  onet: number;
-  faces: number;
+/** The CLI's entry for `file` from a runner result (which does not name its file). */
+export function toEntry(file: string, r: TaskResult): DetectEntry {
+  return 'error' in r ? { file, error: r.error } : { file, ...r.entry };
 }
 
-export type DetectEntry =
-  | { file: string; width: number; height: number; faces: Face[]; stages?: CliStages }
-  | { file: string; error: { code: string; message: string } };
-
-export function cliStages(c: StageCounts): CliStages {
-  return {
-    scales: c.scales,
-    pnet: c.pnet,
-    pnet_nms: c.pnetNms,
-    rnet: c.rnet,
-    rnet_nms: c.rnetNms,
-    onet: c.onet,
-    faces: c.faces,
-  };
+/** What to tell the user about one image (stderr lines). */
+export function logLines(file: string, r: TaskResult): string[] {
+  if ('error' in r) return [`${file}: ${r.error.code}: ${r.error.message}`];
+  const { width, height, faces } = r.entry;
+  const n = faces.length;
+  return [`${file}: ${n} face${n === 1 ? '' : 's'} (${width}x${height}, ${r.timings.total.toFixed(0)} ms)`, ...r.log];
 }
 
 /**
- * Detect faces in each file, in order. A file that fails becomes an `error` entry; the others go
- * on. Options are validated before the backend loads.
+ * Detect faces in each file, in order, on this thread (`mtcnn detect` runs the batch in worker
+ * threads: batch.ts). A file that fails becomes an `error` entry; the others go on. Options are
+ * validated before the backend loads.
  */
 export async function detectFiles(files: readonly string[], o: DetectCommandOptions): Promise<DetectEntry[]> {
-  const detector = await openDetector(o.backend, o.detector);
+  const detector = await openDetector(o.backend, { ...o.detector, autoOrient: o.autoOrient });
   const entries: DetectEntry[] = [];
   try {
     for (const file of files) {
-      const done = await detectFile(detector, file, o);
-      entries.push(done.entry);
-      for (const line of done.log) o.log(line);
+      const r = await detectImage(
+        detector,
+        { source: { file }, stats: o.stats, label: file },
+        { afterDetect: annotateAfterDetect, extra: { annotate: o.annotate } },
+      );
+      entries.push(toEntry(file, r));
+      for (const line of logLines(file, r)) o.log(line);
     }
   } finally {
     detector.dispose();
   }
   return entries;
-}
-
-export interface FileDetection {
-  entry: DetectEntry;
-  /** What to tell the user about it (stderr lines). */
-  log: string[];
-}
-
-/**
- * One file through `detector`: decode, detect, optionally annotate. A per-image failure (unreadable,
- * corrupt, unsupported) becomes an `error` entry; a failure of the detector itself throws.
- * Shared by `detectFiles` and the batch workers.
- */
-export async function detectFile(
-  detector: Detector,
-  file: string,
-  o: Pick<DetectCommandOptions, 'stats' | 'annotate' | 'autoOrient'>,
-): Promise<FileDetection> {
-  try {
-    const image = await loadImage(file, { autoOrient: o.autoOrient });
-    const report = await detector.detectWithStats(image);
-    const entry: DetectEntry = { file, width: image.width, height: image.height, faces: report.faces };
-    if (o.stats) entry.stages = cliStages(report.counts);
-    const n = report.faces.length;
-    const log = [
-      `${file}: ${n} face${n === 1 ? '' : 's'} (${image.width}x${image.height}, ${report.timings.total.toFixed(0)} ms)`,
-    ];
-    if (o.annotate) log.push(`  annotated: ${await writeAnnotated(o.annotate, file, image, report.faces)}`);
-    return { entry, log };
-  } catch (e) {
-    if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED') throw e;
-    return { entry: { file, error: { code: e.code, message: e.message } }, log: [`${file}: ${e.code}: ${e.message}`] };
-  }
 }

@@ -6,7 +6,6 @@ export * from './detect.js';
 export * from './export-onnx.js';
 export * from './inputs.js';
 export * from './jsonl.js';
-export * from './pool.js';
 export * from './progress.js';
 export * from './program.js';
 export * from './summary.js';

@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import sharp from 'sharp';
 import { resolveOptions, type DetectorOptions } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { buildReportHtml } from '@mtcnn/visualizer/report-html';
+import { reportHtml } from '@mtcnn/runner';
 import { openDetector, type BackendName } from './backends.js';
 import type { Io } from './program.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
@@ -34,16 +33,7 @@ export async function writeReport(file: string, o: ReportOptions): Promise<Repor
   try {
     const image = await loadImage(file, { autoOrient: o.autoOrient });
     const report = await detector.detectWithStats(image, { trace: true });
-    // PNG of the decoded pixels: the report's crops are then exactly what the networks saw.
-    const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .png()
-      .toBuffer();
-    const html = await buildReportHtml({
-      trace: report.trace!,
-      png,
-      name: basename(file),
-      backend: detector.backend.name,
-    });
+    const html = await reportHtml(image, report.trace!, basename(file), detector.backend.name);
     const output = resolve(o.output);
     await writeFile(output, html);
     return { file, output, faces: report.faces.length, bytes: Buffer.byteLength(html) };

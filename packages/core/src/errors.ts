@@ -7,7 +7,11 @@ export type MtcnnErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'DISPOSED'
   | 'ABORTED'
-  | 'BACKEND_FAILED';
+  | 'BACKEND_FAILED'
+  /** A pool of detector workers refused a task: its queue is full (try again later). */
+  | 'QUEUE_FULL'
+  /** The worker thread running the detection died (out of memory, a crash); the pool replaced it. */
+  | 'WORKER_FAILED';
 
 /** The one error class of the library. `message` says what to do about it. */
 export class MtcnnError extends Error {

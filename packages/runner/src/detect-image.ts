@@ -1,0 +1,67 @@
+import { isMtcnnError, MtcnnError, type Detector, type Face, type RgbImage } from '@mtcnn/core';
+import { loadImage } from '@mtcnn/core/node';
+import { cliStages, entryError, type ImageEntry } from './entry.js';
+import type { TaskResult, TaskSpec, TaskTimings } from './protocol.js';
+import { reportHtml } from './report-html.js';
+
+/** Runs after a successful detection, where it ran; returns lines for the user. */
+export type AfterDetect = (d: {
+  label?: string;
+  image: RgbImage;
+  faces: Face[];
+  entry: ImageEntry;
+  extra: unknown;
+}) => Promise<string[]>;
+
+/**
+ * One image through `detector`: decode (the detector's `autoOrient` and `maxPixels`, checked from
+ * the header before decoding), detect, build the entry. A failure of the image (unreadable,
+ * corrupt, too large, aborted) is the result's `error`; a failure of the detector itself
+ * (`BACKEND_FAILED`, `DISPOSED`, a bug) throws, so that the caller can replace it.
+ */
+export async function detectImage(
+  detector: Detector,
+  spec: TaskSpec,
+  o: {
+    signal?: AbortSignal;
+    afterDetect?: AfterDetect;
+    extra?: unknown;
+    /** Called between decoding and detecting (the pool must not stop a worker in a network run). */
+    onDecoded?: () => void;
+  } = {},
+): Promise<TaskResult> {
+  const { autoOrient, maxPixels } = detector.options;
+  try {
+    const t0 = performance.now();
+    const image = await loadImage('file' in spec.source ? spec.source.file : spec.source.bytes, {
+      autoOrient,
+      maxPixels,
+    });
+    const decode = performance.now() - t0;
+    o.onDecoded?.();
+    if (o.signal?.aborted)
+      throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: o.signal.reason });
+    const report = await detector.detectWithStats(image, { signal: o.signal, trace: spec.report !== undefined });
+    const entry: ImageEntry = { width: image.width, height: image.height, faces: report.faces };
+    if (spec.stats) entry.stages = cliStages(report.counts);
+    const timings: TaskTimings = { decode, ...report.timings };
+    let html: Uint8Array | undefined;
+    if (spec.report) {
+      const text = await reportHtml(image, report.trace!, spec.report.name, detector.backend.name);
+      html = new TextEncoder().encode(text);
+    }
+    let log: string[] = [];
+    if (o.afterDetect) {
+      try {
+        log = await o.afterDetect({ label: spec.label, image, faces: report.faces, entry, extra: o.extra });
+      } catch (e) {
+        // The hook's own failure (say an unwritable --annotate directory): the detector is fine.
+        return { error: entryError(e) };
+      }
+    }
+    return html ? { entry, timings, log, report: html } : { entry, timings, log };
+  } catch (e) {
+    if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED') throw e;
+    return { error: { code: e.code, message: e.message } };
+  }
+}
