@@ -1,3 +1,4 @@
+import { basename, extname, join } from 'node:path';
 import type { DetectorOptions } from '@mtcnn/core';
 import { detectImage, type DetectEntry, type TaskResult } from '@mtcnn/runner';
 import { annotateAfterDetect } from './annotate.js';
@@ -15,9 +16,18 @@ export interface DetectCommandOptions {
   log: (line: string) => void;
 }
 
-/** The CLI's entry for `file` from a runner result (which does not name its file). */
+/** An entry whose detection stands but whose --annotate image could not be written. */
+export type AnnotationFailure = { annotation_error: { code: string; message: string } };
+
+/**
+ * The CLI's entry for `file` from a runner result (which does not name its file). A failed
+ * --annotate write is `annotation_error` beside the faces: the detection is not lost.
+ */
 export function toEntry(file: string, r: TaskResult): DetectEntry {
-  return 'error' in r ? { file, error: r.error } : { file, ...r.entry };
+  if ('error' in r) return { file, error: r.error };
+  const entry: DetectEntry & Partial<AnnotationFailure> = { file, ...r.entry };
+  if (r.afterDetectError) entry.annotation_error = r.afterDetectError;
+  return entry;
 }
 
 /** What to tell the user about one image (stderr lines). */
@@ -25,7 +35,13 @@ export function logLines(file: string, r: TaskResult): string[] {
   if ('error' in r) return [`${file}: ${r.error.code}: ${r.error.message}`];
   const { width, height, faces } = r.entry;
   const n = faces.length;
-  return [`${file}: ${n} face${n === 1 ? '' : 's'} (${width}x${height}, ${r.timings.total.toFixed(0)} ms)`, ...r.log];
+  const lines = [
+    `${file}: ${n} face${n === 1 ? '' : 's'} (${width}x${height}, ${r.timings.total.toFixed(0)} ms)`,
+    ...r.log,
+  ];
+  if (r.afterDetectError)
+    lines.push(`${file}: annotation not written: ${r.afterDetectError.code}: ${r.afterDetectError.message}`);
+  return lines;
 }
 
 /**
@@ -40,8 +56,15 @@ export async function detectFiles(files: readonly string[], o: DetectCommandOpti
     for (const file of files) {
       const r = await detectImage(
         detector,
-        { source: { file }, stats: o.stats, label: file },
-        { afterDetect: annotateAfterDetect, extra: { annotate: o.annotate } },
+        {
+          source: { file },
+          stats: o.stats,
+          label: file,
+          hookData: o.annotate
+            ? { path: join(o.annotate, `${basename(file, extname(file))}.png`), overwrite: false }
+            : undefined,
+        },
+        { afterDetect: annotateAfterDetect },
       );
       entries.push(toEntry(file, r));
       for (const line of logLines(file, r)) o.log(line);
