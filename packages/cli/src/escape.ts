@@ -6,6 +6,7 @@
  * them itself, stderr's lines did not.
  */
 export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     if (c === '\\') return '\\\\';
     if (c === '\n') return '\\n';

@@ -76,6 +76,10 @@ export async function writeOutput(
   if (o.inputs?.has(target)) throw new OutputError('WRITE_FAILED', `${path} is one of the inputs: not replaced.`);
   try {
     await mkdir(dirname(target), { recursive: true });
+  } catch (e) {
+    throw new OutputError('WRITE_FAILED', `Cannot write ${path}: ${(e as Error).message}`);
+  }
+  try {
     const handle = await open(target, o.overwrite ? 'w' : 'wx');
     try {
       await handle.writeFile(bytes);
