@@ -1,11 +1,17 @@
-import { isMtcnnError, type MtcnnBackend, type ONetOutput, type PNetOutput, type RNetOutput } from '@mtcnn/core';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
 import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOnnxBackend, type OnnxBackend } from './backend.js';
 import { createNodeOnnxBackend, type NodeOnnxRuntime } from './node-backend.js';
 import { maxAbsDiff, randomInput } from './random.test-util.js';
-import { toNCHW } from '@mtcnn/core';
+import {
+  isMtcnnError,
+  type MtcnnBackend,
+  type ONetOutput,
+  type PNetOutput,
+  type RNetOutput,
+  toNCHW,
+} from '@mtcnn/core/backend-kit';
 import { loadOrt, type Ort, type OrtSession } from './runtime.js';
 
 // The ONNX graphs against the tfjs backend (itself checked against a naive JS MTCNN) on the same

@@ -2,17 +2,17 @@ import {
   checkBatchInput,
   checkLevelInput,
   levelRows,
-  MtcnnError,
-  toNCHW,
-  toNHWC,
-  pnetOutputSize,
-  pnetStrips,
   type MtcnnBackend,
+  MtcnnError,
   type ONetOutput,
   type PixelLayout,
   type PNetOutput,
+  pnetOutputSize,
+  pnetStrips,
   type RNetOutput,
-} from '@mtcnn/core';
+  toNCHW,
+  toNHWC,
+} from '@mtcnn/core/backend-kit';
 import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '@mtcnn/models';
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
 import { enqueue } from './queue.js';

@@ -30,7 +30,7 @@ describe("PReLU as Relu(x) + (-a) * Relu(-x) ('relu-sum')", () => {
       'float32',
       randomInput(
         shape[0] * 7 + shape[2],
-        shape.reduce((a, b) => a * b, 1),
+        shape.reduce((a: number, b: number) => a * b, 1),
       ),
       [...shape],
     );

@@ -1,7 +1,7 @@
 // One onnxruntime-node instance in a worker thread, serving network runs for threads.ts: a
 // session run blocks the thread that calls it, so runs here leave the detector's thread free.
 import { workerData } from 'node:worker_threads';
-import { serveThread } from '@mtcnn/core/node';
+import { serveThread } from '@mtcnn/core/backend-kit/node';
 import type { MtcnnBackend } from '@mtcnn/core';
 import { weightsFromTransfer } from '@mtcnn/models';
 import type { OnnxThreadData, OnnxThreadRequest } from './threads.js';

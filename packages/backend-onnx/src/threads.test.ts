@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
 import type { OnnxBackend } from './backend.js';
-import { toNCHW } from '@mtcnn/core';
+import { toNCHW } from '@mtcnn/core/backend-kit';
 import { createNodeOnnxBackend } from './node-backend.js';
 import { randomInput } from './random.test-util.js';
 

@@ -6,20 +6,20 @@
  * earlier ones run. Each call runs whole on one thread, through the same graphs and kernels as
  * in-process, so the faces are the same.
  */
-import { createThreadPool } from '@mtcnn/core/node';
+import { createThreadPool } from '@mtcnn/core/backend-kit/node';
 import {
-  MtcnnError,
   checkBatchInput,
   checkLevelInput,
   levelRows,
   mergePNetStrips,
-  pnetOutputSize,
-  pnetStrips,
+  MtcnnError,
   type ONetOutput,
   type PixelLayout,
   type PNetOutput,
+  pnetOutputSize,
+  pnetStrips,
   type RNetOutput,
-} from '@mtcnn/core';
+} from '@mtcnn/core/backend-kit';
 import { weightsTransfer, type MtcnnWeights, type WeightsTransfer } from '@mtcnn/models';
 import type { OnnxBackend } from './backend.js';
 import type { NodeOnnxBackendOptions } from './node-backend.js';

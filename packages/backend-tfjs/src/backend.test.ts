@@ -1,4 +1,4 @@
-import { isMtcnnError, toNCHW } from '@mtcnn/core';
+import { isMtcnnError, toNCHW } from '@mtcnn/core/backend-kit';
 import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';

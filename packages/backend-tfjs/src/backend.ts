@@ -1,15 +1,15 @@
 import {
-  MtcnnError,
   checkBatchInput,
   checkLevelInput,
-  pnetOutputSize,
-  toNHWC,
-  type PixelLayout,
   type MtcnnBackend,
+  MtcnnError,
   type ONetOutput,
+  type PixelLayout,
   type PNetOutput,
+  pnetOutputSize,
   type RNetOutput,
-} from '@mtcnn/core';
+  toNHWC,
+} from '@mtcnn/core/backend-kit';
 import { ONET, PNET, RNET, type HeadOutput, type MtcnnWeights } from '@mtcnn/models';
 import { compileNetwork, type CompiledNetwork } from './compile.js';
 import { forward, packedColumns, sigmoid } from './forward.js';

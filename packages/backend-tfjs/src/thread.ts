@@ -1,7 +1,7 @@
 // One tfjs runtime in a worker thread, serving network runs for threads.ts. tfjs's wasm and cpu
 // backends compute on a single thread per JavaScript realm: a few of these use the other cores.
 import { workerData } from 'node:worker_threads';
-import { serveThread } from '@mtcnn/core/node';
+import { serveThread } from '@mtcnn/core/backend-kit/node';
 import type { MtcnnBackend } from '@mtcnn/core';
 import { weightsFromTransfer } from '@mtcnn/models';
 import { createTfjsBackend } from './backend.js';

@@ -6,21 +6,21 @@
  * arithmetic it gets in one piece (tested bit for bit), so the faces are those of one thread.
  * Measured on 2 cores: about 1.8x the throughput of the in-process backend per detection.
  */
-import { createThreadPool } from '@mtcnn/core/node';
+import { createThreadPool } from '@mtcnn/core/backend-kit/node';
 import {
-  MtcnnError,
   checkBatchInput,
   checkLevelInput,
   levelRows,
   mergePNetStrips,
-  pnetOutputSize,
-  pnetStrips,
-  toNHWC,
+  MtcnnError,
   type ONetOutput,
   type PixelLayout,
   type PNetOutput,
+  pnetOutputSize,
+  pnetStrips,
   type RNetOutput,
-} from '@mtcnn/core';
+  toNHWC,
+} from '@mtcnn/core/backend-kit';
 import { weightsTransfer, type MtcnnWeights, type WeightsTransfer } from '@mtcnn/models';
 import type { TfjsBackend } from './backend.js';
 

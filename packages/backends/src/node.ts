@@ -1,35 +1,74 @@
-import { createDetector, type Detector, type DetectorOptions, type MtcnnBackend } from '@mtcnn/core';
+/**
+ * `@mtcnn/backends/node`: the backends a Node program offers by name (the CLI's `--backend`, the
+ * server's and the queue's options). The browser registry is `@mtcnn/backends/browser`.
+ *
+ * @packageDocumentation
+ */
+import type { CreateDetectorOptions, Detector } from '@mtcnn/core';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import type { MtcnnWeights } from '@mtcnn/models';
+import { defineRegistry, type BackendEntry } from './registry.js';
 
-/**
- * Backends the CLI can run, by the name users pass to `--backend`. `threads`: the cores this
- * backend may use (a batch of N workers on C cores gives each C / N); default: the runtime's own
- * default for where it runs (all cores on the main thread, 1 in a worker thread).
- */
-export const BACKENDS = {
-  'tfjs-wasm': (threads?: number) => createNodeTfjsBackend({ backend: 'wasm', threads }),
-  'tfjs-cpu': (threads?: number) => createNodeTfjsBackend({ backend: 'cpu', threads }),
-  onnx: (threads?: number) => createNodeOnnxBackend({ runtime: 'node', threads }),
-  // onnxruntime-web's threads made runs slower in Node (docs/backends.md): always 1.
-  'onnx-wasm': () => createNodeOnnxBackend({ runtime: 'wasm' }),
-} satisfies Record<string, (threads?: number) => Promise<MtcnnBackend>>;
+export type { BackendEntry, BackendRegistry, OptionsArg } from './registry.js';
 
-export type BackendName = keyof typeof BACKENDS;
-/** The fastest correct backend, measured (README "Backends"): native kernels on all cores. */
-export const DEFAULT_BACKEND: BackendName = 'onnx';
-
-export function isBackendName(name: string): name is BackendName {
-  return Object.hasOwn(BACKENDS, name);
+export interface NodeBackendOptions {
+  /**
+   * The cores this backend may use (a batch of N workers on C cores gives each C / N); default:
+   * the runtime's own default for where it runs (all cores on the main thread, 1 in a worker
+   * thread). `onnx-wasm` always uses 1: onnxruntime-web's threads made runs slower in Node
+   * (docs/backends.md).
+   */
+  threads?: number;
+  /** Already loaded weights (shared by several backends); default: read from `@mtcnn/models`. */
+  weights?: MtcnnWeights;
 }
 
-/** A detector on a new backend `name`; the backend is disposed if the options are refused. */
-export async function openDetector(name: BackendName, options: DetectorOptions, threads?: number): Promise<Detector> {
-  const backend = await BACKENDS[name](threads);
-  try {
-    return createDetector(backend, options);
-  } catch (e) {
-    backend.dispose();
-    throw e;
-  }
+const ENTRIES = {
+  'tfjs-wasm': {
+    description: 'tfjs on WebAssembly (SIMD), one tfjs per thread',
+    create: ({ threads, weights }) => createNodeTfjsBackend({ backend: 'wasm', threads, weights }),
+  },
+  'tfjs-cpu': {
+    description: 'tfjs in plain JavaScript, one tfjs per thread',
+    create: ({ threads, weights }) => createNodeTfjsBackend({ backend: 'cpu', threads, weights }),
+  },
+  onnx: {
+    description: 'ONNX Runtime, native CPU kernels (onnxruntime-node): the fastest',
+    create: ({ threads, weights }) => createNodeOnnxBackend({ runtime: 'node', threads, weights }),
+  },
+  'onnx-wasm': {
+    description: 'ONNX Runtime Web on WebAssembly (onnxruntime-web), one thread',
+    create: ({ weights }) => createNodeOnnxBackend({ runtime: 'wasm', weights }),
+  },
+} satisfies Record<string, BackendEntry<NodeBackendOptions>>;
+
+export type BackendName = keyof typeof ENTRIES;
+
+// The fastest correct backend, measured (README "Backends"): native kernels on all cores.
+const registry = defineRegistry<BackendName, NodeBackendOptions>('Node', ENTRIES, 'onnx');
+
+export const {
+  /** Every Node backend by name, in the order to offer them. */
+  backends: BACKENDS,
+  /** The names of `BACKENDS`, in order. */
+  names: BACKEND_NAMES,
+  /** The fastest correct backend, measured (README "Backends"). */
+  defaultBackend: DEFAULT_BACKEND,
+  /** Whether `name` is one of `BACKEND_NAMES` (`toString` is not). */
+  isBackendName,
+  /** A new backend `name` (`MtcnnError('INVALID_OPTION')` for an unknown name). */
+  createBackend,
+} = registry;
+
+/**
+ * A detector on a new backend `name`; the backend is disposed if the options are refused.
+ * `backend`: the backend's options, or (as before) just its `threads`.
+ */
+export function openDetector(
+  name: BackendName,
+  options: CreateDetectorOptions = {},
+  backend: NodeBackendOptions | number = {},
+): Promise<Detector> {
+  return registry.openDetector(name, options, typeof backend === 'number' ? { threads: backend } : backend);
 }

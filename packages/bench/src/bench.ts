@@ -4,11 +4,12 @@
  * MatMul peak, memory over 200 detections and the CLI's --jobs scaling, all in one run. Prints the
  * tables, writes docs/benchmarks.md (full runs only), `--json` prints the results as JSON.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCliThroughput, devList } from './cli-throughput.js';
+import { keepSections } from './doc-sections.js';
 import { describeMachine } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { OurInfo, RunMs } from './ours.js';
@@ -218,7 +219,12 @@ if (a.json) {
   console.log(text);
 }
 if (writeDocs) {
-  writeFileSync(join(REPO_DIR, 'docs/benchmarks.md'), benchmarksDoc(results));
+  const docPath = join(REPO_DIR, 'docs/benchmarks.md');
+  // The Service / Queue sections come from pnpm bench:serve: kept as they are.
+  writeFileSync(
+    docPath,
+    keepSections(benchmarksDoc(results), existsSync(docPath) ? readFileSync(docPath, 'utf8') : ''),
+  );
   log(`wrote docs/benchmarks.md (${elapsed()})`);
 } else {
   log(`docs/benchmarks.md not written (${full ? '--no-docs' : 'not a full-protocol run; --docs forces it'}).`);

@@ -3,7 +3,8 @@
  * multiply-adds of every conv and dense layer) and what the run actually did: P-Net on every
  * pyramid level, R-Net on `pnetNms` crops, O-Net on `rnetNms` crops.
  */
-import { levelSize, pyramidScales, type StageCounts } from '@mtcnn/core';
+import type { StageCounts } from '@mtcnn/core';
+import { levelSize, pyramidScales } from '@mtcnn/core/backend-kit';
 import { NETWORKS, networkFlops } from '@mtcnn/models';
 
 export interface CascadeFlops {

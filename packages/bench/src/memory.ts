@@ -5,7 +5,7 @@
  */
 import { createDetector } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { CREATE } from './ours.js';
+import { createBackend } from '@mtcnn/backends/node';
 import { OPTIONS, type OurBackend } from './protocol.js';
 
 export interface MemoryTask {
@@ -46,7 +46,7 @@ export interface MemoryResult {
 
 export async function measureMemory(task: MemoryTask): Promise<MemoryResult> {
   const image = await loadImage(task.file);
-  const backend = await CREATE[task.backend]();
+  const backend = await createBackend(task.backend);
   // Tensors are countable only for tfjs in this thread (the threaded backend keeps them in workers).
   const inProcess = (backend as { threads?: number }).threads === undefined;
   const tf = task.backend.startsWith('tfjs') && inProcess ? await import('@tensorflow/tfjs-core') : undefined;

@@ -1,17 +1,9 @@
 /** One of our backends on one image: warm-up, then timed runs with the per-stage split. */
-import { createDetector, type MtcnnBackend, type StageCounts } from '@mtcnn/core';
+import { createDetector, type StageCounts } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createBackend } from '@mtcnn/backends/node';
 import { OPTIONS, type OurBackend } from './protocol.js';
 import { timedBackend, type NetworkMs } from './timed-backend.js';
-
-export const CREATE: Record<OurBackend, () => Promise<MtcnnBackend>> = {
-  onnx: () => createNodeOnnxBackend({ runtime: 'node' }),
-  'onnx-wasm': () => createNodeOnnxBackend({ runtime: 'wasm' }),
-  'tfjs-wasm': () => createNodeTfjsBackend({ backend: 'wasm' }),
-  'tfjs-cpu': () => createNodeTfjsBackend({ backend: 'cpu' }),
-};
 
 /** One timed run, ms. The stages partition `total`; `post` and `network` cut across them. */
 export interface RunMs {
@@ -47,7 +39,7 @@ export type OurInfo = Omit<ImageRun, 'runs'>;
 
 export async function prepareOurs(backendName: OurBackend, file: string): Promise<Runner<RunMs, OurInfo>> {
   const image = await loadImage(file); // decoded before any timing
-  const timed = timedBackend(await CREATE[backendName]());
+  const timed = timedBackend(await createBackend(backendName));
   const detector = createDetector(timed.backend, OPTIONS);
   let last: Awaited<ReturnType<typeof detector.detectWithStats>> | undefined;
   return {

@@ -3,6 +3,7 @@
  * images decoded before timing, one warm-up run, then the median of `runs` timed runs.
  */
 import { fileURLToPath } from 'node:url';
+import type { BackendName } from '@mtcnn/backends/node';
 
 /** `../shared` beside the repository (the bench runs from packages/bench/dist). */
 export const SHARED_DIR = fileURLToPath(new URL('../../../../shared/', import.meta.url));
@@ -22,7 +23,8 @@ export const WARMUP = 1;
 export const WARM_VISIT_MS = 3000;
 export const RUNS = 5;
 
-export const OUR_BACKENDS = ['onnx', 'onnx-wasm', 'tfjs-wasm', 'tfjs-cpu'] as const;
+/** Our backends (names of the Node registry, @mtcnn/backends/node), in the tables' order. */
+export const OUR_BACKENDS = ['onnx', 'onnx-wasm', 'tfjs-wasm', 'tfjs-cpu'] as const satisfies readonly BackendName[];
 export const PEER_BACKENDS = ['peer-tfjs-wasm', 'peer-tfjs-cpu'] as const;
 export type OurBackend = (typeof OUR_BACKENDS)[number];
 export type PeerBackend = (typeof PEER_BACKENDS)[number];

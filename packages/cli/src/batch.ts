@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MtcnnError, resolveOptions, type DetectorOptions } from '@mtcnn/core';
 import { checkWorkers, openPool, runTasks, threadsPerWorker, type DetectorPool, type TaskSpec } from '@mtcnn/runner';
-import type { BackendName } from './backends.js';
+import type { BackendName } from '@mtcnn/backends/node';
 import { logLines, toEntry, type DetectEntry } from './detect.js';
 import { expandInputs } from './inputs.js';
 import type { AnnotateTarget } from './annotate.js';

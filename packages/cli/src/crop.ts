@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import sharp from 'sharp';
 import { cropFace, isMtcnnError, MtcnnError, type DetectorOptions, type Face } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { BACKENDS, DEFAULT_BACKEND, openDetector, type BackendName } from './backends.js';
+import { BACKENDS, DEFAULT_BACKEND, openDetector, type BackendName } from '@mtcnn/backends/node';
 import { expandInputs } from './inputs.js';
 import type { Io } from './program.js';
 import { number } from './parse.js';

@@ -2,7 +2,7 @@ import { basename, extname, join } from 'node:path';
 import type { DetectorOptions } from '@mtcnn/core';
 import { detectImage, type DetectEntry, type TaskResult } from '@mtcnn/runner';
 import { annotateAfterDetect } from './annotate.js';
-import { openDetector, type BackendName } from './backends.js';
+import { openDetector, type BackendName } from '@mtcnn/backends/node';
 
 // The entry format lives in @mtcnn/runner (the server and the queue answer with it too).
 export { cliStages, type CliStages, type DetectEntry } from '@mtcnn/runner';

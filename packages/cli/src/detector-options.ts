@@ -1,7 +1,7 @@
 // The detector flags `detect` and `report` share, and what they become.
 import { Option, type Command } from 'commander';
 import type { DetectorOptions } from '@mtcnn/core';
-import { BACKENDS, DEFAULT_BACKEND, type BackendName } from './backends.js';
+import { BACKENDS, DEFAULT_BACKEND, type BackendName } from '@mtcnn/backends/node';
 import { number, numberList } from './parse.js';
 
 /** Adds --backend, --preset, --min-face, --scale-factor, --thresholds, --nms, --border, --no-auto-orient. */

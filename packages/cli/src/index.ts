@@ -1,5 +1,4 @@
 export * from './annotate.js';
-export * from './backends.js';
 export * from './batch.js';
 export * from './crop.js';
 export * from './detect.js';
@@ -8,4 +7,5 @@ export * from './inputs.js';
 export * from './jsonl.js';
 export * from './progress.js';
 export * from './program.js';
+export * from './queue.js';
 export * from './summary.js';

@@ -123,3 +123,29 @@ describe('mtcnn detect', () => {
       expect(Math.abs(a - b)).toBeLessThan(1e-3);
   });
 });
+
+describe('mtcnn detect --backend', () => {
+  const faces = async (backend: string) => {
+    const { code, stdout } = await cli('detect', '--backend', backend, '-q', SAMPLE);
+    expect(code).toBe(0);
+    return JSON.parse(stdout)[0].faces as { box: number[]; confidence: number }[];
+  };
+
+  it.each(['onnx', 'onnx-wasm'])('%s finds the faces tfjs-wasm finds', async (backend) => {
+    const [got, want] = await Promise.all([faces(backend), faces('tfjs-wasm')]);
+    expect(got).toHaveLength(4);
+    expect(got.length).toBe(want.length);
+    got.forEach((f, i) => {
+      f.box.forEach((v, k) => {
+        expect(Math.abs(v - want[i].box[k])).toBeLessThan(1e-3);
+      });
+      expect(Math.abs(f.confidence - want[i].confidence)).toBeLessThan(1e-4);
+    });
+  });
+
+  it('an unknown backend is a usage error (exit 2) listing the registry', async () => {
+    const { code, stderr } = await cli('detect', '--backend', 'tfjs-webgl', SAMPLE);
+    expect(code).toBe(2);
+    expect(stderr).toContain('tfjs-wasm, tfjs-cpu, onnx, onnx-wasm');
+  });
+});

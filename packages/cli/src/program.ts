@@ -5,7 +5,9 @@ import { BrokenPipe, EXIT_BROKEN_PIPE, runBatch } from './batch.js';
 import { printable } from './escape.js';
 import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
+import { registerQueue } from './queue.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 import { number, positiveInt } from './parse.js';
 
@@ -83,6 +85,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerExportOnnx(program, io);
   registerCrop(program, io, setExitCode);
   registerReport(program, io);
+  registerServe(program, io);
+  registerQueue(program, io, setExitCode);
   return program;
 }
 

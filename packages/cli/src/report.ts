@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { resolveOptions, type DetectorOptions } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { reportHtml } from '@mtcnn/runner';
-import { openDetector, type BackendName } from './backends.js';
+import { openDetector, type BackendName } from '@mtcnn/backends/node';
 import type { Io } from './program.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 

@@ -1,11 +1,8 @@
 import type { MtcnnBackend } from '@mtcnn/core';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { BACKEND_NAMES, createBackend } from '@mtcnn/backends/node';
 
-/** Every backend the conformance suite runs against, by CLI name. */
-export const BACKENDS: { name: string; create: () => Promise<MtcnnBackend> }[] = [
-  { name: 'tfjs-wasm', create: () => createNodeTfjsBackend({ backend: 'wasm' }) },
-  { name: 'tfjs-cpu', create: () => createNodeTfjsBackend({ backend: 'cpu' }) },
-  { name: 'onnx', create: () => createNodeOnnxBackend({ runtime: 'node' }) },
-  { name: 'onnx-wasm', create: () => createNodeOnnxBackend({ runtime: 'wasm' }) },
-];
+/** Every backend the conformance suite runs against: the Node registry, in its order. */
+export const BACKENDS: { name: string; create: () => Promise<MtcnnBackend> }[] = BACKEND_NAMES.map((name) => ({
+  name,
+  create: () => createBackend(name),
+}));

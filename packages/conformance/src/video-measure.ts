@@ -1,6 +1,5 @@
 import {
   createVideoDetector,
-  greedyMatch,
   type Box,
   type Detector,
   type Face,
@@ -8,6 +7,7 @@ import {
   type TrackedFace,
   type VideoDetectorOptions,
 } from '@mtcnn/core';
+import { greedyMatch } from '@mtcnn/core/backend-kit';
 import { boxInFrame, poseAt, renderFrame, type Shot } from './video-frames.js';
 
 const xyxy = (f: Face): Box => [f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]];

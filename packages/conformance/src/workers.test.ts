@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDetector, MtcnnError, type Detector, type DetectionReport, type RgbImage } from '@mtcnn/core';
+import { createDetector, MtcnnError, type Detector, type DetectionReport, type Face, type RgbImage } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
 import { abortAfterFirstLevel, SAMPLE, tileRgb } from './fixtures.js';
@@ -46,7 +46,7 @@ describe('onnx with worker threads = onnx in-process', () => {
 
   it('16 concurrent detect() calls over 4 images equal the sequential results', async () => {
     const images: RgbImage[] = await Promise.all([100, 120, 140, 160].map((s) => tileRgb(s)));
-    const sequential = [];
+    const sequential: Face[][] = [];
     for (const img of images) sequential.push(await local.detect(img));
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => threaded.detect(images[i % 4])));
     results.forEach((faces, i) => {

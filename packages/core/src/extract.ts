@@ -3,7 +3,7 @@ import { MtcnnError } from './errors.js';
 import { KEYPOINT_NAMES, type Face, type Point } from './face.js';
 import type { RgbImage } from './image.js';
 import { readImage, type ImageDecoder, type ImageInput } from './input.js';
-import type { BoxFormat } from './options.js';
+import { DEFAULT_OPTIONS, type BoxFormat } from './options.js';
 import { warpSimilarity } from './warp.js';
 
 export interface ExtractFacesOptions {
@@ -124,8 +124,8 @@ export async function extractFaces(
     throw new MtcnnError('INVALID_OPTION', 'faces must be an array of faces, as detect() returns them.');
   const rgb = await readImage(image, {
     decoder: options.decoder,
-    autoOrient: options.autoOrient ?? true,
-    maxPixels: options.maxPixels ?? 100_000_000,
+    autoOrient: options.autoOrient ?? DEFAULT_OPTIONS.autoOrient,
+    maxPixels: options.maxPixels ?? DEFAULT_OPTIONS.maxPixels,
   });
   return faces.map((f) => cropFace(rgb, f, options));
 }

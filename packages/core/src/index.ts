@@ -1,27 +1,85 @@
-export * from './align.js';
-export * from './backend.js';
-export * from './box.js';
-export * from './crop.js';
-export * from './detector.js';
-export * from './errors.js';
-export * from './extract.js';
-export * from './face.js';
-export * from './image.js';
-export * from './integral.js';
-export * from './layout.js';
-export * from './input.js';
-export * from './scratch.js';
-export * from './serial.js';
-export * from './strips.js';
-export * from './nms.js';
-export * from './options.js';
-export * from './pyramid.js';
-export * from './resample.js';
-export * from './stages/onet.js';
-export * from './stages/pnet.js';
-export * from './stages/rnet.js';
-export * from './trace.js';
-export * from './video/edges.js';
-export * from './video/tracks.js';
-export * from './video/video-detector.js';
-export * from './warp.js';
+/**
+ * `@mtcnn/core`: what an application needs to detect faces with a backend it picked. Every name is
+ * exported on purpose (no `export *`): a new module stays internal until it is listed here.
+ * Backend authors and tools that take the cascade apart use `@mtcnn/core/backend-kit`; Node
+ * applications decode files with `loadImage` from `@mtcnn/core/node`.
+ *
+ * @packageDocumentation
+ */
+
+// Detecting
+export {
+  createDetector,
+  type CreateDetectorOptions,
+  type DetectCallOptions,
+  type DetectionReport,
+  type Detector,
+} from './detector.js';
+export {
+  DEFAULT_OPTIONS,
+  resolveOptions,
+  type BorderMode,
+  type BoxFormat,
+  type DetectorOptions,
+  type Preset,
+  type ResolvedOptions,
+} from './options.js';
+export { KEYPOINT_NAMES, type Face, type Keypoints, type Point } from './face.js';
+export type { Box } from './box.js';
+export { MtcnnError, isMtcnnError, type MtcnnErrorCode } from './errors.js';
+
+// Images
+export { toRgbImage, type PixelData, type RgbImage } from './image.js';
+export {
+  readImage,
+  type BrowserImageSource,
+  type ImageDecoder,
+  type ImageInput,
+  type ReadImageOptions,
+  type TensorLike,
+} from './input.js';
+
+// Backends, as an application sees them (implementing one: `@mtcnn/core/backend-kit`)
+export type { MtcnnBackend, ONetOutput, PixelLayout, PNetOutput, RNetOutput } from './backend.js';
+
+// Stage statistics and the trace
+export type {
+  CropTrace,
+  LevelTrace,
+  NmsDecision,
+  PNetCandidateTrace,
+  StageCounts,
+  StageTimings,
+  StageTrace,
+} from './trace.js';
+export type { Window } from './resample.js';
+
+// Face crops and alignment
+export {
+  alignTransform,
+  boxCropTransform,
+  cropFace,
+  extractFaces,
+  type ExtractFacesOptions,
+  type FaceCrop,
+} from './extract.js';
+export {
+  ARCFACE_SIZE,
+  ARCFACE_TEMPLATE,
+  alignmentTemplate,
+  applySimilarity,
+  estimateSimilarity,
+  invertSimilarity,
+  type Similarity,
+} from './align.js';
+export { warpSimilarity } from './warp.js';
+
+// Video
+export {
+  createVideoDetector,
+  type TrackedFace,
+  type VideoDetectCallOptions,
+  type VideoDetector,
+  type VideoDetectorOptions,
+  type VideoFrameReport,
+} from './video/video-detector.js';

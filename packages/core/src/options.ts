@@ -44,7 +44,10 @@ export type BorderMode = 'grey-pad' | 'zero-pad' | 'stretch';
 /** Result box format: `'xywh'` = `[x, y, width, height]` (default), `'xyxy'` = `[x1, y1, x2, y2]`. */
 export type BoxFormat = 'xywh' | 'xyxy';
 
-/** `'default'`: the seed algorithm (zero-pad borders). `'reference'`: facenet-pytorch exactly. */
+/**
+ * `'default'`: the options in `DEFAULT_OPTIONS` (grey-pad borders, EXIF orientation applied).
+ * `'reference'`: facenet-pytorch exactly (stretched borders, EXIF orientation ignored).
+ */
 export type Preset = 'default' | 'reference';
 
 export interface DetectorOptions {
@@ -100,6 +103,7 @@ export interface ResolvedOptions {
   maxCandidatesPerLevel: number;
 }
 
+<<<<<<< HEAD
 const PRESETS: Record<Preset, Omit<ResolvedOptions, 'maxFileBytes'>> = {
   default: {
     preset: 'default',
@@ -125,6 +129,29 @@ const PRESETS: Record<Preset, Omit<ResolvedOptions, 'maxFileBytes'>> = {
     maxPixels: 100_000_000,
     maxCandidatesPerLevel: DEFAULT_MAX_CANDIDATES_PER_LEVEL,
   },
+=======
+/**
+ * The defaults: the one place they are written (the CLI's help text and the README's table
+ * read them from here). Frozen: copy before changing.
+ */
+export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze({
+  preset: 'default',
+  minFaceSize: 20,
+  scaleFactor: 0.709,
+  thresholds: Object.freeze([0.6, 0.7, 0.7]) as ResolvedOptions['thresholds'],
+  nmsThresholds: Object.freeze([0.5, 0.7, 0.7, 0.7]) as ResolvedOptions['nmsThresholds'],
+  borderMode: 'grey-pad',
+  boxFormat: 'xywh',
+  autoOrient: true,
+  maxPixels: 100_000_000,
+});
+
+const PRESETS: Record<Preset, Readonly<ResolvedOptions>> = {
+  default: DEFAULT_OPTIONS,
+  // facenet-pytorch: it stretches the in-image part of border crops and reads files as stored
+  // (PIL does not apply the EXIF orientation). The one place this rule is written.
+  reference: Object.freeze({ ...DEFAULT_OPTIONS, preset: 'reference', borderMode: 'stretch', autoOrient: false }),
+>>>>>>> main
 };
 
 function invalid(message: string): MtcnnError {

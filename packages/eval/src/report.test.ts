@@ -9,7 +9,12 @@ function result(tpr: number, lastFp: number): EvalResult {
     ellipse: { ap: 0.92894 },
     fddb: {
       disc: { '100': at, '500': { tpr: tpr + 0.01, fp: 480 }, '1000': { tpr: tpr + 0.02, fp: 990 } },
-      disc_scaled: { '100': at, '500': at, '1000': { budget: 775.75, tpr: tpr + 0.015, fp: 770 } },
+      // Budgets scaled to the list's 2,207 of FDDB's 2,845 images.
+      disc_scaled: {
+        '100': { budget: 77.58, ...at },
+        '500': { budget: 387.88, ...at },
+        '1000': { budget: 775.75, tpr: tpr + 0.015, fp: 770 },
+      },
       at_lowest_threshold: { fp: lastFp, tpr_disc: tpr + 0.03 },
     },
   };

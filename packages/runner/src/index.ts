@@ -1,6 +1,7 @@
 export * from './detect-image.js';
 export * from './entry.js';
 export * from './limits.js';
+export * from './option-strings.js';
 export * from './pool.js';
 export * from './protocol.js';
 export * from './report-html.js';

@@ -2,7 +2,7 @@
 // at a time, each abortable.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDetector, MtcnnError, resolveOptions, type Detector, type MtcnnBackend } from '@mtcnn/core';
-import { BACKENDS, isBackendName } from '@mtcnn/backends/node';
+import { BACKEND_NAMES, createBackend, isBackendName } from '@mtcnn/backends/node';
 import { detectImage, type AfterDetect } from './detect-image.js';
 import { entryError } from './entry.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
@@ -49,10 +49,10 @@ export async function serveWorker(hooks: WorkerHooks = {}): Promise<void> {
     if (!isBackendName(config.backend))
       throw new MtcnnError(
         'INVALID_OPTION',
-        `Unknown backend '${config.backend}'; one of ${Object.keys(BACKENDS).join(', ')}.`,
+        `Unknown backend '${config.backend}'; one of ${BACKEND_NAMES.join(', ')}.`,
       );
     poolKey = JSON.stringify(resolveOptions(config.detector)); // bad options: no backend loaded
-    backend = await BACKENDS[config.backend](config.threads ?? 1);
+    backend = await createBackend(config.backend, { threads: config.threads ?? 1 });
     detectors.set(poolKey, createDetector(borrowed(backend), config.detector));
   } catch (e) {
     send({ type: 'startup-failed', error: entryError(e) });

@@ -1,4 +1,5 @@
-import { createDetector, pnetOutputSize, type MtcnnBackend, type RgbImage } from '@mtcnn/core';
+import { createDetector, type MtcnnBackend, type RgbImage } from '@mtcnn/core';
+import { pnetOutputSize } from '@mtcnn/core/backend-kit';
 import type { VizInput } from './model.js';
 
 /**

@@ -1,4 +1,5 @@
-import { pnetCandidates, type Box, type LevelTrace } from '@mtcnn/core';
+import type { Box, LevelTrace } from '@mtcnn/core';
+import { pnetCandidates } from '@mtcnn/core/backend-kit';
 
 /**
  * Where a P-Net cell looks. The trace documents the cell geometry (cell (x, y) sees level pixels

@@ -1,4 +1,5 @@
-import { resampleArea, resampleImage, type LevelTrace, type RgbImage, type Window } from '@mtcnn/core';
+import type { LevelTrace, RgbImage, Window } from '@mtcnn/core';
+import { resampleArea, resampleImage } from '@mtcnn/core/backend-kit';
 import { color } from 'd3';
 import { heatColor } from './colors.js';
 

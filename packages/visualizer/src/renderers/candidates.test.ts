@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { regressPNet } from '@mtcnn/core';
+import { regressPNet } from '@mtcnn/core/backend-kit';
 import { describe, expect, it } from 'vitest';
 import { container, rectBox } from '../dom.test-util.js';
 import { fixtureInput } from '../fixture.test-util.js';

@@ -1,5 +1,6 @@
 import { pointer } from 'd3';
-import { regressPNet, type PNetCandidateTrace } from '@mtcnn/core';
+import type { PNetCandidateTrace } from '@mtcnn/core';
+import { regressPNet } from '@mtcnn/core/backend-kit';
 import { COLORS, levelColor } from '../colors.js';
 import { bestFacePath, fmt, type VizInput } from '../model.js';
 import { boxRect, chips, imageView, legend, panelHeader, type Container } from '../view.js';

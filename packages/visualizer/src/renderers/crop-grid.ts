@@ -1,4 +1,5 @@
-import { cropFill, type CropTrace } from '@mtcnn/core';
+import type { CropTrace } from '@mtcnn/core';
+import { cropFill } from '@mtcnn/core/backend-kit';
 import { COLORS } from '../colors.js';
 import { outsideFractions, leavesImage } from '../geometry.js';
 import { cropStatus, fmt, type CropStatus, type VizInput } from '../model.js';

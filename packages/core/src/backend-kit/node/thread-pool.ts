@@ -9,7 +9,7 @@
  * could not start.
  */
 import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
-import { MtcnnError, type MtcnnErrorCode } from '../errors.js';
+import { MtcnnError, type MtcnnErrorCode } from '../../errors.js';
 
 export interface ThreadPoolOptions {
   /** The worker module (it calls `serveThread`). */

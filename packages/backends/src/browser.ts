@@ -1,0 +1,103 @@
+/**
+ * `@mtcnn/backends/browser`: the backends a browser page or Web Worker offers by name (the
+ * visualizer's menu, `@mtcnn/worker`'s standard worker). Each loads its runtime on first use
+ * (dynamic imports: a page downloads only the runtime it picks). Nothing here imports Node.
+ *
+ * @packageDocumentation
+ */
+import { MtcnnError } from '@mtcnn/core';
+import { loadWeightsFromUrl, type MtcnnWeights } from '@mtcnn/models';
+import { defineRegistry, type BackendEntry } from './registry.js';
+
+export type { BackendEntry, BackendRegistry, OptionsArg } from './registry.js';
+
+export interface BrowserBackendOptions {
+  /**
+   * Absolute URL of the directory that serves `weights/` (the two MTCNN weight files) and, for
+   * `tfjs-wasm`, `tfjs-wasm/` (tfjs's `.wasm` files). A worker cannot see the page's URL, so the
+   * page passes it, e.g. `new URL('./', document.baseURI).href`.
+   */
+  assets: string;
+  /** Already loaded weights; default: fetched from `<assets>weights/` (once per page and URL). */
+  weights?: MtcnnWeights;
+}
+
+/** Weights by URL: switching backends on a page fetches them once. A failed fetch is not kept. */
+const weightsByUrl = new Map<string, Promise<MtcnnWeights>>();
+
+function weightsFor(url: string): Promise<MtcnnWeights> {
+  const cached = weightsByUrl.get(url);
+  if (cached) return cached;
+  const weights = loadWeightsFromUrl(url);
+  weightsByUrl.set(url, weights);
+  weights.catch(() => weightsByUrl.delete(url));
+  return weights;
+}
+
+function assetUrl(options: BrowserBackendOptions, path: string): string {
+  if (typeof options?.assets !== 'string') {
+    throw new MtcnnError(
+      'INVALID_OPTION',
+      'options.assets must be the URL under which weights/ (and tfjs-wasm/) are served.',
+    );
+  }
+  return new URL(path, options.assets).href;
+}
+
+async function tfjs(kind: 'webgl' | 'wasm', options: BrowserBackendOptions) {
+  const weights = options.weights ?? weightsFor(assetUrl(options, 'weights/'));
+  const [tf, { createTfjsBackend }] = await Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@mtcnn/backend-tfjs'),
+  ]);
+  if (kind === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+  } else {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(assetUrl(options, 'tfjs-wasm/'));
+  }
+  if (!(await tf.setBackend(kind)))
+    throw new MtcnnError('BACKEND_FAILED', `tfjs could not start its ${kind} backend here.`);
+  await tf.ready();
+  return createTfjsBackend({ tf, weights: await weights, name: `tfjs-${kind}` });
+}
+
+const ENTRIES = {
+  // WebGL: an OffscreenCanvas in a worker.
+  'tfjs-webgl': { description: 'tfjs · WebGL', create: (options) => tfjs('webgl', options) },
+  'tfjs-wasm': { description: 'tfjs · WebAssembly', create: (options) => tfjs('wasm', options) },
+  'onnx-wasm': {
+    description: 'ONNX Runtime · WebAssembly',
+    async create(options) {
+      const weights = options.weights ?? weightsFor(assetUrl(options, 'weights/'));
+      const [ort, { createOnnxBackend }] = await Promise.all([
+        import('onnxruntime-web/wasm'),
+        import('@mtcnn/backend-onnx'),
+      ]);
+      // onnxruntime-web/wasm is the self-contained bundle: bundlers emit its .wasm next to it.
+      // Threads need a cross-origin isolated page (SharedArrayBuffer); a plain static server is not.
+      ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+      return createOnnxBackend({ weights: await weights, ort, name: 'onnx-wasm' });
+    },
+  },
+} satisfies Record<string, BackendEntry<BrowserBackendOptions>>;
+
+export type BackendName = keyof typeof ENTRIES;
+
+// WebGL first: the fastest where a GPU is present.
+const registry = defineRegistry<BackendName, BrowserBackendOptions>('browser', ENTRIES, 'tfjs-webgl');
+
+export const {
+  /** Every browser backend by name, in the order to offer them (`description` is a menu label). */
+  backends: BACKENDS,
+  /** The names of `BACKENDS`, in order. */
+  names: BACKEND_NAMES,
+  /** What to offer first. */
+  defaultBackend: DEFAULT_BACKEND,
+  /** Whether `name` is one of `BACKEND_NAMES`. */
+  isBackendName,
+  /** A new backend `name` (`MtcnnError('INVALID_OPTION')` for an unknown name or a missing `assets`). */
+  createBackend,
+  /** A detector on a new backend `name`; the backend is disposed if the detector options are refused. */
+  openDetector,
+} = registry;

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { keepSections, sectionsOf, withSection } from './doc-sections.js';
+
+describe('benchmark doc sections', () => {
+  it('replaces a section in place, appends a new one, and keeps the others through a rewrite', () => {
+    let doc = '# Benchmarks\n\nbackends...\n';
+    doc = withSection(doc, 'service', '## Service\n\nrun 1');
+    doc = withSection(doc, 'queue', '## Queue\n\nq 1');
+    doc = withSection(doc, 'service', '## Service\n\nrun 2 costs $1');
+    expect(sectionsOf(doc).map((s) => s.name)).toEqual(['service', 'queue']);
+    expect(doc).toContain('run 2 costs $1');
+    expect(doc).not.toContain('run 1');
+    const rewritten = keepSections('# Benchmarks\n\nnew backends\n', doc);
+    expect(rewritten.startsWith('# Benchmarks\n\nnew backends\n')).toBe(true);
+    expect(sectionsOf(rewritten).map((s) => s.text)).toEqual(sectionsOf(doc).map((s) => s.text));
+  });
+});
