@@ -103,33 +103,6 @@ export interface ResolvedOptions {
   maxCandidatesPerLevel: number;
 }
 
-<<<<<<< HEAD
-const PRESETS: Record<Preset, Omit<ResolvedOptions, 'maxFileBytes'>> = {
-  default: {
-    preset: 'default',
-    minFaceSize: 20,
-    scaleFactor: 0.709,
-    thresholds: [0.6, 0.7, 0.7],
-    nmsThresholds: [0.5, 0.7, 0.7, 0.7],
-    borderMode: 'grey-pad',
-    boxFormat: 'xywh',
-    autoOrient: true,
-    maxPixels: 100_000_000,
-    maxCandidatesPerLevel: DEFAULT_MAX_CANDIDATES_PER_LEVEL,
-  },
-  reference: {
-    preset: 'reference',
-    minFaceSize: 20,
-    scaleFactor: 0.709,
-    thresholds: [0.6, 0.7, 0.7],
-    nmsThresholds: [0.5, 0.7, 0.7, 0.7],
-    borderMode: 'stretch',
-    boxFormat: 'xywh',
-    autoOrient: false,
-    maxPixels: 100_000_000,
-    maxCandidatesPerLevel: DEFAULT_MAX_CANDIDATES_PER_LEVEL,
-  },
-=======
 /**
  * The defaults: the one place they are written (the CLI's help text and the README's table
  * read them from here). Frozen: copy before changing.
@@ -144,6 +117,8 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze({
   boxFormat: 'xywh',
   autoOrient: true,
   maxPixels: 100_000_000,
+  maxFileBytes: defaultMaxFileBytes(100_000_000),
+  maxCandidatesPerLevel: DEFAULT_MAX_CANDIDATES_PER_LEVEL,
 });
 
 const PRESETS: Record<Preset, Readonly<ResolvedOptions>> = {
@@ -151,7 +126,6 @@ const PRESETS: Record<Preset, Readonly<ResolvedOptions>> = {
   // facenet-pytorch: it stretches the in-image part of border crops and reads files as stored
   // (PIL does not apply the EXIF orientation). The one place this rule is written.
   reference: Object.freeze({ ...DEFAULT_OPTIONS, preset: 'reference', borderMode: 'stretch', autoOrient: false }),
->>>>>>> main
 };
 
 function invalid(message: string): MtcnnError {

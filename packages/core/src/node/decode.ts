@@ -1,13 +1,9 @@
 import { constants, open } from 'node:fs/promises';
 import { MtcnnError } from '../errors.js';
 import type { RgbImage } from '../image.js';
-<<<<<<< HEAD
 import { raceAbort } from '../input.js';
-import { defaultMaxFileBytes, MAX_FILE_BYTES_LIMIT, MAX_PIXELS_LIMIT } from '../options.js';
+import { DEFAULT_OPTIONS, defaultMaxFileBytes, MAX_FILE_BYTES_LIMIT, MAX_PIXELS_LIMIT } from '../options.js';
 import { claimedSize, describeUnsupported, sniffFormat } from './format.js';
-=======
-import { DEFAULT_OPTIONS } from '../options.js';
->>>>>>> main
 
 export interface LoadImageOptions {
   /** Rotate by the EXIF orientation tag (default true). The `reference` preset's users turn it off. */
@@ -104,7 +100,7 @@ async function readRegularFile(path: string, maxBytes: number, signal?: AbortSig
 }
 
 function checkLimits(options: LoadImageOptions): { maxPixels: number; maxFileBytes: number } {
-  const maxPixels = options.maxPixels ?? 100_000_000;
+  const maxPixels = options.maxPixels ?? DEFAULT_OPTIONS.maxPixels;
   if (typeof maxPixels !== 'number' || !(maxPixels >= 1 && maxPixels <= MAX_PIXELS_LIMIT)) {
     throw new MtcnnError(
       'INVALID_OPTION',
@@ -168,12 +164,6 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
     );
   }
   try {
-<<<<<<< HEAD
-=======
-    // ignoreIcc: the reference (PIL), and the data the networks were trained on, use the stored
-    // pixel values; converting through an embedded ICC profile shifts them (bbt5.jpg's face count changes).
-    const maxPixels = options.maxPixels ?? DEFAULT_OPTIONS.maxPixels;
->>>>>>> main
     // The header alone gives the size: refuse huge images before libvips allocates them.
     // limitInputPixels here too: sharp's default (0x3FFF * 0x3FFF) would refuse a larger maxPixels.
     const meta = await raceAbort(sharp(bytes, { limitInputPixels: false }).metadata(), signal);
