@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 const HERE = new URL('.', import.meta.url);
+/** The P-Net stage is internal to the core (not exported): the test imports its built module. */
+const PNET_STAGE = new URL('../../core/dist/stages/pnet.js', import.meta.url).href;
 
 function child(
   script: string,
@@ -31,7 +33,8 @@ describe('memory bounds (onnx, child processes)', () => {
     // would only add minutes.
     const r = child(
       `${NOISE}
-import { resolveOptions, runPNetStage } from '@mtcnn/core';
+import { resolveOptions } from '@mtcnn/core';
+const { runPNetStage } = await import('${PNET_STAGE}');
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
 const backend = await createNodeOnnxBackend({ runtime: 'node' });
 const p = await runPNetStage(backend, noise(3000, 2000), resolveOptions({ thresholds: [0, 0.7, 0.7] }), false, () => {});
