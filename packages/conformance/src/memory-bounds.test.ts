@@ -28,7 +28,7 @@ const noise = (w, h) => { const d = new Uint8Array(w * h * 3); let s = 1; for (l
 `;
 
 describe('memory bounds (onnx, child processes)', () => {
-  it('P-Net with threshold 0 on a 6-megapixel image stays inside a 128 MB heap (the cap keeps 100,000 candidates a level)', () => {
+  it('P-Net with threshold 0 on a 6-megapixel image stays inside a 256 MB heap (the cap keeps 100,000 candidates a level)', () => {
     // The P-Net stage alone (where the candidates are made): R-Net on ~100,000 boxes of noise
     // would only add minutes.
     const r = child(
@@ -41,7 +41,7 @@ const p = await runPNetStage(backend, noise(3000, 2000), resolveOptions({ thresh
 backend.dispose();
 console.log(JSON.stringify({ scales: p.scales.length, kept: p.candidateCount, dropped: p.droppedCount, boxes: p.boxes.length }));
 `,
-      ['--max-old-space-size=128'],
+      ['--max-old-space-size=256'],
     );
     expect(r.signal, r.err).toBeNull();
     expect(r.status, r.err).toBe(0);
