@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    // The consumer test (pack, npm install, build) runs on its own: pnpm test:consumer.
+    exclude: ['**/node_modules/**', 'packages/consumer-test/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // The machine has 2 cores; the network tests are CPU-bound.

@@ -1,5 +1,5 @@
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOnnxBackend, type OnnxBackend } from './backend.js';
 import { createNodeOnnxBackend, type NodeOnnxRuntime } from './node-backend.js';
@@ -12,7 +12,8 @@ import {
   type RNetOutput,
   toNCHW,
 } from '@mtcnn/core/backend-kit';
-import { loadOrt, type Ort, type OrtSession } from './runtime.js';
+import { loadOrt } from './node-runtime.js';
+import type { Ort, OrtSession } from './runtime.js';
 
 // The ONNX graphs against the tfjs backend (itself checked against a naive JS MTCNN) on the same
 // random inputs: raw network outputs within 1e-4.
@@ -60,8 +61,8 @@ describe.each([
     const ref = await reference(`p${h}x${w}`, () => tfjs.runPNet(level, h, w));
     expect([got.height, got.width]).toEqual([ref.height, ref.width]);
     expect([got.height, got.width]).toEqual([Math.ceil((h - 2) / 2) - 4, Math.ceil((w - 2) / 2) - 4]);
-    expect(got.prob).toBeInstanceOf(Float32Array);
-    expect(maxAbsDiff(got.prob, ref.prob)).toBeLessThan(TOL);
+    expect(got.logit).toBeInstanceOf(Float32Array);
+    expect(maxAbsDiff(got.logit, ref.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, ref.reg)).toBeLessThan(TOL);
   });
 
@@ -69,8 +70,8 @@ describe.each([
     const crops = randomInput(100 + n, n * 24 * 24 * 3);
     const got = await backend.runRNet(crops, n);
     const ref = await reference(`r${n}`, () => tfjs.runRNet(crops, n));
-    expect(got.prob.length).toBe(n);
-    expect(maxAbsDiff(got.prob, ref.prob)).toBeLessThan(TOL);
+    expect(got.logit.length).toBe(n);
+    expect(maxAbsDiff(got.logit, ref.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, ref.reg)).toBeLessThan(TOL);
   });
 
@@ -79,7 +80,7 @@ describe.each([
     const got = await backend.runONet(crops, n);
     const ref = await reference(`o${n}`, () => tfjs.runONet(crops, n));
     expect(got.landmarks.length).toBe(n * 10);
-    expect(maxAbsDiff(got.prob, ref.prob)).toBeLessThan(TOL);
+    expect(maxAbsDiff(got.logit, ref.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, ref.reg)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.landmarks, ref.landmarks)).toBeLessThan(TOL);
   });
@@ -106,7 +107,7 @@ describe.each([
         other.runONet(o, 5),
       ]);
       expect(maxAbsDiff(p1.reg, p2.reg)).toBeLessThan(1e-5);
-      expect(maxAbsDiff(r1.prob, r2.prob)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(r1.logit, r2.logit)).toBeLessThan(1e-5);
       expect(maxAbsDiff(r1.reg, r2.reg)).toBeLessThan(1e-5);
       expect(maxAbsDiff(o1.landmarks, o2.landmarks)).toBeLessThan(1e-5);
     } finally {
@@ -120,11 +121,11 @@ describe.each([
     const crops = randomInput(7, 3 * 24 * 24 * 3);
     const a = await backend.runPNet(level, 23, 29);
     const b = await backend.runPNet(toNCHW(level, 1, 23, 29, 3), 23, 29, 'chw');
-    expect(b.prob).toEqual(a.prob);
+    expect(b.logit).toEqual(a.logit);
     expect(b.reg).toEqual(a.reg);
     const r1 = await backend.runRNet(crops, 3, 'hwc');
     const r2 = await backend.runRNet(toNCHW(crops, 3, 24, 24, 3), 3, 'chw');
-    expect(r2.prob).toEqual(r1.prob);
+    expect(r2.logit).toEqual(r1.logit);
     expect(r2.reg).toEqual(r1.reg);
   });
 
@@ -144,7 +145,7 @@ describe.each([
         for (const layout of ['hwc', 'chw'] as const) {
           const got = await striped.runPNet(layout === 'hwc' ? level : toNCHW(level, 1, 61, 47, 3), 61, 47, layout);
           expect([got.height, got.width]).toEqual([whole.height, whole.width]);
-          expect(got.prob).toEqual(whole.prob);
+          expect(got.logit).toEqual(whole.logit);
           expect(got.reg).toEqual(whole.reg);
         }
       } finally {

@@ -17,14 +17,15 @@ import { NETWORKS, type HeadOutput, type MtcnnWeights, type NetworkName } from '
 import { INPUT_NAME, buildOnnxModel, type InputLayout } from './build.js';
 import { enqueue } from './queue.js';
 import type { PReluForm } from './prelu.js';
-import { loadOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
+import { loadWebOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
 
 export interface OnnxBackendOptions {
-  /** From `@mtcnn/models` (`loadWeights` / `loadWeightsFromUrl`); the graphs are built from them. */
+  /** From `@mtcnn/models` (`loadWeightsFromUrl`, or `loadWeights` from `@mtcnn/models/node`); the graphs are built from them. */
   weights: MtcnnWeights;
   /**
-   * Your ONNX Runtime module (`onnxruntime-node`, `onnxruntime-web`, `onnxruntime-web/webgpu`, ...).
-   * Default: `onnxruntime-node` in Node, `onnxruntime-web/wasm` elsewhere.
+   * Your ONNX Runtime module (`onnxruntime-web/wasm`, `onnxruntime-web/webgpu`, `onnxruntime-node`, ...).
+   * Default: `onnxruntime-web/wasm` (in Node, `createNodeOnnxBackend` from `@mtcnn/backend-onnx/node`
+   * loads onnxruntime-node).
    */
   ort?: Ort;
   /** Reported as `backend.name`; default `onnx`. */
@@ -79,7 +80,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   const inputLayout = options.inputLayout ?? 'nchw';
   const name = options.name ?? 'onnx';
   const pixelLayout: PixelLayout = inputLayout === 'nchw' ? 'chw' : 'hwc';
-  const ort = options.ort ?? (await loadOrt());
+  const ort = options.ort ?? (await loadWebOrt());
   // onnxruntime-node reports its version in env.versions.node; its CPU kernels are what the
   // relu-sum form and the strips were measured (and tested bit-exact) on.
   const isOrtNode = typeof (ort.env as { versions?: { node?: unknown } } | undefined)?.versions?.node === 'string';
@@ -101,7 +102,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   try {
     for (const net of ['pnet', 'rnet', 'onet'] as const) {
       sessions[net] = await ort.InferenceSession.create(
-        buildOnnxModel(weights, NETWORKS[net], { inputLayout, prelu: preluForm, padChannels }),
+        buildOnnxModel(weights, NETWORKS[net], { inputLayout, prelu: preluForm, padChannels, faceScore: 'logit' }),
         sessionOptions,
       );
     }
@@ -171,11 +172,12 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
     const side = NETWORKS[net].inputSize!;
     const per = side * side * 3;
     checkBatchInput(net, crops, count, side);
+    // The graphs name the face-score output `logit` (build.ts, faceScore 'logit').
     const heads = NETWORKS[net].heads.map((h) => ({
-      output: h.output,
+      output: h.softmax ? ('logit' as const) : h.output,
       width: h.softmax ? 1 : h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures,
     }));
-    const out: Partial<Record<HeadOutput, Float32Array>> = {};
+    const out: Partial<Record<HeadOutput | 'logit', Float32Array>> = {};
     for (let at = 0; at < count; at += chunk) {
       const n = Math.min(chunk, count - at);
       const got = await run(session, crops.subarray(at * per, (at + n) * per), n, side, side, layout);
@@ -239,13 +241,13 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
       if (strips.length === 1) {
         const got = await run(pnet, level, 1, height, width, layout);
         return {
-          prob: expectLength('P-Net prob', got.prob, mapH * mapW),
+          logit: expectLength('P-Net logit', got.logit, mapH * mapW),
           reg: expectLength('P-Net reg', got.reg, mapH * mapW * 4),
           height: mapH,
           width: mapW,
         };
       }
-      const prob = new Float32Array(mapH * mapW);
+      const logit = new Float32Array(mapH * mapW);
       const reg = new Float32Array(mapH * mapW * 4);
       // One buffer for this call's strips (runs are sequential within the call).
       const buffer =
@@ -260,20 +262,20 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
           layout,
         );
         const cells = (s.y1 - s.y0) * mapW;
-        prob.set(expectLength('P-Net prob', got.prob, cells), s.y0 * mapW);
+        logit.set(expectLength('P-Net logit', got.logit, cells), s.y0 * mapW);
         reg.set(expectLength('P-Net reg', got.reg, cells * 4), s.y0 * mapW * 4);
       }
-      return { prob, reg, height: mapH, width: mapW };
+      return { logit, reg, height: mapH, width: mapW };
     },
 
     async runRNet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<RNetOutput> {
       const out = await runBatch('rnet', rnet, crops, count, maxRNet, layout);
-      return { prob: out.prob!, reg: out.reg! };
+      return { logit: out.logit!, reg: out.reg! };
     },
 
     async runONet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<ONetOutput> {
       const out = await runBatch('onet', onet, crops, count, maxONet, layout);
-      return { prob: out.prob!, reg: out.reg!, landmarks: out.landmarks! };
+      return { logit: out.logit!, reg: out.reg!, landmarks: out.landmarks! };
     },
 
     dispose(): void {

@@ -1,7 +1,7 @@
-import { loadWeights, ONET, PNET, RNET, WEIGHTS_SHA256, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, ONET, PNET, RNET, WEIGHTS_SHA256, type MtcnnWeights } from '@mtcnn/models/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxModel, buildOnnxModels, ONNX_IR_VERSION, ONNX_OPSET } from './build.js';
-import { decodeModel } from './proto.js';
+import { decodeModel } from './decode.js';
 
 let weights: MtcnnWeights;
 beforeAll(async () => {
@@ -41,6 +41,14 @@ describe('buildOnnxModels', () => {
     expect(dims(o, 'input')).toEqual(['N', 3, 48, 48]);
     expect(o.graph.output.map((x) => x.name)).toEqual(['prob', 'reg', 'landmarks']);
     expect(dims(o, 'output', 2)).toEqual(['N', 10]);
+  });
+
+  it("faceScore 'logit': the face output is the logit itself (no Sigmoid), named logit", () => {
+    for (const spec of [PNET, RNET, ONET]) {
+      const m = decodeModel(buildOnnxModel(weights, spec, { faceScore: 'logit' }));
+      expect(m.graph.output[0].name).toBe('logit');
+      expect(m.graph.node.some((n) => n.opType === 'Sigmoid')).toBe(false);
+    }
   });
 
   it('uses ceil-mode max pools, per-channel PReLU slopes and OIHW kernels', () => {

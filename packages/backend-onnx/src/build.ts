@@ -49,7 +49,15 @@ export interface BuildOnnxOptions {
    * zero weights in the next convolution, so the outputs do not change (tested bit for bit).
    */
   padChannels?: number;
+  /**
+   * The face-score output: `probability` (default; the exported files' `prob`, softmax channel 1,
+   * computed as a `Sigmoid` of the folded logit) or `logit` (output `logit`, the face logit
+   * `l1 - l0` itself: what the backend runs, the core computing the probability the reference's way).
+   */
+  faceScore?: FaceScore;
 }
+
+export type FaceScore = 'probability' | 'logit';
 
 /** `n` rounded up to a multiple of `block`. */
 const roundUp = (n: number, block: number): number => Math.ceil(n / block) * block;
@@ -85,8 +93,9 @@ function outputDims(spec: NetworkSpec, output: HeadOutput, channels: number): Di
   return output === 'prob' ? lead : [...lead, channels];
 }
 
-const OUTPUT_DOC: Record<HeadOutput, string> = {
+const OUTPUT_DOC: Record<HeadOutput | 'logit', string> = {
   prob: 'face probability (softmax channel 1 of the 2-class head)',
+  logit: 'face logit l1 - l0 (class 1 minus class 0 of the 2-class head; probability = softmax = sigmoid of it)',
   reg: 'box offsets dx1, dy1, dx2, dy2 in image orientation, relative to the box side',
   landmarks: 'landmarks x1..x5 then y1..y5, relative to the box (0..1)',
 };
@@ -110,7 +119,7 @@ function headRows(
   }
   const bias = weights.get(layer.bias).data;
   if (!head.softmax) return { rows, bias: Float32Array.from(bias) };
-  // softmax([l0, l1])[1] = sigmoid(l1 - l0): one output row (w1 - w0, b1 - b0) and a Sigmoid.
+  // softmax([l0, l1])[1] = sigmoid(l1 - l0): one output row (w1 - w0, b1 - b0), the face logit.
   if (rows.shape[0] !== 2) throw new Error(`${layer.weights}: a softmax head must have 2 classes`);
   const per = rows.data.length / 2;
   const diff = new Float32Array(per);
@@ -122,6 +131,7 @@ function headRows(
 export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options: BuildOnnxOptions = {}): Uint8Array {
   const layout = options.inputLayout ?? 'nchw';
   const preluForm = options.prelu ?? 'prelu';
+  const faceScore = options.faceScore ?? 'probability';
   if (layout !== 'nchw' && layout !== 'nhwc')
     throw new RangeError(`inputLayout must be 'nchw' or 'nhwc', got ${String(layout)}`);
   const nodes: ReturnType<typeof node>[] = [];
@@ -237,16 +247,17 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
   const outputs = spec.heads.map((h, k) => {
     const channels = h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures;
     let y = splitNames[k];
+    const name = h.softmax && faceScore === 'logit' ? 'logit' : h.output;
     if (h.softmax) {
-      y = add('Sigmoid', [y], `${y}_sigmoid`);
-      nodes.push(node('Squeeze', [y, axis1], [h.output]));
+      if (faceScore === 'probability') y = add('Sigmoid', [y], `${y}_sigmoid`);
+      nodes.push(node('Squeeze', [y, axis1], [name]));
     } else if (isMap) {
       // [N, C, h, w] -> [N, h, w, C]: offsets / landmarks last per map cell.
-      nodes.push(node('Transpose', [y], [h.output], { perm: [0, 2, 3, 1] }));
+      nodes.push(node('Transpose', [y], [name], { perm: [0, 2, 3, 1] }));
     } else {
-      nodes.push(node('Identity', [y], [h.output]));
+      nodes.push(node('Identity', [y], [name]));
     }
-    return floatValueInfo(h.output, outputDims(spec, h.output, channels), OUTPUT_DOC[h.output]);
+    return floatValueInfo(name, outputDims(spec, h.output, channels), OUTPUT_DOC[name]);
   });
 
   const inputDoc = `RGB pixels in image orientation (row = image y), normalised as (v - 127.5) * 0.0078125, ${layout.toUpperCase()}`;

@@ -2,4 +2,4 @@
 export * from './backend.js';
 export * from './build.js';
 export * from './runtime.js';
-export { decodeModel } from './proto.js';
+export { decodeModel, type DecodedModel, type DecodedValueInfo } from './decode.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createNodeOnnxBackend } from './node-backend.js';
-import { loadOrt } from './runtime.js';
+import { loadOrt } from './node-runtime.js';
 
 describe('createNodeOnnxBackend', () => {
   it('defaults to onnxruntime-node with the weights from disk', async () => {
@@ -8,7 +8,7 @@ describe('createNodeOnnxBackend', () => {
     try {
       expect(backend.name).toBe('onnx');
       const out = await backend.runPNet(new Float32Array(12 * 12 * 3), 12, 12);
-      expect([out.height, out.width, out.prob.length, out.reg.length]).toEqual([1, 1, 1, 4]);
+      expect([out.height, out.width, out.logit.length, out.reg.length]).toEqual([1, 1, 1, 4]);
     } finally {
       await backend.disposeAsync();
     }

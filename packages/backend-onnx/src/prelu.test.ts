@@ -1,9 +1,9 @@
-import { loadWeights, NETWORKS, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, NETWORKS, type MtcnnWeights } from '@mtcnn/models/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOnnxModel, INPUT_NAME } from './build.js';
-import { decodeModel } from './proto.js';
+import { decodeModel } from './decode.js';
 import { randomInput } from './random.test-util.js';
-import { loadOrt } from './runtime.js';
+import { loadOrt } from './node-runtime.js';
 
 let weights: MtcnnWeights;
 beforeAll(async () => {

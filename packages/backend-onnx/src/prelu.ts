@@ -15,7 +15,7 @@
  * the `[N, C]` vectors after the first dense layer the same identity uses plain elementwise ops.
  */
 import type { LayoutTensor } from '@mtcnn/models';
-import type { AttributeValue } from './proto.js';
+import type { AttributeValue } from './graph-types.js';
 
 export interface GraphBuilder {
   /** Adds a node with one output; returns the output's name. */

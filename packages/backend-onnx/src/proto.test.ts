@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, floatTensor, floatValueInfo, int64Tensor, node } from './proto.js';
+import { decodeModel } from './decode.js';
+import { encodeModel, floatTensor, floatValueInfo, int64Tensor, node } from './proto.js';
 
 describe('ONNX protobuf helpers', () => {
   it('round-trip a model: IR version, opset, tensors, attributes, symbolic dims', () => {

@@ -3,6 +3,7 @@
  * package `onnx-proto` (ONNX 1.10 schema, which knows IR version 8). Nothing here knows MTCNN.
  */
 import onnxProto from 'onnx-proto';
+import type { AttributeValue, Dim } from './graph-types.js';
 
 // onnx-proto is CommonJS (`module.exports = { onnx }`): take the namespace off the default import.
 export const { onnx } = onnxProto;
@@ -17,11 +18,7 @@ type IGraph = import('onnx-proto').onnx.IGraphProto;
 const DataType: I['TensorProto']['DataType'] = onnx.TensorProto.DataType;
 const AttributeType: I['AttributeProto']['AttributeType'] = onnx.AttributeProto.AttributeType;
 
-/** A dimension: a fixed size, or a symbolic name (`dim_param`) the runtime binds per run. */
-export type Dim = number | string;
-
-/** Integer, list of integers, string, or `{ float }` (the only attribute kinds these graphs need). */
-export type AttributeValue = number | readonly number[] | string | { readonly float: number };
+export type { AttributeValue, Dim } from './graph-types.js';
 
 /** Float32 initializer as little-endian raw bytes (the compact encoding; every runtime reads it). */
 export function floatTensor(name: string, shape: readonly number[], data: Float32Array): ITensor {
@@ -105,37 +102,4 @@ export function encodeModel(graph: IGraph, info: ModelInfo): Uint8Array {
     metadataProps: Object.entries(info.metadata).map(([key, value]) => ({ key, value })),
   };
   return onnx.ModelProto.encode(onnx.ModelProto.fromObject(model)).finish();
-}
-
-/** A parsed model as plain data: int64 fields as numbers, repeated fields always present. */
-export interface DecodedModel {
-  irVersion: number;
-  opsetImport: { domain: string; version: number }[];
-  producerName: string;
-  docString: string;
-  metadataProps: { key: string; value: string }[];
-  graph: {
-    name: string;
-    node: {
-      opType: string;
-      name: string;
-      domain: string;
-      input: string[];
-      output: string[];
-      attribute: { name: string; type: number; i?: number; ints: number[]; s?: Uint8Array }[];
-    }[];
-    initializer: { name: string; dims: number[]; dataType: number; rawData: Uint8Array }[];
-    input: DecodedValueInfo[];
-    output: DecodedValueInfo[];
-  };
-}
-export interface DecodedValueInfo {
-  name: string;
-  type: { tensorType: { elemType: number; shape: { dim: { dimValue?: number; dimParam?: string }[] } } };
-}
-
-/** Parses `.onnx` bytes (for tests and tools that inspect what we wrote). */
-export function decodeModel(bytes: Uint8Array): DecodedModel {
-  const message = onnx.ModelProto.decode(bytes);
-  return onnx.ModelProto.toObject(message, { longs: Number, arrays: true, defaults: true }) as DecodedModel;
 }

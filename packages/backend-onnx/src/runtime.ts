@@ -2,12 +2,14 @@
  * Which ONNX Runtime JavaScript package runs the graphs. All of them (onnxruntime-node,
  * onnxruntime-web, onnxruntime-react-native) expose the one `onnxruntime-common` API; we use only
  * `InferenceSession`, `Tensor` and `env`. The runtimes are peer dependencies: pass the module you
- * imported, or let `loadOrt` import one.
+ * imported, or let `loadWebOrt` (here) or `loadOrt` (`@mtcnn/backend-onnx/node`) import one.
+ * This module never names onnxruntime-node: bundlers (Vite's dependency pre-bundling included)
+ * would try to resolve it for the browser.
  */
 import { MtcnnError } from '@mtcnn/core';
 import type * as OrtCommon from 'onnxruntime-common';
 
-/** An ONNX Runtime JS module, e.g. `await import('onnxruntime-node')`. */
+/** An ONNX Runtime JS module, e.g. `await import('onnxruntime-web/wasm')`. */
 export type Ort = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor' | 'env'>;
 export type OrtSessionOptions = OrtCommon.InferenceSession.SessionOptions;
 export type OrtSession = OrtCommon.InferenceSession;
@@ -21,28 +23,27 @@ export function isNode(): boolean {
   return typeof p?.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
 }
 
-const HINT: Record<OrtRuntimeKind, string> = {
+/** What to install when a runtime cannot be imported. */
+export const ORT_INSTALL_HINT: Record<OrtRuntimeKind, string> = {
   node: 'Install onnxruntime-node@^1.30 (its install script only fetches optional CUDA files: with npm use ONNXRUNTIME_NODE_INSTALL=skip; pnpm 10 skips it anyway).',
   web: 'Install onnxruntime-web@^1.30.',
 };
 
 /**
- * Imports a runtime: `onnxruntime-node`, or `onnxruntime-web/wasm` (the WebAssembly-only build,
- * without the large WebGPU/JSEP bundle; pass your own `onnxruntime-web/webgpu` module to
- * `createOnnxBackend` for WebGPU).
+ * Imports `onnxruntime-web/wasm`: the WebAssembly-only build, without the large WebGPU/JSEP bundle
+ * (pass your own `onnxruntime-web/webgpu` module to `createOnnxBackend` for WebGPU). Bundlers
+ * emit its `.wasm` files with the app.
  */
-export async function loadOrt(kind: OrtRuntimeKind = isNode() ? 'node' : 'web'): Promise<Ort> {
+export async function loadWebOrt(): Promise<Ort> {
   try {
-    if (kind === 'node') {
-      // A computed specifier, so browser bundlers do not try to resolve the Node-only package.
-      const name = 'onnxruntime-node';
-      return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as Ort;
-    }
-    if (kind === 'web') return (await import('onnxruntime-web/wasm')) as Ort;
+    return (await import('onnxruntime-web/wasm')) as Ort;
   } catch (cause) {
-    throw new MtcnnError('BACKEND_FAILED', `Could not load ONNX Runtime (${kind}): ${String(cause)}. ${HINT[kind]}`, {
-      cause,
-    });
+    throw new MtcnnError(
+      'BACKEND_FAILED',
+      `Could not load ONNX Runtime (web): ${String(cause)}. ${ORT_INSTALL_HINT.web}`,
+      {
+        cause,
+      },
+    );
   }
-  throw new MtcnnError('INVALID_OPTION', `Unknown ONNX Runtime "${String(kind)}"; use "node" or "web".`);
 }

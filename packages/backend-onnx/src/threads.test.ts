@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import type { OnnxBackend } from './backend.js';
 import { toNCHW } from '@mtcnn/core/backend-kit';
 import { createNodeOnnxBackend } from './node-backend.js';
@@ -42,8 +42,8 @@ describe('createNodeOnnxBackend({ workers })', () => {
         const [a, b] = await Promise.all([local.runPNet(input, h, w, layout), threaded.runPNet(input, h, w, layout)]);
         expect([b.height, b.width]).toEqual([a.height, a.width]);
         expect(
-          Buffer.from(b.prob.buffer, b.prob.byteOffset, b.prob.byteLength).equals(
-            Buffer.from(a.prob.buffer, a.prob.byteOffset, a.prob.byteLength),
+          Buffer.from(b.logit.buffer, b.logit.byteOffset, b.logit.byteLength).equals(
+            Buffer.from(a.logit.buffer, a.logit.byteOffset, a.logit.byteLength),
           ),
         ).toBe(true);
         expect(Array.from(b.reg)).toEqual(Array.from(a.reg));
@@ -55,12 +55,12 @@ describe('createNodeOnnxBackend({ workers })', () => {
     const crops = randomInput(3, 70 * 24 * 24 * 3);
     const copy = crops.slice();
     const [a, b] = await Promise.all([local.runRNet(crops, 70), threaded.runRNet(crops, 70)]);
-    expect(Array.from(b.prob)).toEqual(Array.from(a.prob));
+    expect(Array.from(b.logit)).toEqual(Array.from(a.logit));
     expect(Array.from(b.reg)).toEqual(Array.from(a.reg));
     expect(crops).toEqual(copy);
     const big = randomInput(4, 20 * 48 * 48 * 3);
     const [c, d] = await Promise.all([local.runONet(big, 20), threaded.runONet(big, 20)]);
-    expect(Array.from(d.prob)).toEqual(Array.from(c.prob));
+    expect(Array.from(d.logit)).toEqual(Array.from(c.logit));
     expect(Array.from(d.landmarks)).toEqual(Array.from(c.landmarks));
   });
 
@@ -68,7 +68,7 @@ describe('createNodeOnnxBackend({ workers })', () => {
     const inputs = Array.from({ length: 12 }, (_, k) => randomInput(10 + k, 5 * 24 * 24 * 3));
     const got = await Promise.all(inputs.map((x) => threaded.runRNet(x, 5)));
     for (let k = 0; k < inputs.length; k++)
-      expect(Array.from(got[k].prob)).toEqual(Array.from((await local.runRNet(inputs[k], 5)).prob));
+      expect(Array.from(got[k].logit)).toEqual(Array.from((await local.runRNet(inputs[k], 5)).logit));
   });
 
   it('rejects bad input with the in-process errors', async () => {

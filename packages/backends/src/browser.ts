@@ -13,39 +13,47 @@ export type { BackendEntry, BackendRegistry, OptionsArg } from './registry.js';
 
 export interface BrowserBackendOptions {
   /**
-   * Absolute URL of the directory that serves `weights/` (the two MTCNN weight files) and, for
-   * `tfjs-wasm`, `tfjs-wasm/` (tfjs's `.wasm` files). A worker cannot see the page's URL, so the
-   * page passes it, e.g. `new URL('./', document.baseURI).href`.
+   * Only to serve the files yourself: absolute URL of the directory that serves `weights/` (the
+   * files of `@mtcnn/models`' weights/) and, for `tfjs-wasm`, `tfjs-wasm/` (tfjs's `.wasm` files). A
+   * worker cannot see the page's URL, so the page passes it, e.g. `new URL('./', document.baseURI).href`.
+   * Default: the files the bundler emitted from the packages (`loadWeightsFromUrl()` of
+   * `@mtcnn/models`, `tfjsWasmPaths()` of `@mtcnn/backend-tfjs/wasm-paths`): nothing to copy.
    */
-  assets: string;
-  /** Already loaded weights; default: fetched from `<assets>weights/` (once per page and URL). */
+  assets?: string;
+  /** Already loaded weights; default: fetched from `<assets>weights/`, or the bundled files (once per page and URL). */
   weights?: MtcnnWeights;
 }
 
-/** Weights by URL: switching backends on a page fetches them once. A failed fetch is not kept. */
+/** Weights by URL ('' = the bundled files): switching backends on a page fetches them once. A failed fetch is not kept. */
 const weightsByUrl = new Map<string, Promise<MtcnnWeights>>();
 
 function weightsFor(url: string): Promise<MtcnnWeights> {
   const cached = weightsByUrl.get(url);
   if (cached) return cached;
-  const weights = loadWeightsFromUrl(url);
+  const weights = url === '' ? loadWeightsFromUrl() : loadWeightsFromUrl(url);
   weightsByUrl.set(url, weights);
   weights.catch(() => weightsByUrl.delete(url));
   return weights;
 }
 
-function assetUrl(options: BrowserBackendOptions, path: string): string {
-  if (typeof options?.assets !== 'string') {
+/** `path` under `options.assets`, or undefined for the bundled files. */
+function assetUrl(options: BrowserBackendOptions, path: string): string | undefined {
+  if (options.assets === undefined) return undefined;
+  if (typeof options.assets !== 'string') {
     throw new MtcnnError(
       'INVALID_OPTION',
-      'options.assets must be the URL under which weights/ (and tfjs-wasm/) are served.',
+      'options.assets, when given, must be the URL under which weights/ (and tfjs-wasm/) are served.',
     );
   }
   return new URL(path, options.assets).href;
 }
 
-async function tfjs(kind: 'webgl' | 'wasm', options: BrowserBackendOptions) {
-  const weights = options.weights ?? weightsFor(assetUrl(options, 'weights/'));
+function weightsOf(options: BrowserBackendOptions): Promise<MtcnnWeights> {
+  return options.weights ? Promise.resolve(options.weights) : weightsFor(assetUrl(options, 'weights/') ?? '');
+}
+
+async function tfjs(kind: 'webgl' | 'wasm', options: BrowserBackendOptions = {}) {
+  const weights = weightsOf(options);
   const [tf, { createTfjsBackend }] = await Promise.all([
     import('@tensorflow/tfjs-core'),
     import('@mtcnn/backend-tfjs'),
@@ -54,7 +62,13 @@ async function tfjs(kind: 'webgl' | 'wasm', options: BrowserBackendOptions) {
     await import('@tensorflow/tfjs-backend-webgl');
   } else {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(assetUrl(options, 'tfjs-wasm/'));
+    const served = assetUrl(options, 'tfjs-wasm/');
+    if (served === undefined) {
+      const { tfjsWasmPaths } = await import('@mtcnn/backend-tfjs/wasm-paths');
+      wasm.setWasmPaths(tfjsWasmPaths());
+    } else {
+      wasm.setWasmPaths(served);
+    }
   }
   if (!(await tf.setBackend(kind)))
     throw new MtcnnError('BACKEND_FAILED', `tfjs could not start its ${kind} backend here.`);
@@ -68,8 +82,8 @@ const ENTRIES = {
   'tfjs-wasm': { description: 'tfjs · WebAssembly', create: (options) => tfjs('wasm', options) },
   'onnx-wasm': {
     description: 'ONNX Runtime · WebAssembly',
-    async create(options) {
-      const weights = options.weights ?? weightsFor(assetUrl(options, 'weights/'));
+    async create(options = {}) {
+      const weights = weightsOf(options);
       const [ort, { createOnnxBackend }] = await Promise.all([
         import('onnxruntime-web/wasm'),
         import('@mtcnn/backend-onnx'),
@@ -96,7 +110,7 @@ export const {
   defaultBackend: DEFAULT_BACKEND,
   /** Whether `name` is one of `BACKEND_NAMES`. */
   isBackendName,
-  /** A new backend `name` (`MtcnnError('INVALID_OPTION')` for an unknown name or a missing `assets`). */
+  /** A new backend `name` (`MtcnnError('INVALID_OPTION')` for an unknown name or an `assets` that is not a string). */
   createBackend,
   /** A detector on a new backend `name`; the backend is disposed if the detector options are refused. */
   openDetector,

@@ -1,5 +1,5 @@
 import { isMtcnnError } from '@mtcnn/core';
-import { loadWeights } from '@mtcnn/models';
+import { loadWeights } from '@mtcnn/models/node';
 import { describe, expect, it } from 'vitest';
 import { BACKEND_NAMES, BACKENDS, createBackend, DEFAULT_BACKEND, isBackendName, openDetector } from './node.js';
 

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { CreateDetectorOptions, Detector } from '@mtcnn/core';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 import type { MtcnnWeights } from '@mtcnn/models';
 import { defineRegistry, type BackendEntry } from './registry.js';
 

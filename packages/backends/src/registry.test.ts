@@ -1,5 +1,5 @@
 import { isMtcnnError, type MtcnnBackend } from '@mtcnn/core';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { describe, expect, it } from 'vitest';
 import { defineRegistry } from './registry.js';
 

@@ -13,7 +13,7 @@ import { keepSections } from './doc-sections.js';
 import { describeMachine } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { OurInfo, RunMs } from './ours.js';
-import type { Peak } from './peak.js';
+import { combinePeaks, type Peak } from './peak.js';
 import type { PeerInfo, PeerRunMs } from './peer.js';
 import {
   IMAGES,
@@ -93,16 +93,23 @@ log(
     .join(' ')}; ${runs} runs after ${WARMUP} warm-up`,
 );
 
-async function peak(): Promise<Peak | undefined> {
-  const r = await runTask<Peak>({ type: 'peak', runs: 30 });
-  if (!r.ok) log(`MatMul peak failed: ${r.error}`);
-  return r.result;
+// The MatMul peak is measured several times through the run (start, after each image, end), each
+// the best of PEAK_RUNS runs in a fresh process; the yardstick is the best of them all.
+const PEAK_RUNS = 50;
+const peaks: Peak[] = [];
+async function samplePeak(when: string): Promise<void> {
+  const r = await runTask<Peak>({ type: 'peak', runs: PEAK_RUNS });
+  if (!r.ok || !r.result) {
+    log(`MatMul peak failed: ${r.error}`);
+    return;
+  }
+  peaks.push(r.result);
+  log(
+    `[${elapsed()}] MatMul peak (${when}): best ${r.result.gflops.toFixed(1)} GFLOP/s, median ${r.result.medianGflops.toFixed(1)}`,
+  );
 }
 
-const peakStart = await peak();
-log(
-  `[${elapsed()}] MatMul peak: ${peakStart?.gflops.toFixed(1)} GFLOP/s (median), ${peakStart?.bestGflops.toFixed(1)} best`,
-);
+await samplePeak('start');
 const rows: Row[] = [];
 const isPeer = (b: BenchBackend): boolean => (PEER_BACKENDS as readonly string[]).includes(b);
 for (const image of images) {
@@ -158,13 +165,14 @@ for (const image of images) {
         image,
         { ...(end.result as OurInfo), runs: times.get(backend) as RunMs[] },
         end.maxRssMb,
-        peakStart?.gflops ?? NaN,
+        NaN, // efficiency against the final peak, below
       );
     rows.push(row);
     log(
       `[${elapsed()}] ${backend} ${basename(image)}: ${row.error ? `FAILED ${row.error}` : `${row.totalMs.toFixed(1)} ms, ${row.faces} faces, peak RSS ${row.maxRssMb.toFixed(0)} MB`}`,
     );
   }
+  await samplePeak(`after ${basename(image)}`);
 }
 
 let memory: BenchResults['memory'];
@@ -195,16 +203,16 @@ if (cliImages !== 0) {
   }
 }
 
-const peakEnd = await peak();
-// The higher of the two medians: a lower one means other work took the CPU, not a slower machine.
-const peakGflops = Math.max(peakStart?.gflops ?? 0, peakEnd?.gflops ?? 0) || NaN;
-for (const r of rows) if (r.gflops !== undefined) r.efficiency = r.gflops / peakGflops;
+await samplePeak('end');
+// The best of all samples: a lower one means other work took the CPU, not a slower machine.
+const peak = combinePeaks(peaks);
+for (const r of rows) if (r.gflops !== undefined) r.efficiency = r.gflops / peak.gflops;
 machine.loadEnd = loadavg()[0];
 
 const partial: Omit<BenchResults, 'targets'> = {
   machine,
   protocol: { images: images.map((i) => i), options: OPTIONS, warmup: WARMUP, runs },
-  peak: { start: peakStart, end: peakEnd, gflops: peakGflops },
+  peak,
   rows,
   memory,
   cli,

@@ -3,7 +3,7 @@ import { cascadeFlops } from './flops.js';
 import type { Machine } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { ImageRun } from './ours.js';
-import type { Peak } from './peak.js';
+import type { PeakSamples } from './peak.js';
 import type { PeerImageRun } from './peer.js';
 import { OPTIONS, type BenchBackend } from './protocol.js';
 import { median } from './stats.js';
@@ -54,7 +54,7 @@ export interface Target {
 export interface BenchResults {
   machine: Machine;
   protocol: { images: string[]; options: typeof OPTIONS; warmup: number; runs: number };
-  peak: { start?: Peak; end?: Peak; gflops: number };
+  peak: PeakSamples;
   rows: Row[];
   memory?: MemoryResult & { maxRssMb: number };
   cli?: CliThroughput;

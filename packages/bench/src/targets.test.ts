@@ -33,7 +33,7 @@ describe('checkTargets', () => {
     const res = {
       rows: [
         row('onnx', 'images/dev/bbt1_1920x1080.jpg', 100, 0.31),
-        row('onnx', 'images/dev/bbt4_640x480.jpg', 20, 0.19),
+        row('onnx', 'images/dev/bbt4_640x480.jpg', 20, 0.24),
         row('tfjs-wasm', 'images/dev/bbt4_640x480.jpg', 100),
         row('peer-tfjs-wasm', 'images/dev/bbt4_640x480.jpg', 350),
       ],

@@ -19,7 +19,7 @@ export function checkTargets(res: Omit<BenchResults, 'targets'>): Target[] {
     });
   };
   eff('1920x1080', 0.3);
-  eff('640x480', 0.2);
+  eff('640x480', 0.25);
   const speedup = (image: string, goal: number): void => {
     const ours = find(res.rows, 'tfjs-wasm', image);
     const peer = find(res.rows, 'peer-tfjs-wasm', image);

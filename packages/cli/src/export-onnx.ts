@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildOnnxModels, ONNX_IR_VERSION, ONNX_OPSET, type InputLayout } from '@mtcnn/backend-onnx';
-import { loadWeights, WEIGHTS_SHA256 } from '@mtcnn/models';
+import { loadWeights, WEIGHTS_SHA256 } from '@mtcnn/models/node';
 import type { Io } from './program.js';
 
 export interface ExportOnnxOptions {

@@ -26,6 +26,19 @@ const TILES = [
   [96, 416, 256],
 ];
 
+describe('mtcnn --version', () => {
+  it("prints the package's version and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await cli(flag);
+      expect(code).toBe(0);
+      expect(stdout.trim()).toBe(version);
+    }
+  });
+});
+
 describe('mtcnn detect', () => {
   it('prints one JSON array with one face per astronaut tile, largest first', async () => {
     const { code, stdout, stderr } = await cli('detect', SAMPLE);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
@@ -18,10 +19,14 @@ export interface Io {
   progressStream?: NodeJS.WriteStream;
 }
 
+/** This package's version (src/ and dist/ both sit one level below package.json). */
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
 /** The `mtcnn` command. `run` resolves to the exit code. */
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('mtcnn')
     .description('Detect faces with the MTCNN cascade (P-Net, R-Net, O-Net).')
+    .version(VERSION, '-V, --version', 'print the version of @mtcnn/cli')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 

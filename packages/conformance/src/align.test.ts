@@ -9,7 +9,7 @@ import {
   type Face,
 } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { DEV_DIR, sharedAvailable, warnSharedMissing } from './shared.js';
 
 if (!sharedAvailable) warnSharedMissing('aligned crops of the dev images');

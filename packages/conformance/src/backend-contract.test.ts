@@ -61,9 +61,9 @@ describe.each(BACKENDS)('backend contract on $name', ({ name, create }) => {
     const got = await backend.runPNet(inputs.level(h, w), h, w);
     const ref = await want(`p${h}x${w}`, () => reference.runPNet(inputs.level(h, w), h, w));
     expect([got.height, got.width]).toEqual([Math.ceil((h - 2) / 2) - 4, Math.ceil((w - 2) / 2) - 4]);
-    expect(got.prob).toBeInstanceOf(Float32Array);
+    expect(got.logit).toBeInstanceOf(Float32Array);
     expect(got.reg).toBeInstanceOf(Float32Array);
-    expect(maxAbsDiff(got.prob, ref.prob)).toBeLessThan(TOL);
+    expect(maxAbsDiff(got.logit, ref.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(got.reg, ref.reg)).toBeLessThan(TOL);
   });
 
@@ -72,16 +72,16 @@ describe.each(BACKENDS)('backend contract on $name', ({ name, create }) => {
     const o = await backend.runONet(inputs.onet(n), n);
     const rr = await want(`r${n}`, () => reference.runRNet(inputs.rnet(n), n));
     const ro = await want(`o${n}`, () => reference.runONet(inputs.onet(n), n));
-    expect([r.prob.length, r.reg.length, o.prob.length, o.reg.length, o.landmarks.length]).toEqual([
+    expect([r.logit.length, r.reg.length, o.logit.length, o.reg.length, o.landmarks.length]).toEqual([
       n,
       4 * n,
       n,
       4 * n,
       10 * n,
     ]);
-    expect(maxAbsDiff(r.prob, rr.prob)).toBeLessThan(TOL);
+    expect(maxAbsDiff(r.logit, rr.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(r.reg, rr.reg)).toBeLessThan(TOL);
-    expect(maxAbsDiff(o.prob, ro.prob)).toBeLessThan(TOL);
+    expect(maxAbsDiff(o.logit, ro.logit)).toBeLessThan(TOL);
     expect(maxAbsDiff(o.reg, ro.reg)).toBeLessThan(TOL);
     expect(maxAbsDiff(o.landmarks, ro.landmarks)).toBeLessThan(TOL);
   });

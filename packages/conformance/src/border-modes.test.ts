@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetector, type CropTrace, type Detector } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { matchFaces } from './match.js';
 import { DEV_DIR, loadOracle, sharedAvailable, warnSharedMissing } from './shared.js';
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { SAMPLE, tileRgb } from './fixtures.js';
 
 // Every tfjs tensor a detection creates is freed: the count is flat over 50 detections.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetector, type Box, type Detector, type VideoDetectorOptions } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs';
+import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { DEV_DIR, sharedAvailable, warnSharedMissing } from './shared.js';
 import { SHOTS } from './video-frames.js';
 import { markdownTable, measureShot, type ShotMeasurement } from './video-measure.js';

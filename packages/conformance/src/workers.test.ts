@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetector, MtcnnError, type Detector, type DetectionReport, type Face, type RgbImage } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 import { abortAfterFirstLevel, SAMPLE, tileRgb } from './fixtures.js';
 import { DEV_DIR, sharedAvailable } from './shared.js';
 

@@ -11,10 +11,14 @@
  *   them (the detector reuses the buffers for the next level or batch).
  * - Box offsets are `(dx1, dy1, dx2, dy2)` in image orientation; landmarks are `x1..x5, y1..y5`,
  *   each relative to the input box (0..1).
+ * - The face score is a **logit**, `l1 - l0`: the 2-class head's face logit minus its background
+ *   logit (fold the head into one row: weights `w1 - w0`, bias `b1 - b0`), not a probability. The
+ *   core computes the probability from it as the reference's softmax does, in float32 (softmax.ts),
+ *   so that all backends land on the same float32 probabilities, ties included.
  */
 export interface PNetOutput {
-  /** Face probability (softmax channel 1), `height * width`, row-major. */
-  prob: Float32Array;
+  /** Face logit `l1 - l0` per map cell, `height * width`, row-major. */
+  logit: Float32Array;
   /** Box offsets, `height * width * 4`, row-major, the 4 offsets last. */
   reg: Float32Array;
   /** Size of the output map: `ceil((H - 2) / 2) - 4` by `ceil((W - 2) / 2) - 4`. */
@@ -23,8 +27,8 @@ export interface PNetOutput {
 }
 
 export interface RNetOutput {
-  /** Face probability per crop, `count`. */
-  prob: Float32Array;
+  /** Face logit `l1 - l0` per crop, `count`. */
+  logit: Float32Array;
   /** Box offsets per crop, `count * 4`. */
   reg: Float32Array;
 }

@@ -3,6 +3,7 @@ import { pnetOutputSize, type MtcnnBackend, type ONetOutput, type PNetOutput, ty
 import { createDetector } from './detector.js';
 import { MtcnnError } from './errors.js';
 import type { PixelData } from './image.js';
+import { logitOf } from './softmax.test-util.js';
 
 /**
  * A deterministic fake backend for a 40x40 image at minFaceSize 12 (scales 1, 0.709, 0.709^2, 0.709^3;
@@ -27,29 +28,29 @@ function fakeBackend() {
       hooks.afterPNet?.();
       const h = pnetOutputSize(height);
       const w = pnetOutputSize(width);
-      const prob = new Float32Array(h * w);
+      const logit = new Float32Array(h * w).fill(-Infinity);
       if (height === 41) {
-        prob[0] = 0.9;
-        prob[1] = 0.8;
-        prob[10 * w + 10] = 0.7;
+        logit[0] = logitOf(0.9);
+        logit[1] = logitOf(0.8);
+        logit[10 * w + 10] = logitOf(0.7);
       }
-      return { prob, reg: new Float32Array(h * w * 4), height: h, width: w };
+      return { logit, reg: new Float32Array(h * w * 4), height: h, width: w };
     },
     async runRNet(crops, count): Promise<RNetOutput> {
       expect(crops).toHaveLength(count * 24 * 24 * 3);
       calls.rnet.push(count);
-      return { prob: new Float32Array(count).fill(0.8), reg: new Float32Array(count * 4) };
+      return { logit: new Float32Array(count).fill(logitOf(0.8)), reg: new Float32Array(count * 4) };
     },
     async runONet(crops, count): Promise<ONetOutput> {
       expect(crops).toHaveLength(count * 48 * 48 * 3);
       calls.onet.push(count);
-      const prob = new Float32Array(count).fill(0.6);
-      prob[0] = 0.95;
+      const logit = new Float32Array(count).fill(logitOf(0.6));
+      logit[0] = logitOf(0.95);
       const reg = new Float32Array(count * 4);
       reg[0] = 0.5;
       const landmarks = new Float32Array(count * 10);
       landmarks.set([0.25, 0.75, 0.5, 0.25, 0.75, 0.25, 0.25, 0.5, 0.75, 0.75]);
-      return { prob, reg, landmarks };
+      return { logit, reg, landmarks };
     },
     dispose() {
       calls.dispose++;

@@ -8,6 +8,8 @@ export type MtcnnErrorCode =
   | 'DISPOSED'
   | 'ABORTED'
   | 'BACKEND_FAILED'
+  /** An optional package the call needs is not installed (sharp to decode files in Node). */
+  | 'MISSING_DEPENDENCY'
   /** A pool of detector workers refused a task: its queue is full (try again later). */
   | 'QUEUE_FULL'
   /** The worker thread running the detection died (out of memory, a crash); the pool replaced it. */

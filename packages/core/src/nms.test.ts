@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type { Box } from './box.js';
 import { nms } from './nms.js';
 
@@ -234,5 +235,53 @@ describe('nms on a grid (many boxes) equals the all-pairs definition', () => {
     const scores = boxes.map((_, i) => 1 - i / 100);
     expect(nms(boxes, scores, 0.5, 'union')).toEqual(nms(boxes, scores, 0.5, 'union', { grid: false }));
     expect(nms(boxes, scores, 0.5, 'min')).toEqual(nms(boxes, scores, 0.5, 'min', { grid: false }));
+  });
+});
+
+describe('equal scores (ties)', () => {
+  interface RefCase {
+    name: string;
+    keys: number[];
+    batchedNms: number[];
+  }
+  // Made by scripts/reference-fixtures.py: torchvision 0.14's batched_nms on disjoint boxes (all kept).
+  const cases = (
+    JSON.parse(readFileSync(new URL('./argsort.reference.json', import.meta.url), 'utf8')) as { cases: RefCase[] }
+  ).cases;
+  const disjoint = (n: number): Box[] => Array.from({ length: n }, (_, i) => [10 * i, 0, 10 * i + 5, 5]);
+
+  it.each(cases.map((c) => [c.name, c] as const))(
+    'union, reference ties: the order of torchvision batched_nms (%s)',
+    (_, c) => {
+      const scores = Float32Array.from(c.keys, (k) => 1 - k * 2 ** -24);
+      expect(nms(disjoint(c.keys.length), scores, 0.5, 'union', { ties: 'reference' }).keep).toEqual(c.batchedNms);
+    },
+  );
+
+  it('union: up to 1,000 boxes the reference order is the stable one; over 1,000 it is not', () => {
+    const ones = (n: number): Float32Array => new Float32Array(n).fill(0.5);
+    const stable = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+    expect(nms(disjoint(1000), ones(1000), 0.5, 'union', { ties: 'reference' }).keep).toEqual(stable(1000));
+    expect(nms(disjoint(1001), ones(1001), 0.5, 'union', { ties: 'stable' }).keep).toEqual(stable(1001));
+    expect(nms(disjoint(1001), ones(1001), 0.5, 'union', { ties: 'reference' }).keep).not.toEqual(stable(1001));
+  });
+
+  it('min, 17 equal scores: stable takes the later index first, reference takes numpy introsort order (hand-derived)', () => {
+    // np.argsort of 17 equal values is [0, 14, 13, 12, 11, 10, 9, 15, 8, 6, 5, 4, 3, 2, 1, 7, 16]
+    // (argsort.test.ts); nms_numpy walks it from the end.
+    const boxes = disjoint(17);
+    const scores = new Float32Array(17).fill(0.9);
+    expect(nms(boxes, scores, 0.7, 'min', { ties: 'reference' }).keep).toEqual([
+      16, 7, 1, 2, 3, 4, 5, 6, 8, 15, 9, 10, 11, 12, 13, 14, 0,
+    ]);
+    expect(nms(boxes, scores, 0.7, 'min').keep).toEqual(Array.from({ length: 17 }, (_, i) => 16 - i));
+    // Boxes 7 and 15 made identical: the one taken first suppresses the other.
+    boxes[15] = [...boxes[7]];
+    const ref = nms(boxes, scores, 0.7, 'min', { ties: 'reference' });
+    expect(ref.suppressedBy[15]?.by).toBe(7);
+    expect(ref.keep).not.toContain(15);
+    const stable = nms(boxes, scores, 0.7, 'min');
+    expect(stable.suppressedBy[7]?.by).toBe(15);
+    expect(stable.keep).not.toContain(7);
   });
 });

@@ -1,14 +1,15 @@
+import { argsortNumpy, argsortTorchDescending } from './argsort.js';
 import { add, div, f32, mul, sub } from './f32.js';
 import type { Box } from './box.js';
 
 /**
  * Greedy non-maximum suppression in the two flavours MTCNN uses (SPEC §2.6, §2.10):
- * - `union`: IoU with areas `(x2-x1)*(y2-y1)` (no +1), suppress when IoU > threshold; the order is
- *   a stable sort by score, descending (torchvision's `nms`).
+ * - `union`: IoU with areas `(x2-x1)*(y2-y1)` (no +1), suppress when IoU > threshold; boxes are
+ *   taken by a stable sort by score, descending (torchvision's `nms`).
  * - `min`: overlap = intersection / min(area) with +1 in areas and intersection, keep while
- *   overlap <= threshold (in float32); highest score first, ties taken from the later index (the
- *   reference's numpy `nms`, which walks an ascending argsort from its end).
- * All arithmetic in float32, like the reference's tensors.
+ *   overlap <= threshold (in float32); highest score first (the reference's numpy `nms`, which
+ *   walks an ascending `np.argsort` from its end).
+ * All arithmetic in float32, like the reference's tensors. Equal scores: see `NmsTies`.
  */
 export type NmsMethod = 'union' | 'min';
 
@@ -22,9 +23,25 @@ export interface NmsResult {
 /** Below this many boxes the all-pairs loop is as fast as building the grid. */
 const GRID_MIN_BOXES = 64;
 
+/**
+ * How equal scores are ordered (which of two tied boxes is taken first, and the order of `keep`):
+ * - `'stable'`: `union` takes the lower index first, `min` the higher (as a stable argsort walked
+ *   from its end would). A plain, documented rule: the `default` preset's.
+ * - `'reference'`: what the reference's libraries do (the `reference` preset): `union` as
+ *   torchvision 0.14's `batched_nms` (a stable sort; but with more than 1,000 boxes its kept boxes
+ *   are re-sorted by PyTorch's unstable sort, `argsortTorchDescending`), `min` in the order of numpy
+ *   1.24's introsort `argsortNumpy`.
+ */
+export type NmsTies = 'stable' | 'reference';
+
+/** Above this many boxes torchvision 0.14's `batched_nms` takes its "vanilla" path (`boxes.numel() > 4000`). */
+export const TORCHVISION_VANILLA_MIN = 1001;
+
 export interface NmsOptions {
   /** `false` forces the all-pairs loop (the definition), e.g. to test the grid against it. */
   grid?: boolean;
+  /** Default `'stable'`. */
+  ties?: NmsTies;
 }
 
 export function nms(
@@ -35,11 +52,14 @@ export function nms(
   options: NmsOptions = {},
 ): NmsResult {
   const n = boxes.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  if (method === 'union') {
-    order.sort((a, b) => scores[b] - scores[a] || a - b);
+  const reference = options.ties === 'reference';
+  let order: number[];
+  if (method === 'min' && reference) {
+    order = Array.from(argsortNumpy(Float32Array.from({ length: n }, (_, i) => scores[i]))).reverse();
   } else {
-    order.sort((a, b) => scores[b] - scores[a] || b - a);
+    order = Array.from({ length: n }, (_, i) => i);
+    if (method === 'union') order.sort((a, b) => scores[b] - scores[a] || a - b);
+    else order.sort((a, b) => scores[b] - scores[a] || b - a);
   }
   const plusOne = method === 'min' ? 1 : 0;
   const areas = new Float64Array(n);
@@ -54,7 +74,15 @@ export function nms(
   // torchvision compares the float IoU with the double threshold; numpy casts it to float32.
   const thr = method === 'union' ? threshold : f32(threshold);
   const ctx: Ctx = { boxes, areas, order, plusOne, union: method === 'union', thr };
-  return gridable ? nmsGrid(ctx) : nmsAllPairs(ctx);
+  const result = gridable ? nmsGrid(ctx) : nmsAllPairs(ctx);
+  if (method === 'union' && reference && n >= TORCHVISION_VANILLA_MIN) {
+    // torchvision's vanilla batched_nms: keep_indices = where(keep_mask) (ascending), then
+    // keep_indices[scores[keep_indices].sort(descending=True)[1]].
+    const kept = result.keep.slice().sort((a, b) => a - b);
+    const by = argsortTorchDescending(Float32Array.from(kept, (i) => scores[i]));
+    result.keep = Array.from(by, (k) => kept[k]);
+  }
+  return result;
 }
 
 interface Ctx {

@@ -1,4 +1,5 @@
 import { MtcnnError } from './errors.js';
+import type { NmsTies } from './nms.js';
 import { pyramidLevelCount } from './pyramid.js';
 
 /**
@@ -45,8 +46,10 @@ export type BorderMode = 'grey-pad' | 'zero-pad' | 'stretch';
 export type BoxFormat = 'xywh' | 'xyxy';
 
 /**
- * `'default'`: the options in `DEFAULT_OPTIONS` (grey-pad borders, EXIF orientation applied).
- * `'reference'`: facenet-pytorch exactly (stretched borders, EXIF orientation ignored).
+ * `'default'`: the options in `DEFAULT_OPTIONS` (grey-pad borders, EXIF orientation applied),
+ * equal scores in a plain stable order. `'reference'`: facenet-pytorch exactly (stretched borders,
+ * EXIF orientation ignored, equal scores ordered as the reference's libraries order them:
+ * torchvision's and numpy's sorts, `NmsTies` in nms.ts).
  */
 export type Preset = 'default' | 'reference';
 
@@ -127,6 +130,11 @@ const PRESETS: Record<Preset, Readonly<ResolvedOptions>> = {
   // (PIL does not apply the EXIF orientation). The one place this rule is written.
   reference: Object.freeze({ ...DEFAULT_OPTIONS, preset: 'reference', borderMode: 'stretch', autoOrient: false }),
 };
+
+/** How NMS orders equal scores under these options: the reference's way with its preset (nms.ts). */
+export function tiesOf(opts: Pick<ResolvedOptions, 'preset'>): NmsTies {
+  return opts.preset === 'reference' ? 'reference' : 'stable';
+}
 
 function invalid(message: string): MtcnnError {
   return new MtcnnError('INVALID_OPTION', message);

@@ -8,7 +8,7 @@ function gatedBackend(inFlight?: number) {
   const gates: (() => void)[] = [];
   let running = 0;
   let maxRunning = 0;
-  const out: PNetOutput = { prob: new Float32Array(1), reg: new Float32Array(4), height: 1, width: 1 };
+  const out: PNetOutput = { logit: new Float32Array(1), reg: new Float32Array(4), height: 1, width: 1 };
   const backend: MtcnnBackend = {
     name: 'gated',
     inFlight,

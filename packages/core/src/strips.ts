@@ -61,15 +61,15 @@ export function mergePNetStrips(
   mapHeight: number,
   mapWidth: number,
 ): PNetOutput {
-  const prob = new Float32Array(mapHeight * mapWidth);
+  const logit = new Float32Array(mapHeight * mapWidth);
   const reg = new Float32Array(mapHeight * mapWidth * 4);
   strips.forEach((s, k) => {
     const cells = (s.y1 - s.y0) * mapWidth;
-    if (outs[k].prob.length !== cells || outs[k].reg.length !== cells * 4) {
-      throw new RangeError(`P-Net strip ${k}: ${outs[k].prob.length} cells, expected ${cells}`);
+    if (outs[k].logit.length !== cells || outs[k].reg.length !== cells * 4) {
+      throw new RangeError(`P-Net strip ${k}: ${outs[k].logit.length} cells, expected ${cells}`);
     }
-    prob.set(outs[k].prob, s.y0 * mapWidth);
+    logit.set(outs[k].logit, s.y0 * mapWidth);
     reg.set(outs[k].reg, s.y0 * mapWidth * 4);
   });
-  return { prob, reg, height: mapHeight, width: mapWidth };
+  return { logit, reg, height: mapHeight, width: mapWidth };
 }

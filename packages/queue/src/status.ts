@@ -16,8 +16,8 @@ export interface QueueStatus {
   /** Of those, error entries. */
   errors: number;
   jobs: { waiting: number; active: number; delayed: number; completed: number; failed: number };
-  /** Workers connected to the queue now. */
-  workers: number;
+  /** Workers connected to the queue now (undefined: this Redis does not say, see `getWorkersCount`). */
+  workers?: number;
   /** Images per second over the most recent completed jobs (undefined: fewer than 2). */
   imagesPerSecond?: number;
   /** Seconds left at that rate (undefined when unknown or nothing is left). */
@@ -85,7 +85,8 @@ export async function queueStatus(o: { redis: string; queue: string }): Promise<
       redis.hlen(keys.files),
       redis.hgetall(keys.stats),
       queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'),
-      queue.getWorkersCount(),
+      // CLIENT LIST / SETNAME, which some managed Redis services refuse: then the count is unknown.
+      queue.getWorkersCount().catch(() => undefined),
       queue.getJobs(['completed'], 0, RECENT - 1, false),
       queue.getJobs(['failed'], 0, -1),
       activeJobs(queue),
@@ -146,7 +147,7 @@ export function formatStatus(s: QueueStatus): string {
   const lines = [
     `queue ${s.queue}: ${s.done} / ${s.images} images done (${pct}%), ${s.errors} errors`,
     `jobs: ${j.waiting} waiting, ${j.active} active, ${j.delayed} delayed (retry), ${j.completed} completed, ${j.failed} failed`,
-    `workers: ${s.workers}`,
+    `workers: ${s.workers ?? 'unknown (this Redis refuses CLIENT LIST)'}`,
     `throughput: ${s.imagesPerSecond ? `${s.imagesPerSecond.toFixed(1)} images/s (last ${RECENT} jobs)` : 'not known yet'}` +
       (s.etaSeconds !== undefined ? `, ETA ${duration(s.etaSeconds)}` : s.done >= s.images ? ', finished' : ''),
   ];

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultWeightsDir, MANIFEST_FILE, SHARD_FILE } from '@mtcnn/models';
+import { defaultWeightsDir, MANIFEST_FILE, SHARD_FILE } from '@mtcnn/models/node';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const pub = join(root, 'public');

@@ -16,6 +16,8 @@ export const FIXTURE_IMAGE: RgbImage = (() => {
 })();
 
 const RNET_SCORES = [0.95, 0.2, 0.9, 0.85, 0.1];
+/** Backends return face logits (the core computes probabilities from them). */
+const logitOf = (p: number): number => (p <= 0 ? -Infinity : Math.log(p / (1 - p)));
 const ONET_SCORES = [0.99, 0.4, 0.92];
 
 export function fakeBackend(calls = { pnet: 0, rnet: 0, onet: 0 }): MtcnnBackend & { calls: typeof calls } {
@@ -27,30 +29,30 @@ export function fakeBackend(calls = { pnet: 0, rnet: 0, onet: 0 }): MtcnnBackend
       const mh = pnetOutputSize(height);
       const mw = pnetOutputSize(width);
       const s = (width - 1) / 60; // ~ the level's scale
-      const prob = new Float32Array(mh * mw);
+      const logit = new Float32Array(mh * mw);
       const reg = new Float32Array(mh * mw * 4);
       for (let y = 0; y < mh; y++) {
         for (let x = 0; x < mw; x++) {
           const cx = (2 * x + 6) / s;
           const cy = (2 * y + 6) / s;
           const d = Math.hypot(cx - 30, cy - 20) * s;
-          prob[y * mw + x] = Math.max(0, 0.98 - d / 12);
+          logit[y * mw + x] = logitOf(Math.max(0, 0.98 - d / 12));
           reg.set([0.05, 0.02, -0.03, 0.04], (y * mw + x) * 4);
         }
       }
-      return { prob, reg, height: mh, width: mw };
+      return { logit, reg, height: mh, width: mw };
     },
     async runRNet(_crops, count) {
       calls.rnet++;
-      const prob = Float32Array.from({ length: count }, (_, i) => RNET_SCORES[i % RNET_SCORES.length]);
-      return { prob, reg: new Float32Array(count * 4).fill(0.01) };
+      const logit = Float32Array.from({ length: count }, (_, i) => logitOf(RNET_SCORES[i % RNET_SCORES.length]));
+      return { logit, reg: new Float32Array(count * 4).fill(0.01) };
     },
     async runONet(_crops, count) {
       calls.onet++;
-      const prob = Float32Array.from({ length: count }, (_, i) => ONET_SCORES[i % ONET_SCORES.length]);
+      const logit = Float32Array.from({ length: count }, (_, i) => logitOf(ONET_SCORES[i % ONET_SCORES.length]));
       const landmarks = new Float32Array(count * 10);
       for (let i = 0; i < count; i++) landmarks.set([0.3, 0.7, 0.5, 0.35, 0.65, 0.4, 0.4, 0.6, 0.8, 0.8], i * 10);
-      return { prob, reg: new Float32Array(count * 4).fill(-0.02), landmarks };
+      return { logit, reg: new Float32Array(count * 4).fill(-0.02), landmarks };
     },
     dispose() {},
   };

@@ -20,10 +20,11 @@ export function kernelLevelBox(cell: readonly [number, number]): Box {
 export function kernelImageBox(level: LevelTrace, cell: readonly [number, number]): Box {
   const [x, y] = cell;
   const n = y * level.mapWidth + x + 1;
-  const prob = new Float32Array(n);
-  prob[n - 1] = 1;
+  // Probability 0 everywhere but 1 at the cell (infinite logits).
+  const logit = new Float32Array(n).fill(-Infinity);
+  logit[n - 1] = Infinity;
   const [c] = pnetCandidates(
-    { prob, reg: new Float32Array(n * 4), width: level.mapWidth, height: y + 1 },
+    { logit, reg: new Float32Array(n * 4), width: level.mapWidth, height: y + 1 },
     level.scale,
     level.index,
     1,

@@ -10,7 +10,7 @@ export type StandardBackendId = BackendName;
 
 export const STANDARD_BACKENDS: readonly StandardBackendId[] = BACKEND_NAMES;
 
-/** Where the worker finds the weights and tfjs's `.wasm` files (`assets`). */
+/** Where the worker finds the weights and tfjs's `.wasm` files (`assets`; default: the files the bundler emitted). */
 export type StandardBackendInit = BrowserBackendOptions;
 
 /**
@@ -18,6 +18,6 @@ export type StandardBackendInit = BrowserBackendOptions;
  * worker) or WebAssembly, or ONNX Runtime Web on WebAssembly. An unknown `id` rejects with
  * `INVALID_OPTION` naming the known ones.
  */
-export function createStandardBackend(id: string, init: StandardBackendInit): Promise<MtcnnBackend> {
+export function createStandardBackend(id: string, init: StandardBackendInit = {}): Promise<MtcnnBackend> {
   return createBackend(id as BackendName, init);
 }

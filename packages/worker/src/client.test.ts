@@ -18,7 +18,12 @@ function pair(hooks: Partial<Parameters<typeof serveDetector>[0]> = {}) {
       calls.pnet++;
       const mh = Math.ceil((h - 2) / 2) - 4;
       const mw = Math.ceil((w - 2) / 2) - 4;
-      return { prob: new Float32Array(mh * mw), reg: new Float32Array(mh * mw * 4), height: mh, width: mw };
+      return {
+        logit: new Float32Array(mh * mw).fill(-Infinity),
+        reg: new Float32Array(mh * mw * 4),
+        height: mh,
+        width: mw,
+      };
     },
     runRNet: () => Promise.reject(new Error('unused')),
     runONet: () => Promise.reject(new Error('unused')),

@@ -26,8 +26,9 @@ export interface WorkerDetectorOptions extends DetectorOptions {
    */
   backend: string;
   /**
-   * Passed to the worker's `createBackend` (structured-cloneable). The standard worker takes
-   * `{ assets }`: the URL under which `weights/` and `tfjs-wasm/` are served.
+   * Passed to the worker's `createBackend` (structured-cloneable). The standard worker needs none
+   * (the bundler emits the weights and tfjs's `.wasm` files); `{ assets }` serves them yourself,
+   * from the URL under which `weights/` and `tfjs-wasm/` are.
    */
   init?: unknown;
 }

@@ -8,4 +8,4 @@
 import { createStandardBackend, type StandardBackendInit } from './backends.js';
 import { serveDetector } from './host.js';
 
-serveDetector({ createBackend: (id, init) => createStandardBackend(id, init as StandardBackendInit) });
+serveDetector({ createBackend: (id, init) => createStandardBackend(id, (init ?? {}) as StandardBackendInit) });

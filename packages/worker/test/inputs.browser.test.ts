@@ -6,10 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultWeightsDir, MANIFEST_FILE, SHARD_FILE } from '@mtcnn/models';
+import { defaultWeightsDir, MANIFEST_FILE, SHARD_FILE } from '@mtcnn/models/node';
 import { createDetector, type Detector, type Face, type StageCounts } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 // The visualizer's browser setup (Debian chromium through playwright-core) and its static server.
 import {
   ARTIFACTS,

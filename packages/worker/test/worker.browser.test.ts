@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultWeightsDir, MANIFEST_FILE, SHARD_FILE } from '@mtcnn/models';
+import { defaultWeightsDir, MANIFEST_FILE, SHARD_FILE } from '@mtcnn/models/node';
 import type { Face } from '@mtcnn/core';
 // The visualizer's browser setup (Debian chromium through playwright-core) and its static server.
 import { ARTIFACTS, chromiumMissing, launch, SAMPLE, watchErrors } from '../../visualizer/test/browser.test-util.js';

@@ -25,5 +25,6 @@ export { resampleArea, resampleImage, type Window } from '../resample.js';
 export { cellBox, pnetCandidates, type PNetCandidate } from '../stages/pnet.js';
 export { regressPNet, regressPlusOne, square, type Box, type Offsets } from '../box.js';
 export { cropFill, cropWindow } from '../crop.js';
-export { nms, type NmsMethod, type NmsOptions, type NmsResult } from '../nms.js';
+export { nms, type NmsMethod, type NmsOptions, type NmsResult, type NmsTies } from '../nms.js';
+export { faceProbabilities, faceProbability, logitLowerBound, type SoftmaxKernel } from '../softmax.js';
 export { greedyMatch, iou, type GreedyMatch } from '../video/tracks.js';

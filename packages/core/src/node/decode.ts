@@ -35,9 +35,10 @@ async function getSharp(): Promise<Sharp> {
     (m) => (m as unknown as { default?: Sharp }).default ?? (m as unknown as Sharp),
     (cause: unknown) => {
       sharpModule = undefined;
+      // Named plainly: without it the failure would surface from wherever the first image is read.
       throw new MtcnnError(
-        'UNSUPPORTED_FORMAT',
-        'Decoding images in Node needs the optional dependency `sharp`: install it (npm i sharp).',
+        'MISSING_DEPENDENCY',
+        `Decoding image files and bytes in Node needs sharp, an optional peer dependency of @mtcnn/core that is not installed here (${String(cause)}): npm install sharp. Raw pixels ({ data, width, height, channels }) need no decoder.`,
         { cause },
       );
     },

@@ -26,16 +26,16 @@ function network(size: number) {
     running++;
     maxRunning = Math.max(maxRunning, running);
     await new Promise((r) => setTimeout(r, 1));
-    const prob = new Float32Array(count);
+    const logit = new Float32Array(count);
     const reg = new Float32Array(count * 4);
     for (let i = 0; i < count; i++) {
       let s = 0;
       for (let k = 0; k < per; k++) s += crops[i * per + k];
-      prob[i] = crops[i * per];
+      logit[i] = crops[i * per];
       reg.fill(s, i * 4, i * 4 + 4);
     }
     running--;
-    return { prob, reg };
+    return { logit, reg };
   };
   return { run, counts, maxRunning: () => maxRunning };
 }
@@ -63,7 +63,7 @@ describe('runOnCrops', () => {
       { depth: 1, minChunk: 4, maxChunk: 8 },
     );
     expect(net.counts).toEqual([37]);
-    expect(out.prob).toHaveLength(37);
+    expect(out.logit).toHaveLength(37);
     expect(windows).toHaveLength(37);
   });
 
@@ -110,7 +110,7 @@ describe('runOnCrops', () => {
       const sizes = Array.from({ length: Math.ceil(37 / chunk) }, (_, k) => Math.min(chunk, 37 - k * chunk));
       expect(net.counts).toEqual(sizes);
       expect(net.maxRunning()).toBeLessThanOrEqual(3);
-      expect(Array.from(got.out.prob)).toEqual(Array.from(one.out.prob));
+      expect(Array.from(got.out.logit)).toEqual(Array.from(one.out.logit));
       expect(Array.from(got.out.reg)).toEqual(Array.from(one.out.reg));
       expect(got.windows).toEqual(one.windows);
     }
@@ -125,7 +125,7 @@ describe('runOnCrops', () => {
       await new Promise((r) => setTimeout(r, k === 1 ? 1 : 20));
       settled++;
       if (k === 1) throw new Error('chunk 1 failed');
-      return { prob: new Float32Array(count) };
+      return { logit: new Float32Array(count) };
     };
     await expect(
       runOnCrops(run, img, boxes, 12, 'zero-pad', areaSampler(img), 'hwc', scratchPool(), {

@@ -4,6 +4,7 @@ import type { Box } from '../box.js';
 import type { RgbImage } from '../image.js';
 import { resolveOptions } from '../options.js';
 import { ONET_SIZE, landmarksFromBox, runONetStage } from './onet.js';
+import { logitsOf } from '../softmax.test-util.js';
 
 describe('landmarksFromBox', () => {
   it('px = x1 + (x2 - x1 + 1) * p - 1, py likewise (x1..x5 then y1..y5)', () => {
@@ -57,7 +58,7 @@ describe('runONetStage', () => {
         expect(crops).toHaveLength(count * ONET_SIZE * ONET_SIZE * 3);
         const reg = new Float32Array(count * 4);
         reg[1 * 4] = 0.5;
-        return { prob: new Float32Array(probs), reg, landmarks: new Float32Array(count * 10).fill(0.5) };
+        return { logit: logitsOf(probs, 'reciprocal'), reg, landmarks: new Float32Array(count * 10).fill(0.5) };
       },
       dispose() {},
     };
@@ -102,7 +103,7 @@ describe('runONetStage', () => {
       runRNet: () => Promise.reject(new Error('unused')),
       async runONet(_crops, count) {
         return {
-          prob: new Float32Array([0.8, 0.9]),
+          logit: logitsOf([0.8, 0.9], 'reciprocal'),
           reg: new Float32Array([0, 0, 0, 0, -1.5, 0, 0, 0]),
           landmarks: new Float32Array(count * 10),
         };

@@ -6,7 +6,9 @@ import type { RgbImage } from '../image.js';
 import { areaSampler, type AreaSampler } from '../resample.js';
 import { nms } from '../nms.js';
 import { noScratch, type Scratch } from '../scratch.js';
-import type { ResolvedOptions } from '../options.js';
+import { tiesOf, type ResolvedOptions } from '../options.js';
+import { argsortNumpy } from '../argsort.js';
+import { faceProbabilities } from '../softmax.js';
 import type { CropTrace } from '../trace.js';
 import { inFlightOf } from '../serial.js';
 import { runOnCrops } from './batch.js';
@@ -59,6 +61,7 @@ export async function runONetStage(
 ): Promise<ONetStageResult> {
   if (input.length === 0) return { passedCount: 0, faces: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
+  const ties = tiesOf(opts);
   const { out, windows } = await runOnCrops(
     (d, n, l) => backend.runONet(d, n, l),
     image,
@@ -75,27 +78,32 @@ export async function runONetStage(
     },
   );
   const t0 = performance.now();
+  const prob = faceProbabilities(out.logit, 'reciprocal');
   const thr = f32(opts.thresholds[2]);
   const passed: number[] = [];
-  for (let i = 0; i < input.length; i++) if (out.prob[i] > thr) passed.push(i);
+  for (let i = 0; i < input.length; i++) if (prob[i] > thr) passed.push(i);
   const offsets = (i: number): Offsets => [out.reg[i * 4], out.reg[i * 4 + 1], out.reg[i * 4 + 2], out.reg[i * 4 + 3]];
   const landmarks = passed.map((i) => landmarksFromBox(input[i], out.landmarks, i * 10));
   const regressed = passed.map((i) => regressPlusOne(input[i], offsets(i)));
   const r = nms(
     regressed,
-    passed.map((i) => out.prob[i]),
+    passed.map((i) => prob[i]),
     opts.nmsThresholds[3],
     'min',
+    { ties },
   );
   const area = (b: Box): number => mul(sub(b[2], b[0]), sub(b[3], b[1]));
-  // Largest first; ties keep the reverse of NMS order, like the reference's argsort(...)[::-1].
-  const order = r.keep
-    .map((k, pos) => ({ k, pos, a: area(regressed[k]) }))
-    .sort((p, q) => q.a - p.a || q.pos - p.pos)
-    .map((e) => e.k);
+  // Largest first, as the reference's np.argsort(areas)[::-1] over the NMS order: equal areas come
+  // in the reverse of numpy's introsort order (reference preset) or of the NMS order (stable).
+  const areas = Float32Array.from(r.keep, (k) => area(regressed[k]));
+  const ascending =
+    ties === 'reference'
+      ? Array.from(argsortNumpy(areas))
+      : r.keep.map((_, pos) => pos).sort((p, q) => areas[p] - areas[q] || p - q);
+  const order = ascending.reverse().map((pos) => r.keep[pos]);
   const faces = order.map((k) => ({
     box: regressed[k],
-    score: out.prob[passed[k]],
+    score: prob[passed[k]],
     landmarks: landmarks[k],
     id: passed[k],
   }));
@@ -107,8 +115,8 @@ export async function runONetStage(
       source: sources[i],
       box,
       window: windows[i],
-      score: out.prob[i],
-      passed: out.prob[i] > thr,
+      score: prob[i],
+      passed: prob[i] > thr,
     }));
     passed.forEach((i, k) => {
       const s = r.suppressedBy[k];

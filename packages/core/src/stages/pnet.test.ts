@@ -4,40 +4,40 @@ import { pnetOutputSize } from '../backend.js';
 import type { RgbImage } from '../image.js';
 import { resolveOptions } from '../options.js';
 import { cellBox, kthLargest, pnetCandidates, runPNetStage } from './pnet.js';
+import { faceProbability } from '../softmax.js';
+import { f32Step, logitOf } from '../softmax.test-util.js';
 
 interface Hot {
   x: number;
   y: number;
   p: number;
+  /** Overrides `p`: the cell's logit as a backend returns it. */
+  logit?: number;
   reg?: [number, number, number, number];
 }
 
 /** A P-Net output map of `height` x `width` cells, probability 0 except the given cells. */
 function pnetMap(height: number, width: number, hot: Hot[]): PNetOutput {
-  const prob = new Float32Array(height * width);
+  const logit = new Float32Array(height * width).fill(-Infinity);
   const reg = new Float32Array(height * width * 4);
   for (const h of hot) {
     const i = h.y * width + h.x;
-    prob[i] = h.p;
+    logit[i] = h.logit ?? logitOf(h.p);
     if (h.reg) reg.set(h.reg, i * 4);
   }
-  return { prob, reg, height, width };
-}
-
-/** The largest float32 below the float32 nearest to `v` (v > 0). */
-function f32Below(v: number): number {
-  const a = new Float32Array([v]);
-  new Uint32Array(a.buffer)[0] -= 1;
-  return a[0];
+  return { logit, reg, height, width };
 }
 
 describe('pnetCandidates', () => {
-  it('keeps cells with prob >= threshold: a cell at exactly float32(0.6) passes, the float32 just below does not', () => {
-    const below = f32Below(0.6);
-    expect(below).toBeLessThan(Math.fround(0.6));
+  it('keeps cells with prob >= threshold: the smallest logit giving float32(0.6) passes, the float32 logit below it does not', () => {
+    let at = logitOf(0.6);
+    expect(faceProbability(at, 'divide')).toBe(Math.fround(0.6));
+    while (faceProbability(f32Step(at, -1), 'divide') >= Math.fround(0.6)) at = f32Step(at, -1);
+    const below = f32Step(at, -1);
+    expect(faceProbability(below, 'divide')).toBeLessThan(Math.fround(0.6));
     const out = pnetMap(1, 3, [
-      { x: 0, y: 0, p: 0.6 }, // stored as Math.fround(0.6)
-      { x: 1, y: 0, p: below },
+      { x: 0, y: 0, p: 0, logit: at },
+      { x: 1, y: 0, p: 0, logit: below },
       { x: 2, y: 0, p: 0.99 },
     ]);
     const c = pnetCandidates(out, 1, 0, 0.6);
@@ -72,7 +72,7 @@ describe('pnetCandidates', () => {
   it('takes the offsets of its own cell from reg (HWC, the 4 offsets last), the score, and the level', () => {
     const out = pnetMap(2, 2, [
       { x: 1, y: 0, p: 0.75, reg: [0.125, -0.25, 0.5, -1] },
-      { x: 0, y: 1, p: 0.875, reg: [1, 2, 3, 4] },
+      { x: 0, y: 1, p: 0.625, reg: [1, 2, 3, 4] },
     ]);
     const c = pnetCandidates(out, 1, 7, 0.6);
     expect(c).toHaveLength(2);
@@ -84,7 +84,7 @@ describe('pnetCandidates', () => {
       score: 0.75,
       offsets: [0.125, -0.25, 0.5, -1],
     });
-    expect(c[1]).toEqual({ level: 7, cell: [0, 1], box: [1, 3, 12, 14], score: 0.875, offsets: [1, 2, 3, 4] });
+    expect(c[1]).toEqual({ level: 7, cell: [0, 1], box: [1, 3, 12, 14], score: 0.625, offsets: [1, 2, 3, 4] });
   });
 
   it('returns nothing for an empty or all-below map', () => {
@@ -156,7 +156,7 @@ describe('pnetCandidates with a cap (maxCandidatesPerLevel)', () => {
     expect(pnetCandidates(out, 1, 0, 0.5, 5).map(idx)).toEqual([1, 2, 4, 6, 7]);
     // At or under the cap: exactly the uncapped list.
     expect(pnetCandidates(out, 1, 0, 0.5, 10)).toEqual(pnetCandidates(out, 1, 0, 0.5));
-    // Threshold 0 on a map of NaN-free zeros: every cell passes, the cap keeps the first ones.
+    // Threshold 0 on a map of probability 0 everywhere: every cell passes, the cap keeps the first ones.
     const zeros = pnetMap(100, 100, []);
     const all = { count: 0 };
     expect(pnetCandidates(zeros, 1, 0, 0, 7, all).map(idx)).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -170,7 +170,8 @@ describe('pnetCandidates with a cap (maxCandidatesPerLevel)', () => {
       async runPNet(_level, height, width) {
         const mh = pnetOutputSize(height);
         const mw = pnetOutputSize(width);
-        return { prob: new Float32Array(mh * mw).fill(0.5), reg: new Float32Array(mh * mw * 4), height: mh, width: mw };
+        // Logit 0: probability 0.5 in every cell.
+        return { logit: new Float32Array(mh * mw), reg: new Float32Array(mh * mw * 4), height: mh, width: mw };
       },
       runRNet: () => Promise.reject(new Error('unused')),
       runONet: () => Promise.reject(new Error('unused')),

@@ -3,8 +3,9 @@ import { regressPNet, square, type Box, type Offsets } from '../box.js';
 import { f32 } from '../f32.js';
 import type { RgbImage } from '../image.js';
 import { nms } from '../nms.js';
-import type { ResolvedOptions } from '../options.js';
+import { tiesOf, type ResolvedOptions } from '../options.js';
 import { levelSize, pyramidScales } from '../pyramid.js';
+import { faceProbabilities, faceProbability, logitLowerBound } from '../softmax.js';
 import { noScratch, type Scratch } from '../scratch.js';
 import { inFlightOf } from '../serial.js';
 import { areaSampler, resampleImage, type AreaSampler } from '../resample.js';
@@ -64,12 +65,13 @@ export function kthLargest(values: Float32Array, k: number): number {
 }
 
 /**
- * Cells of one level's probability map at or above `threshold` (compared in float32, like the
- * reference's tensor comparison), in row-major order, each with its window (`cellBox`). With more
- * than `max` such cells, only the `max` highest-scoring are listed (ties broken by row-major
- * order), still in row-major order: a low threshold on a large image would otherwise make millions
- * of candidates (options.ts, `maxCandidatesPerLevel`). `passing`, if given, receives how many cells
- * were at or above the threshold before the cap.
+ * Cells of one level whose face probability (from the logit map, softmax.ts) is at or above
+ * `threshold` (compared in float32, like the reference's tensor comparison), in row-major order,
+ * each with its window (`cellBox`). With more than `max` such cells, only the `max`
+ * highest-scoring are listed (ties broken by row-major order), still in row-major order: a low
+ * threshold on a large image would otherwise make millions of candidates (options.ts,
+ * `maxCandidatesPerLevel`). `passing`, if given, receives how many cells were at or above the
+ * threshold before the cap.
  */
 export function pnetCandidates(
   out: PNetOutput,
@@ -80,26 +82,38 @@ export function pnetCandidates(
   passing?: { count: number },
 ): PNetCandidate[] {
   const thr = f32(threshold);
+  const bound = logitLowerBound(threshold); // most cells are far below: no exponential for them
   const cands: PNetCandidate[] = [];
-  const { prob, reg, width } = out;
+  const { logit, reg, width } = out;
+  // The cells past the bound, then those whose probability passes, compacted in place (row-major),
+  // so that each probability is computed once and the cap can look at all of them.
+  let near = 0;
+  for (let i = 0; i < logit.length; i++) if (logit[i] >= bound) near++;
+  const cells = new Int32Array(near);
+  const probs = new Float32Array(near);
   let count = 0;
-  for (let i = 0; i < prob.length; i++) if (prob[i] >= thr) count++;
+  for (let i = 0; i < logit.length; i++) {
+    if (!(logit[i] >= bound)) continue;
+    const p = faceProbability(logit[i], 'divide');
+    if (!(p >= thr)) continue;
+    cells[count] = i;
+    probs[count++] = p;
+  }
   if (passing) passing.count = count;
   // Above the cap: keep scores > the max-th largest, then cells equal to it in row-major order.
   let floor = thr;
   let equalLeft = Number.POSITIVE_INFINITY;
   if (count > max) {
-    const scores = new Float32Array(count);
-    for (let i = 0, n = 0; i < prob.length; i++) if (prob[i] >= thr) scores[n++] = prob[i];
-    floor = kthLargest(scores, max);
+    floor = kthLargest(probs.slice(0, count), max);
     let above = 0;
-    for (let i = 0; i < prob.length; i++) if (prob[i] > floor) above++;
+    for (let j = 0; j < count; j++) if (probs[j] > floor) above++;
     equalLeft = max - above;
   }
-  for (let i = 0; i < prob.length; i++) {
-    const p = prob[i];
+  for (let j = 0; j < count; j++) {
+    const p = probs[j];
     if (!(p >= floor)) continue;
     if (p === floor && count > max && equalLeft-- <= 0) continue;
+    const i = cells[j];
     const x = i % width;
     const y = (i - x) / width;
     cands.push({
@@ -147,6 +161,7 @@ export async function runPNetStage(
   const scales = pyramidScales(image.height, image.width, opts.minFaceSize, opts.scaleFactor);
   const layout = backend.pixelLayout ?? 'hwc'; // resample straight into the backend's layout
   const [scaleIou, crossIou] = opts.nmsThresholds;
+  const ties = tiesOf(opts);
   let pyramidMs = 0;
   let postMs = 0;
   // Only the survivors of each level's NMS are kept (with their ids over all candidates): the
@@ -173,6 +188,7 @@ export async function runPNetStage(
       cands.map((c) => c.score),
       scaleIou,
       'union',
+      { ties },
     );
     const offset = candidateCount;
     for (const i of r.keep) {
@@ -190,7 +206,7 @@ export async function runPNetStage(
         width,
         mapHeight: out.height,
         mapWidth: out.width,
-        prob: Array.from(out.prob),
+        prob: Array.from(faceProbabilities(out.logit, 'divide')),
         candidates: cands.length,
         afterNms: r.keep.length,
         ...(passing.count > cands.length ? { dropped: passing.count - cands.length } : {}),
@@ -237,6 +253,7 @@ export async function runPNetStage(
     kept.map((c) => c.score),
     crossIou,
     'union',
+    { ties },
   );
   const ids = cross.keep.map((i) => scaleKept[i]);
   const boxes = cross.keep.map((i) => square(regressPNet(kept[i].box, kept[i].offsets)));

@@ -4,6 +4,7 @@ import type { Box } from '../box.js';
 import type { RgbImage } from '../image.js';
 import { resolveOptions } from '../options.js';
 import { RNET_SIZE, runRNetStage } from './rnet.js';
+import { logitsOf } from '../softmax.test-util.js';
 
 describe('runRNetStage', () => {
   it('thresholds (>), NMS on the un-regressed boxes, regresses (+1) and squares', async () => {
@@ -24,7 +25,7 @@ describe('runRNetStage', () => {
         const reg = new Float32Array(count * 4);
         reg.set([1, 0, 1, 0], 0);
         reg.set([0.125, 0, 0, 0.25], 12);
-        return { prob: new Float32Array([0.9, 0.95, 0.7, 0.8]), reg };
+        return { logit: logitsOf([0.9, 0.95, 0.7, 0.8], 'reciprocal'), reg };
       },
       runONet: () => Promise.reject(new Error('unused')),
       dispose() {},

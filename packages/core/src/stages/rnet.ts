@@ -5,7 +5,8 @@ import type { RgbImage } from '../image.js';
 import { areaSampler, type AreaSampler } from '../resample.js';
 import { nms } from '../nms.js';
 import { noScratch, type Scratch } from '../scratch.js';
-import type { ResolvedOptions } from '../options.js';
+import { tiesOf, type ResolvedOptions } from '../options.js';
+import { faceProbabilities } from '../softmax.js';
 import type { CropTrace } from '../trace.js';
 import { inFlightOf } from '../serial.js';
 import { runOnCrops } from './batch.js';
@@ -53,16 +54,18 @@ export async function runRNetStage(
     },
   );
   const t0 = performance.now();
+  const prob = faceProbabilities(out.logit, 'reciprocal');
   const thr = f32(opts.thresholds[1]);
   const passed: number[] = [];
-  for (let i = 0; i < input.length; i++) if (out.prob[i] > thr) passed.push(i);
+  for (let i = 0; i < input.length; i++) if (prob[i] > thr) passed.push(i);
   const offsets = (i: number): Offsets => [out.reg[i * 4], out.reg[i * 4 + 1], out.reg[i * 4 + 2], out.reg[i * 4 + 3]];
   // NMS on the boxes R-Net saw (before its own regression), as the reference does.
   const r = nms(
     passed.map((i) => input[i]),
-    passed.map((i) => out.prob[i]),
+    passed.map((i) => prob[i]),
     opts.nmsThresholds[2],
     'union',
+    { ties: tiesOf(opts) },
   );
   const ids = r.keep.map((k) => passed[k]);
   const regressed = ids.map((i) => regressPlusOne(input[i], offsets(i)));
@@ -75,8 +78,8 @@ export async function runRNetStage(
       source: sources[i],
       box,
       window: windows[i],
-      score: out.prob[i],
-      passed: out.prob[i] > thr,
+      score: prob[i],
+      passed: prob[i] > thr,
     }));
     passed.forEach((i, k) => {
       const s = r.suppressedBy[k];

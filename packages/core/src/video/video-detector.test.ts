@@ -5,6 +5,7 @@ import { isMtcnnError } from '../errors.js';
 import type { Face } from '../face.js';
 import { resolveOptions } from '../options.js';
 import { createVideoDetector, type VideoDetectorOptions } from './video-detector.js';
+import { logitOf } from '../softmax.test-util.js';
 
 /**
  * A fake detector: `detect` (the full cascade) returns scripted faces; its backend says "face" to
@@ -20,16 +21,19 @@ function fakes(script: (frame: number) => Face[]) {
       calls.pnet.push([height, width]);
       const h = Math.ceil((height - 2) / 2) - 4;
       const w = Math.ceil((width - 2) / 2) - 4;
-      return { prob: new Float32Array(h * w), reg: new Float32Array(h * w * 4), height: h, width: w };
+      return { logit: new Float32Array(h * w).fill(-Infinity), reg: new Float32Array(h * w * 4), height: h, width: w };
     },
     async runRNet(_crops, count): Promise<RNetOutput> {
       calls.rnet++;
-      return { prob: new Float32Array(count).fill(reject ? 0 : 0.9), reg: new Float32Array(count * 4) };
+      return {
+        logit: new Float32Array(count).fill(reject ? -Infinity : logitOf(0.9)),
+        reg: new Float32Array(count * 4),
+      };
     },
     async runONet(_crops, count): Promise<ONetOutput> {
       calls.onet++;
       return {
-        prob: new Float32Array(count).fill(0.95),
+        logit: new Float32Array(count).fill(logitOf(0.95)),
         reg: new Float32Array(count * 4),
         landmarks: new Float32Array(count * 10).fill(0.5),
       };

@@ -39,13 +39,13 @@ export function contentKey(data: Float32Array, start = 0, end = data.length): st
 
 export function createCachingBackend(inner: MtcnnBackend): CachingBackend {
   const pnet = new Map<string, PNetOutput>();
-  const rnet = new Map<string, { prob: number; reg: Float32Array }>();
-  const onet = new Map<string, { prob: number; reg: Float32Array; landmarks: Float32Array }>();
+  const rnet = new Map<string, { logit: number; reg: Float32Array }>();
+  const onet = new Map<string, { logit: number; reg: Float32Array; landmarks: Float32Array }>();
   const zero = (): NetCounts => ({ ran: 0, cached: 0 });
   const counts = { pnet: zero(), rnet: zero(), onet: zero() };
 
   /** Runs the network on the crops not in `cache` (one batch), then answers every crop from the cache. */
-  async function crops<E extends { prob: number; reg: Float32Array }>(
+  async function crops<E extends { logit: number; reg: Float32Array }>(
     data: Float32Array,
     count: number,
     side: number,
@@ -107,7 +107,7 @@ export function createCachingBackend(inner: MtcnnBackend): CachingBackend {
         counts.rnet,
         (b, n) => inner.runRNet(b, n),
         (o, j) => ({
-          prob: o.prob[j],
+          logit: o.logit[j],
           reg: o.reg.slice(j * 4, j * 4 + 4),
         }),
       );
@@ -115,7 +115,7 @@ export function createCachingBackend(inner: MtcnnBackend): CachingBackend {
       e.forEach((x, i) => {
         reg.set(x.reg, i * 4);
       });
-      return { prob: Float32Array.from(e, (x) => x.prob), reg };
+      return { logit: Float32Array.from(e, (x) => x.logit), reg };
     },
     async runONet(data, count) {
       const e = await crops(
@@ -126,7 +126,7 @@ export function createCachingBackend(inner: MtcnnBackend): CachingBackend {
         counts.onet,
         (b, n) => inner.runONet(b, n),
         (o, j) => ({
-          prob: o.prob[j],
+          logit: o.logit[j],
           reg: o.reg.slice(j * 4, j * 4 + 4),
           landmarks: (o as ONetOutput).landmarks.slice(j * 10, j * 10 + 10),
         }),
@@ -137,7 +137,7 @@ export function createCachingBackend(inner: MtcnnBackend): CachingBackend {
         reg.set(x.reg, i * 4);
         landmarks.set(x.landmarks, i * 10);
       });
-      return { prob: Float32Array.from(e, (x) => x.prob), reg, landmarks };
+      return { logit: Float32Array.from(e, (x) => x.logit), reg, landmarks };
     },
     dispose() {
       this.clear();

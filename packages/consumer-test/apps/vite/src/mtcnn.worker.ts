@@ -1,0 +1,2 @@
+// The README's worker file: the whole of it.
+import '@mtcnn/worker/worker';
