@@ -84,7 +84,7 @@ describe('runOnCrops', () => {
     });
     expect(net.counts).toEqual([10, 10, 10, 7]);
     expect(net.maxRunning()).toBe(1);
-    expect(Array.from(split.out.prob)).toEqual(Array.from(whole.out.prob));
+    expect(Array.from(split.out.logit)).toEqual(Array.from(whole.out.logit));
     expect(Array.from(split.out.reg)).toEqual(Array.from(whole.out.reg));
     expect(split.windows).toEqual(whole.windows);
   });
