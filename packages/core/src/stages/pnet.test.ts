@@ -163,6 +163,41 @@ describe('pnetCandidates with a cap (maxCandidatesPerLevel)', () => {
     expect(all.count).toBe(10_000);
   });
 
+  it('equals the definition on random logits: every cell with faceProbability >= threshold, scores bit-identical; capped, its `max` best', () => {
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const h = 40;
+    const w = 50;
+    // Logits in [-4, 4] (probabilities 0.018 .. 0.982), a quarter of them repeated to make ties.
+    const logit = new Float32Array(h * w);
+    for (let i = 0; i < logit.length; i++) logit[i] = i % 4 === 3 ? logit[i - 1] : rand() * 8 - 4;
+    const out: PNetOutput = { logit, reg: new Float32Array(h * w * 4), height: h, width: w };
+    for (const t of [0, 0.3, 0.6, 0.9]) {
+      const defined: Array<{ i: number; p: number }> = [];
+      for (let i = 0; i < logit.length; i++) {
+        const p = faceProbability(logit[i], 'divide');
+        if (p >= Math.fround(t)) defined.push({ i, p });
+      }
+      const idx = (c: { cell: [number, number] }) => c.cell[1] * w + c.cell[0];
+      const all = pnetCandidates(out, 1, 0, t);
+      expect(all.map((c) => [idx(c), c.score])).toEqual(defined.map((d) => [d.i, d.p]));
+      // The `max` best: a stable sort by score, descending (ties in row-major order), back in row-major order.
+      const max = Math.floor(defined.length / 3);
+      const best = defined
+        .slice()
+        .sort((a, b) => b.p - a.p || a.i - b.i)
+        .slice(0, max)
+        .sort((a, b) => a.i - b.i);
+      const passing = { count: 0 };
+      const capped = pnetCandidates(out, 1, 0, t, max, passing);
+      expect(capped.map((c) => [idx(c), c.score])).toEqual(best.map((d) => [d.i, d.p]));
+      expect(passing.count).toBe(defined.length);
+    }
+  });
+
   it('runPNetStage applies the option per level, counts what it dropped, and traces it', async () => {
     const image: RgbImage = { data: new Uint8Array(24 * 24 * 3), width: 24, height: 24 };
     const backend: MtcnnBackend = {
