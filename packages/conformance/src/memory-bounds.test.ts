@@ -35,7 +35,7 @@ describe('memory bounds (onnx, child processes)', () => {
       `${NOISE}
 import { resolveOptions } from '@mtcnn/core';
 const { runPNetStage } = await import('${PNET_STAGE}');
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 const backend = await createNodeOnnxBackend({ runtime: 'node' });
 const p = await runPNetStage(backend, noise(3000, 2000), resolveOptions({ thresholds: [0, 0.7, 0.7] }), false, () => {});
 backend.dispose();
@@ -56,7 +56,7 @@ console.log(JSON.stringify({ scales: p.scales.length, kept: p.candidateCount, dr
     const r = child(
       `${NOISE}
 import { createDetector } from '@mtcnn/core';
-import { createNodeOnnxBackend } from '@mtcnn/backend-onnx';
+import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 const mb = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().arrayBuffers / 2 ** 20; };
 const det = createDetector(await createNodeOnnxBackend({ runtime: 'node' }));
 const base = mb();
