@@ -1,3 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import type { OnnxBackend } from './backend.js';
@@ -93,5 +99,54 @@ describe('createNodeOnnxBackend({ workers })', () => {
     await expect(b.runRNet(new Float32Array(24 * 24 * 3), 1)).rejects.toMatchObject({ code: 'DISPOSED' });
     b.dispose(); // idempotent
     await b.disposeAsync();
+  });
+});
+
+describe('createNodeOnnxBackend({ workers }): what it reports', () => {
+  it('the layout it was given (nhwc: HWC pixels, no conversion per call) and the outputs of in-process nhwc', async () => {
+    const weights = await loadWeights();
+    const local = await createNodeOnnxBackend({ weights, threads: 1, inputLayout: 'nhwc' });
+    const threaded = await createNodeOnnxBackend({ weights, workers: 1, inputLayout: 'nhwc' });
+    try {
+      expect([threaded.name, threaded.inputLayout, threaded.pixelLayout]).toEqual(['onnx', 'nhwc', 'hwc']);
+      const crops = randomInput(6, 3 * 48 * 48 * 3);
+      const [a, b] = await Promise.all([local.runONet(crops, 3), threaded.runONet(crops, 3)]);
+      expect(Array.from(b.landmarks)).toEqual(Array.from(a.landmarks));
+    } finally {
+      await Promise.all([local.disposeAsync(), threaded.disposeAsync()]);
+    }
+  });
+});
+
+describe('createNodeOnnxBackend({ workers }) and the process (child processes)', () => {
+  const CHILD = fileURLToPath(new URL('./threads-child.test-util.mjs', import.meta.url));
+  const SAMPLE = fileURLToPath(new URL('../../../examples/astronaut-collage.jpg', import.meta.url));
+  let dir: string;
+  let raw: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'onnx-threads-'));
+    raw = join(dir, '1920x1080.rgb');
+    writeFileSync(raw, await sharp(SAMPLE).resize(1920, 1080, { fit: 'fill' }).removeAlpha().raw().toBuffer());
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const child = (mode: string) =>
+    spawnSync(process.execPath, [CHILD, mode, raw, '1920', '1080'], { encoding: 'utf8', timeout: 300_000 });
+
+  it('dispose() in the middle of a 1080p detection ends the process cleanly (was: SIGABRT, Napi::Error)', () => {
+    const r = child('dispose-mid-run');
+    expect(r.stderr).not.toContain('terminate called');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line).toMatch(/: (DISPOSED|resolved)$/);
+    expect(lines[3]).toBe('runPNet, dispose at once: DISPOSED');
+  });
+
+  it("a forgotten dispose() does not keep the process alive (idle threads are unref'd)", () => {
+    const r = child('forget-dispose');
+    expect(r.signal).toBeNull(); // not killed by the timeout
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('faces: 4\n');
   });
 });

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadWeights, type MtcnnWeights } from '@mtcnn/models/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TfjsBackend } from './backend.js';
@@ -70,5 +72,15 @@ describe.each(['wasm', 'cpu'] as const)('tfjs-%s on threads', (kind) => {
     b.dispose();
     b.dispose();
     await expect(b.runRNet(new Float32Array(24 * 24 * 3), 1)).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+});
+
+describe.each(['wasm', 'cpu'])('tfjs-%s on threads and the process (a child process)', (kind) => {
+  it("a forgotten dispose() does not keep the process alive (idle threads are unref'd)", () => {
+    const child = fileURLToPath(new URL('./threads-child.test-util.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [child, kind], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.signal).toBeNull(); // not killed by the timeout
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('faces: 0\n');
   });
 });

@@ -101,17 +101,5 @@ export type BackendName = keyof typeof ENTRIES;
 // WebGL first: the fastest where a GPU is present.
 const registry = defineRegistry<BackendName, BrowserBackendOptions>('browser', ENTRIES, 'tfjs-webgl');
 
-export const {
-  /** Every browser backend by name, in the order to offer them (`description` is a menu label). */
-  backends: BACKENDS,
-  /** The names of `BACKENDS`, in order. */
-  names: BACKEND_NAMES,
-  /** What to offer first. */
-  defaultBackend: DEFAULT_BACKEND,
-  /** Whether `name` is one of `BACKEND_NAMES`. */
-  isBackendName,
-  /** A new backend `name` (`MtcnnError('INVALID_OPTION')` for an unknown name or an `assets` that is not a string). */
-  createBackend,
-  /** A detector on a new backend `name`; the backend is disposed if the detector options are refused. */
-  openDetector,
-} = registry;
+// The names are documented on `BackendRegistry`.
+export const { BACKENDS, BACKEND_NAMES, DEFAULT_BACKEND, isBackendName, createBackend, openDetector } = registry;

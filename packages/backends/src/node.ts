@@ -48,18 +48,8 @@ export type BackendName = keyof typeof ENTRIES;
 // The fastest correct backend, measured (README "Backends"): native kernels on all cores.
 const registry = defineRegistry<BackendName, NodeBackendOptions>('Node', ENTRIES, 'onnx');
 
-export const {
-  /** Every Node backend by name, in the order to offer them. */
-  backends: BACKENDS,
-  /** The names of `BACKENDS`, in order. */
-  names: BACKEND_NAMES,
-  /** The fastest correct backend, measured (README "Backends"). */
-  defaultBackend: DEFAULT_BACKEND,
-  /** Whether `name` is one of `BACKEND_NAMES` (`toString` is not). */
-  isBackendName,
-  /** A new backend `name` (`MtcnnError('INVALID_OPTION')` for an unknown name). */
-  createBackend,
-} = registry;
+// The names are documented on `BackendRegistry`.
+export const { BACKENDS, BACKEND_NAMES, DEFAULT_BACKEND, isBackendName, createBackend } = registry;
 
 /**
  * A detector on a new backend `name`; the backend is disposed if the options are refused.

@@ -32,9 +32,9 @@ function tracked() {
 describe('defineRegistry', () => {
   it('lists the names in order, with the default, and knows its own names only', () => {
     const { registry } = tracked();
-    expect(registry.names).toEqual(['cpu']);
-    expect(Object.isFrozen(registry.names)).toBe(true);
-    expect(registry.defaultBackend).toBe('cpu');
+    expect(registry.BACKEND_NAMES).toEqual(['cpu']);
+    expect(Object.isFrozen(registry.BACKEND_NAMES)).toBe(true);
+    expect(registry.DEFAULT_BACKEND).toBe('cpu');
     expect(registry.isBackendName('cpu')).toBe(true);
     expect(registry.isBackendName('hasOwnProperty')).toBe(false);
   });

@@ -17,13 +17,15 @@ export interface BackendEntry<O> {
 /** The options argument of `createBackend`: optional when every option is. */
 export type OptionsArg<O> = object extends O ? [options?: O] : [options: O];
 
+/** A registry's exports, under the names `./node` and `./browser` export them by. */
 export interface BackendRegistry<N extends string, O> {
   /** Every backend by name, in the order to offer them. */
-  readonly backends: { readonly [K in N]: BackendEntry<O> };
-  /** The names, in the same order. */
-  readonly names: readonly N[];
-  /** What to use when the user names none. */
-  readonly defaultBackend: N;
+  readonly BACKENDS: { readonly [K in N]: BackendEntry<O> };
+  /** The names of `BACKENDS`, in order. */
+  readonly BACKEND_NAMES: readonly N[];
+  /** What to use (or offer first) when the user names none. */
+  readonly DEFAULT_BACKEND: N;
+  /** Whether `name` is one of `BACKEND_NAMES` (`toString` is not). */
   isBackendName(name: string): name is N;
   /** A new backend `name`; an unknown name is `MtcnnError('INVALID_OPTION')` naming the known ones. */
   createBackend(name: N, ...options: OptionsArg<O>): Promise<MtcnnBackend>;
@@ -51,9 +53,9 @@ export function defineRegistry<N extends string, O>(
     return backends[name].create((options ?? {}) as O);
   };
   return {
-    backends,
-    names,
-    defaultBackend,
+    BACKENDS: backends,
+    BACKEND_NAMES: names,
+    DEFAULT_BACKEND: defaultBackend,
     isBackendName,
     createBackend,
     async openDetector(name, detector = {}, ...options) {

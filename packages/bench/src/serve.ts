@@ -38,6 +38,12 @@ const log = (line: string): void => {
 const parts = a.only ? [a.only] : ['service', 'queue'];
 const machine = describeMachine();
 const machineLine = `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}`;
+// Busy when the 1-minute load went over the cores at either end of a part: then the figures say so.
+const busy = (): boolean => loadavg()[0] > availableParallelism();
+const busyNote = (wasBusy: boolean): string =>
+  wasBusy
+    ? ' The machine was shared with other work during this run (load above the core count): the figures are lower, and noisier, than on a quiet machine; rerun there for the reference figures.'
+    : ' The load stayed at or below the core count: nothing else competed for the cores.';
 const loadLine = (): string =>
   `load average ${loadavg()
     .map((l) => l.toFixed(1))
@@ -49,6 +55,7 @@ const sections: { name: string; markdown: string }[] = [];
 if (parts.includes('service')) {
   const image = join(SHARED_DIR, 'images/dev/bbt4_640x480.jpg');
   const loadBefore = loadLine();
+  const busyBefore = busy();
   log(`bench:serve service: ${image}, ${loadBefore}`);
   const r = await measureService({
     image,
@@ -59,7 +66,7 @@ if (parts.includes('service')) {
     workers: availableParallelism(),
     log,
   });
-  const load = `${loadBefore} at the start, ${loadLine()} at the end. The machine was shared with other work during this run: the throughputs are lower, and noisier, than on a quiet machine; rerun there for the reference figures.`;
+  const load = `${loadBefore} at the start, ${loadLine()} at the end.${busyNote(busyBefore || busy())}`;
   sections.push({ name: 'service', markdown: serviceMarkdown(r, machineLine, load) });
 }
 
@@ -69,9 +76,10 @@ if (parts.includes('queue')) {
     join(FDDB_DIR, f),
   );
   const loadBefore = loadLine();
+  const busyBefore = busy();
   log(`bench:serve queue: ${files.length} FDDB dev images, ${loadBefore}`);
   const r = await measureQueueThroughput(files, 'onnx', Number(a.repeat), log);
-  const load = `${loadBefore} at the start, ${loadLine()} at the end. The machine was shared with other work during this run: the figures are noisier than on a quiet machine; rerun there for the reference figures.`;
+  const load = `${loadBefore} at the start, ${loadLine()} at the end.${busyNote(busyBefore || busy())}`;
   sections.push({ name: 'queue', markdown: queueMarkdown(r, machineLine, load) });
 }
 

@@ -359,20 +359,34 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
         const vite = join(VITE_APP, 'node_modules', 'vite', 'bin', 'vite.js');
         let dev: ChildProcess | undefined;
         try {
+          // NO_COLOR: with CI set, Vite colours its banner and prints the port in bold, which no plain
+          // string matches (the CI run waited here until the test's timeout); the codes are stripped too.
           dev = spawn(process.execPath, [vite, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
             cwd: VITE_APP,
+            env: { ...process.env, NO_COLOR: '1' },
             stdio: ['ignore', 'pipe', 'pipe'],
           });
           let log = '';
           await new Promise<void>((ok, fail) => {
+            const timer = setTimeout(
+              () => fail(new Error(`vite dev did not print its address in 60 s\n${log}`)),
+              60_000,
+            );
             dev?.stdout?.on('data', (b: Buffer) => {
               log += String(b);
-              if (log.includes(`127.0.0.1:${port}`)) ok();
+              // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences
+              if (log.replace(/\u001b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`)) {
+                clearTimeout(timer);
+                ok();
+              }
             });
             dev?.stderr?.on('data', (b: Buffer) => {
               log += String(b);
             });
-            dev?.once('exit', (code) => fail(new Error(`vite dev exited ${code}\n${log}`)));
+            dev?.once('exit', (code) => {
+              clearTimeout(timer);
+              fail(new Error(`vite dev exited ${code}\n${log}`));
+            });
           });
           for (const page of PAGES) await detectIn(`http://127.0.0.1:${port}/${page}.html`, page);
         } finally {

@@ -1,6 +1,20 @@
 /**
- * `@mtcnn/core/backend-kit/node`: worker threads serving a backend's network runs (Node only).
+ * `@mtcnn/core/backend-kit/node`: any backend on worker threads (Node only), and the thread pool
+ * under it.
  *
  * @packageDocumentation
  */
-export { createThreadPool, serveThread, type ThreadPool, type ThreadPoolOptions } from './thread-pool.js';
+export {
+  builtModule,
+  createThreadedBackend,
+  type ThreadedBackend,
+  type ThreadedBackendOptions,
+  type ThreadRun,
+} from './threaded-backend.js';
+export {
+  createThreadPool,
+  serveThread,
+  type ServeThreadOptions,
+  type ThreadPool,
+  type ThreadPoolOptions,
+} from './thread-pool.js';

@@ -4,9 +4,15 @@
  * session synchronously on the calling thread): with the runs in workers, the detector's own work
  * (resampling, cropping, NMS) overlaps them, and several runs go side by side.
  *
- * Protocol: the pool posts `{ id, ...request }`; the thread (`serveThread`) answers
- * `{ id, out }` or `{ id, error }`; `{ id: 0, ready: true }` once started, `{ id: -1, error }` if it
- * could not start.
+ * Protocol: the pool posts `{ id, request }`; the thread (`serveThread`) answers `{ id, out }` or
+ * `{ id, error }`; `{ id: 0, ready, info }` once started, `{ id: -1, error }` if it could not start.
+ * `{ id: 0, close: true }` asks a thread to finish the run it has, release its state and exit.
+ *
+ * Threads are never terminated: stopping a thread inside a native call (an onnxruntime-node
+ * session run) aborts the whole process ("terminate called after throwing an instance of
+ * 'Napi::Error'"). `dispose()` rejects what waits at once and lets each thread end its one run.
+ * An idle pool does not keep the process alive (threads are unref'd while they have no work), so
+ * a program that forgets `dispose()` still exits.
  */
 import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
 import { MtcnnError, type MtcnnErrorCode } from '../../errors.js';
@@ -24,126 +30,180 @@ export interface ThreadPoolOptions {
 
 export interface ThreadPool {
   readonly size: number;
+  /** What the first thread's `serveThread` reported about its state when it started (`info`). */
+  readonly info: unknown;
   /**
    * Runs `request` on the next free thread (one request per thread at a time, the rest wait in
    * order: a long run never holds up short ones queued behind it while another thread idles);
    * `transfer` lists buffers moved (not copied) to the thread.
    */
-  send<T>(request: object, transfer?: ArrayBuffer[]): Promise<T>;
-  /** Rejects what is pending with DISPOSED and terminates the threads (resolving once they have exited). Idempotent. */
+  send<T>(request: unknown, transfer?: ArrayBuffer[]): Promise<T>;
+  /**
+   * Rejects what is pending with DISPOSED at once; each thread finishes the run it is in, releases
+   * its state and exits. Resolves once they all have. Idempotent.
+   */
   dispose(): Promise<void>;
 }
 
-type Reply =
-  | { id: number; ready: true }
+type WireError = { name?: string; message: string; code?: string };
+type ToThread = { id: number; request: unknown } | { id: 0; close: true };
+type FromThread =
+  | { id: 0; ready: true; info: unknown }
   | { id: number; out: unknown }
-  | { id: number; error: { name?: string; message: string; code?: string } };
+  | { id: number; error: WireError };
 
-function errorOf(name: string, e: { name?: string; message: string; code?: string }): Error {
+function errorOf(name: string, e: WireError): Error {
   if (e.code) return new MtcnnError(e.code as MtcnnErrorCode, e.message);
   if (e.name === 'RangeError') return new RangeError(e.message);
   return new MtcnnError('BACKEND_FAILED', `${name}: ${e.message}`);
 }
 
+interface Pending {
+  resolve(out: unknown): void;
+  reject(e: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  /** The request it runs (one at a time). */
+  busy?: { id: number; pending: Pending };
+  exited: Promise<void>;
+  dead: boolean;
+}
+
 export async function createThreadPool(options: ThreadPoolOptions): Promise<ThreadPool> {
   const { name } = options;
-  interface Pending {
-    resolve(out: unknown): void;
-    reject(e: Error): void;
-  }
-  const threads: { worker: Worker; pending: Map<number, Pending>; dead: boolean }[] = [];
-  const queue: { request: object; transfer: ArrayBuffer[]; pending: Pending }[] = [];
-  /** Hands queued requests to idle live threads. */
-  const pump = (): void => {
-    for (const t of threads) {
-      if (queue.length === 0) return;
-      if (t.dead || t.pending.size > 0) continue;
-      const { request, transfer, pending } = queue.shift()!;
-      const id = nextId++;
-      t.pending.set(id, pending);
-      t.worker.postMessage({ ...request, id }, transfer);
-    }
-    if (queue.length > 0 && threads.every((t) => t.dead)) {
-      for (const q of queue.splice(0))
-        q.pending.reject(new MtcnnError('BACKEND_FAILED', `${name}: its threads have exited; create a new backend.`));
-    }
-  };
+  const threads: Thread[] = [];
+  const queue: { request: unknown; transfer: ArrayBuffer[]; pending: Pending }[] = [];
   let nextId = 1;
   let disposed = false;
-  let exited: Promise<void> | undefined;
-  const fail = (t: (typeof threads)[number], e: Error): void => {
-    for (const p of t.pending.values()) p.reject(e);
-    t.pending.clear();
+  let closing: Promise<void> | undefined;
+  let info: unknown;
+  const disposedError = (): MtcnnError =>
+    new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`);
+  const goneError = (): MtcnnError =>
+    new MtcnnError('BACKEND_FAILED', `${name}: its threads have exited; create a new backend.`);
+
+  /** Hands queued requests to idle live threads; a thread holds the process open only while busy. */
+  const pump = (): void => {
+    for (const t of threads) {
+      if (t.dead || t.busy) continue;
+      const next = queue.shift();
+      if (!next) {
+        t.worker.unref();
+        continue;
+      }
+      const id = nextId++;
+      t.busy = { id, pending: next.pending };
+      t.worker.ref();
+      t.worker.postMessage({ id, request: next.request } satisfies ToThread, next.transfer);
+    }
+    if (queue.length > 0 && threads.every((t) => t.dead))
+      for (const q of queue.splice(0)) q.pending.reject(goneError());
   };
+  const settle = (t: Thread, f: (p: Pending) => void): void => {
+    const busy = t.busy;
+    t.busy = undefined;
+    if (busy) f(busy.pending);
+  };
+  const close = (t: Thread): void => {
+    if (t.dead) return;
+    // Referenced until it has exited: a run in progress ends before the process does.
+    t.worker.ref();
+    t.worker.postMessage({ id: 0, close: true } satisfies ToThread);
+  };
+
   const started = Array.from({ length: options.threads }, () => {
     const worker = new Worker(options.url, { workerData: options.workerData, resourceLimits: options.resourceLimits });
-    const t = { worker, pending: new Map<number, Pending>(), dead: false };
+    let onExit!: () => void;
+    const t: Thread = { worker, dead: false, exited: new Promise<void>((resolve) => (onExit = resolve)) };
     threads.push(t);
     return new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: Reply) => {
-        if ('ready' in m) return resolve();
+      worker.on('message', (m: FromThread) => {
+        if ('ready' in m) {
+          info ??= m.info;
+          return resolve();
+        }
         if (m.id === -1 && 'error' in m)
           return reject(new MtcnnError('BACKEND_FAILED', `A ${name} thread could not start: ${m.error.message}`));
-        const p = t.pending.get(m.id);
-        if (!p) return;
-        t.pending.delete(m.id);
-        if ('error' in m) p.reject(errorOf(name, m.error));
-        else p.resolve((m as { out: unknown }).out);
-        pump();
+        if (m.id !== t.busy?.id) return;
+        settle(t, (p) => ('error' in m ? p.reject(errorOf(name, m.error)) : p.resolve((m as { out: unknown }).out)));
+        if (!disposed) pump();
       });
       worker.on('error', (e) => {
         reject(new MtcnnError('BACKEND_FAILED', `A ${name} thread failed: ${e.message}`, { cause: e }));
-        fail(t, new MtcnnError('BACKEND_FAILED', `${name}: a thread failed: ${e.message}`, { cause: e }));
+        settle(t, (p) =>
+          p.reject(new MtcnnError('BACKEND_FAILED', `${name}: a thread failed: ${e.message}`, { cause: e })),
+        );
       });
       worker.on('exit', (code) => {
         t.dead = true;
-        if (!disposed) {
-          fail(t, new MtcnnError('BACKEND_FAILED', `${name}: a thread exited (code ${code}); create a new backend.`));
-          pump();
-        }
+        onExit();
+        reject(new MtcnnError('BACKEND_FAILED', `A ${name} thread exited (code ${code}) while starting.`));
+        if (disposed) return;
+        settle(t, (p) =>
+          p.reject(new MtcnnError('BACKEND_FAILED', `${name}: a thread exited (code ${code}); create a new backend.`)),
+        );
+        pump();
       });
     });
   });
+  const all = Promise.all(started);
+  // The others may still be creating their runtimes: they are asked to close, not stopped.
+  all.catch(() => {
+    disposed = true;
+    threads.forEach(close);
+  });
   try {
-    await Promise.all(started);
+    await all;
   } catch (e) {
-    await Promise.all(threads.map((t) => t.worker.terminate()));
+    await Promise.all(threads.map((t) => t.exited));
     throw e;
   }
+  pump(); // unrefs the idle threads
+
   return {
     size: options.threads,
-    send<T>(request: object, transfer: ArrayBuffer[] = []): Promise<T> {
-      if (disposed)
-        return Promise.reject(new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`));
-      if (threads.every((t) => t.dead))
-        return Promise.reject(
-          new MtcnnError('BACKEND_FAILED', `${name}: its threads have exited; create a new backend.`),
-        );
+    info,
+    send<T>(request: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
+      if (disposed) return Promise.reject(disposedError());
+      if (threads.every((t) => t.dead)) return Promise.reject(goneError());
       return new Promise<T>((resolve, reject) => {
         queue.push({ request, transfer, pending: { resolve: resolve as (out: unknown) => void, reject } });
         pump();
       });
     },
     dispose(): Promise<void> {
-      if (!disposed) {
+      if (!closing) {
         disposed = true;
-        const gone = new MtcnnError('DISPOSED', `The ${name} backend was disposed; create a new one.`);
-        for (const t of threads) fail(t, gone);
-        for (const q of queue.splice(0)) q.pending.reject(gone);
-        exited = Promise.all(threads.map((t) => t.worker.terminate())).then(() => undefined);
+        for (const q of queue.splice(0)) q.pending.reject(disposedError());
+        for (const t of threads) {
+          settle(t, (p) => p.reject(disposedError()));
+          close(t);
+        }
+        closing = Promise.all(threads.map((t) => t.exited)).then(() => undefined);
       }
-      return exited!;
+      return closing;
     },
   };
 }
 
+export interface ServeThreadOptions<S> {
+  /** What the pool's `info` reports (structured-clonable), from the started state. */
+  info?(state: S): unknown;
+  /** Releases the state when the pool closes the thread (after its last run). */
+  stop?(state: S): unknown;
+}
+
 /**
  * The thread side: `start` builds the thread's state (a failure is reported to the pool), then
- * each request goes to `handle`, whose typed-array results are transferred back.
+ * each request goes to `handle`, whose typed-array results are transferred back. On close, the
+ * run in progress ends, `stop` releases the state, and the thread exits.
  */
-export async function serveThread<S, Req extends object>(
+export async function serveThread<S, Req>(
   start: () => Promise<S>,
   handle: (state: S, request: Req) => Promise<object>,
+  options: ServeThreadOptions<S> = {},
 ): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('serveThread runs in a worker thread (see createThreadPool).');
@@ -151,25 +211,36 @@ export async function serveThread<S, Req extends object>(
   try {
     state = await start();
   } catch (e) {
-    port.postMessage({ id: -1, error: { message: String(e) } } satisfies Reply);
+    port.postMessage({ id: -1, error: { message: String(e) } } satisfies FromThread);
     process.exit(1);
   }
-  port.on('message', (m: Req & { id: number }) => {
-    void (async () => {
+  let running: Promise<void> = Promise.resolve();
+  port.on('message', (m: ToThread) => {
+    if ('close' in m) {
+      void running.then(async () => {
+        try {
+          await options.stop?.(state);
+        } finally {
+          process.exit(0);
+        }
+      });
+      return;
+    }
+    running = (async () => {
       try {
-        const out = await handle(state, m);
+        const out = await handle(state, m.request as Req);
         const buffers = Object.values(out)
           .filter((v): v is Float32Array => ArrayBuffer.isView(v))
           .map((a) => a.buffer as ArrayBuffer);
-        port.postMessage({ id: m.id, out } satisfies Reply, [...new Set(buffers)]);
+        port.postMessage({ id: m.id, out } satisfies FromThread, [...new Set(buffers)]);
       } catch (e) {
         const err = e as { name?: string; message?: string; code?: string };
         port.postMessage({
           id: m.id,
           error: { name: err.name, message: err.message ?? String(e), code: err.code },
-        } satisfies Reply);
+        } satisfies FromThread);
       }
     })();
   });
-  port.postMessage({ id: 0, ready: true } satisfies Reply);
+  port.postMessage({ id: 0, ready: true, info: options.info?.(state) } satisfies FromThread);
 }
