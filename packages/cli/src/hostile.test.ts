@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -127,6 +128,29 @@ describe('mtcnn with hostile inputs and faults (issue 16)', () => {
     expect(e.faces).toHaveLength(4);
     expect(e.annotation_error).toEqual({ code: 'WRITE_FAILED', message: expect.stringContaining('not-a-dir/sub') });
     expect(r.stderr).toContain('WRITE_FAILED 1');
+  });
+
+  it('item 8: --resume redoes an image whose annotation failed (once the directory can be written), and only it', () => {
+    const out = join(dir, 'annotate-resume.jsonl');
+    writeFileSync(join(dir, 'blocker'), 'x'); // blocker/sub cannot be made
+    const first = mtcnn(['detect', '-q', '-o', out, '--annotate', 'blocker/sub', 'c1/x.jpg', 'c2/x.jpg'], dir);
+    quiet(first);
+    expect(first.code).toBe(1);
+    expect(jsonLines(out).map((e) => (e.annotation_error as { code: string } | undefined)?.code)).toEqual([
+      'WRITE_FAILED',
+      'WRITE_FAILED',
+    ]);
+    rmSync(join(dir, 'blocker'));
+    const again = mtcnn(['detect', '-o', out, '--resume', '--annotate', 'blocker/sub', 'c1/x.jpg', 'c2/x.jpg'], dir);
+    quiet(again);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('2 images processed');
+    expect(readdirSync(join(dir, 'blocker/sub/c1'))).toEqual(['x.png']);
+    expect(readdirSync(join(dir, 'blocker/sub/c2'))).toEqual(['x.png']);
+    // The redone entries are the ones that count now: a third run has nothing left to do.
+    const third = mtcnn(['detect', '-o', out, '--resume', '--annotate', 'blocker/sub', 'c1/x.jpg', 'c2/x.jpg'], dir);
+    expect(third.code).toBe(0);
+    expect(third.stderr).toContain('0 images processed');
   });
 
   it('items 2 and 8: crop names keep relative paths (c1/x.png and c3/x-2.jpg: every crop its own file); existing crops and write failures are entries, the JSON is printed', () => {
