@@ -55,6 +55,8 @@ export interface BuildOnnxOptions {
    * `l1 - l0` itself: what the backend runs, the core computing the probability the reference's way).
    */
   faceScore?: FaceScore;
+  /** P-Net's input height and width: symbolic (`H`, `W`, the default) or fixed (a model for one size). */
+  size?: { height: number | 'H'; width: number | 'W' };
 }
 
 export type FaceScore = 'probability' | 'logit';
@@ -145,7 +147,10 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
     return name;
   };
 
-  const side: Dim[] = spec.inputSize === null ? ['H', 'W'] : [spec.inputSize, spec.inputSize];
+  const side: Dim[] =
+    spec.inputSize === null
+      ? [options.size?.height ?? 'H', options.size?.width ?? 'W']
+      : [spec.inputSize, spec.inputSize];
   const inputDims: Dim[] = layout === 'nchw' ? ['N', spec.inputChannels, ...side] : ['N', ...side, spec.inputChannels];
   let x = INPUT_NAME;
   if (layout === 'nhwc') x = add('Transpose', [x], 'input_nchw', { perm: [0, 3, 1, 2] });

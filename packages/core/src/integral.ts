@@ -26,29 +26,32 @@ export function integralImage(image: RgbImage, into?: Uint32Array): IntegralImag
   const table = into ?? new Uint32Array((H + 1) * stride);
   if (table.length !== (H + 1) * stride)
     throw new RangeError(`integralImage: the table needs ${(H + 1) * stride} entries, got ${table.length}`);
-  if (into) {
-    // A reused table: only row 0 and column 0 are not written below.
-    table.fill(0, 0, stride);
-    for (let y = 1; y <= H; y++) table.fill(0, y * stride, y * stride + 3);
-  }
+  // Written through an Int32Array view: V8 keeps int32 loads and adds in registers (uint32 loads
+  // may become doubles); the bits, and the arithmetic modulo 2^32, are the same.
+  const t = new Int32Array(table.buffer, table.byteOffset, table.length);
+  // Row 0 and column 0 are zero (a reused table holds old sums there too).
+  t.fill(0, 0, stride);
   for (let y = 0; y < H; y++) {
     let r = 0;
     let g = 0;
     let b = 0;
-    const src = y * W * 3;
-    const above = y * stride;
-    const row = above + stride;
-    for (let x = 0; x < W; x++) {
-      const p = src + x * 3;
-      // Row sums stay below 2^32 (255 * W); the column add wraps modulo 2^32 on store.
+    let p = y * W * 3;
+    let u = y * stride; // the row above, column 0
+    let q = u + stride;
+    t[q] = 0;
+    t[q + 1] = 0;
+    t[q + 2] = 0;
+    const end = p + W * 3;
+    // Row sums stay below 2^31 (255 * W); the column add wraps modulo 2^32.
+    for (; p < end; p += 3) {
+      u += 3;
+      q += 3;
       r += data[p];
       g += data[p + 1];
       b += data[p + 2];
-      const q = row + (x + 1) * 3;
-      const u = above + (x + 1) * 3;
-      table[q] = table[u] + r;
-      table[q + 1] = table[u + 1] + g;
-      table[q + 2] = table[u + 2] + b;
+      t[q] = (t[u] + r) | 0;
+      t[q + 1] = (t[u + 1] + g) | 0;
+      t[q + 2] = (t[u + 2] + b) | 0;
     }
   }
   return { width: W, height: H, table };

@@ -105,7 +105,33 @@ export function resampleArea(
 
 /** Windows up to this many pixels get a lookup table (`areaLut`): 64 KB at most per window shape. */
 const LUT_MAX_WINDOW = 64;
-const luts: (Float32Array | undefined)[][] = [];
+/**
+ * Every lookup table built so far, one after the other in one array (so that the inner loop reads
+ * one typed array whatever the window shape), and where each starts, by `kh * (LUT_MAX_WINDOW + 1) + kw`.
+ */
+let lutStore = new Float32Array(0);
+let lutUsed = 0;
+const lutStart = new Int32Array((LUT_MAX_WINDOW + 1) * (LUT_MAX_WINDOW + 1)).fill(-1);
+
+/** Where the table of a `kh` x `kw` window starts in `lutStore` (built on first use), or -1 over 64 pixels. */
+function lutOffset(kh: number, kw: number): number {
+  if (kh * kw > LUT_MAX_WINDOW) return -1;
+  const key = kh * (LUT_MAX_WINDOW + 1) + kw;
+  let at = lutStart[key];
+  if (at >= 0) return at;
+  const n = 255 * kh * kw + 1;
+  if (lutUsed + n > lutStore.length) {
+    const grown = new Float32Array(Math.max(2 * lutStore.length, lutUsed + n, 65536));
+    grown.set(lutStore.subarray(0, lutUsed));
+    lutStore = grown;
+  }
+  at = lutUsed;
+  for (let s = 0; s < n; s++)
+    lutStore[at + s] = Math.fround(Math.fround(Math.fround(Math.fround(s / kh) / kw) - 127.5) * 0.0078125);
+  lutUsed += n;
+  lutStart[key] = at;
+  return at;
+}
 
 /**
  * For a `kh` x `kw` window, the output value of every possible integer sum `s` (0..255 kh kw):
@@ -114,21 +140,23 @@ const luts: (Float32Array | undefined)[][] = [];
  * (the shapes are few: pyramid levels and crops reuse them; at most ~10 MB for all of them).
  */
 export function areaLut(kh: number, kw: number): Float32Array | undefined {
-  if (kh * kw > LUT_MAX_WINDOW) return undefined;
-  let row = luts[kh];
-  if (row === undefined) {
-    row = [];
-    luts[kh] = row;
+  const at = lutOffset(kh, kw);
+  if (at < 0) return undefined;
+  const key = kh * (LUT_MAX_WINDOW + 1) + kw;
+  let view = lutViews.get(key);
+  if (!view) {
+    view = lutStore.slice(at, at + 255 * kh * kw + 1);
+    lutViews.set(key, view);
   }
-  let t = row[kw];
-  if (!t) {
-    t = new Float32Array(255 * kh * kw + 1);
-    for (let s = 0; s < t.length; s++)
-      t[s] = Math.fround(Math.fround(Math.fround(Math.fround(s / kh) / kw) - 127.5) * 0.0078125);
-    row[kw] = t;
-  }
-  return t;
+  return view;
 }
+const lutViews = new Map<number, Float32Array>();
+
+/** Per-column work arrays of `resampleAreaIntegral`, reused from call to call (it runs once per crop). */
+let colA = new Int32Array(64);
+let colB = new Int32Array(64);
+let colW = new Int32Array(64);
+let colLut = new Int32Array(64);
 
 /**
  * The same resampling from a summed-area table: 4 lookups per output value instead of one add per
@@ -144,18 +172,29 @@ export function resampleAreaIntegral(
   layout: PixelLayout = 'hwc',
   fill = 0,
 ): void {
-  const { width: W, height: H, table } = ii;
+  const { width: W, height: H } = ii;
   const cw = win.x1 - win.x0;
   const ch = win.y1 - win.y0;
   if (cw <= 0 || ch <= 0) {
     out.fill(Math.fround(Math.fround(fill - 127.5) * 0.0078125), offset, offset + outW * outH * 3);
     return;
   }
+  // Int32 view of the table: loads and differences stay int32 in V8; `| 0` / `>>> 0` recover the
+  // window sums modulo 2^32 (exact, see integral.ts).
+  const table = new Int32Array(ii.table.buffer, ii.table.byteOffset, ii.table.length);
   const stride = (W + 1) * 3;
+  if (colA.length < outW) {
+    const n = Math.max(outW, 2 * colA.length);
+    colA = new Int32Array(n);
+    colB = new Int32Array(n);
+    colW = new Int32Array(n);
+    colLut = new Int32Array(n);
+  }
   // Per output column: the window's size, and its part inside the image as table offsets.
-  const kws = new Float64Array(outW);
-  const xa = new Int32Array(outW);
-  const xb = new Int32Array(outW);
+  const xa = colA;
+  const xb = colB;
+  const kws = colW;
+  const lutCol = colLut;
   const inside = win.x0 >= 0 && win.x1 <= W && win.y0 >= 0 && win.y1 <= H;
   for (let ox = 0; ox < outW; ox++) {
     const s = start(ox, cw, outW);
@@ -167,9 +206,11 @@ export function resampleAreaIntegral(
   const planar = layout === 'chw';
   const step = planar ? 1 : 3;
   const g = planar ? outW * outH : 1;
-  // Lookup tables by column, for the current row's window height (rows have 2-3 distinct heights).
-  const lutCols: (Float32Array | undefined)[] = new Array(outW);
+  const g2 = 2 * g;
+  // Lookup tables by column for the current row's window height (rows have 2-3 distinct heights);
+  // -1 where the window is too large for one (divisions then).
   let lutKh = -1;
+  let allLut = false;
   for (let oy = 0; oy < outH; oy++) {
     const s = start(oy, ch, outH);
     const e = end(oy, ch, outH);
@@ -178,28 +219,49 @@ export function resampleAreaIntegral(
     const bottom = Math.min(Math.max(win.y0 + e, 0), H) * stride;
     let o = offset + oy * outW * (planar ? 1 : 3);
     if (inside && kh !== lutKh) {
-      for (let ox = 0; ox < outW; ox++) lutCols[ox] = areaLut(kh, kws[ox]);
+      allLut = true;
+      for (let ox = 0; ox < outW; ox++) {
+        lutCol[ox] = lutOffset(kh, kws[ox]);
+        if (lutCol[ox] < 0) allLut = false;
+      }
       lutKh = kh;
     }
-    if (inside) {
-      // Window inside the image (every pyramid level, most crops): no fill; small windows by lookup.
+    if (inside && allLut) {
+      // Window inside the image (every pyramid level, most crops), small windows: one lookup per value.
+      const lut = lutStore;
       for (let ox = 0; ox < outW; ox++, o += step) {
         const a = xa[ox];
         const b = xb[ox];
-        const lut = lutCols[ox];
+        const l = lutCol[ox];
+        const ta = top + a;
+        const tb = top + b;
+        const ba = bottom + a;
+        const bb = bottom + b;
+        // Windows of at most 64 pixels: sums under 2^31, so `| 0` is the sum itself.
+        out[o] = lut[l + ((table[bb] - table[ba] - table[tb] + table[ta]) | 0)];
+        out[o + g] = lut[l + ((table[bb + 1] - table[ba + 1] - table[tb + 1] + table[ta + 1]) | 0)];
+        out[o + g2] = lut[l + ((table[bb + 2] - table[ba + 2] - table[tb + 2] + table[ta + 2]) | 0)];
+      }
+      continue;
+    }
+    if (inside) {
+      for (let ox = 0; ox < outW; ox++, o += step) {
+        const a = xa[ox];
+        const b = xb[ox];
+        const l = lutCol[ox];
         // Modulo 2^32: exact for windows under INTEGRAL_MAX_WINDOW pixels.
         const r = (table[bottom + b] - table[bottom + a] - table[top + b] + table[top + a]) >>> 0;
         const gr = (table[bottom + b + 1] - table[bottom + a + 1] - table[top + b + 1] + table[top + a + 1]) >>> 0;
         const bl = (table[bottom + b + 2] - table[bottom + a + 2] - table[top + b + 2] + table[top + a + 2]) >>> 0;
-        if (lut !== undefined) {
-          out[o] = lut[r];
-          out[o + g] = lut[gr];
-          out[o + 2 * g] = lut[bl];
+        if (l >= 0) {
+          out[o] = lutStore[l + r];
+          out[o + g] = lutStore[l + gr];
+          out[o + g2] = lutStore[l + bl];
         } else {
           const kw = kws[ox];
           out[o] = Math.fround(Math.fround(Math.fround(Math.fround(r / kh) / kw) - 127.5) * 0.0078125);
           out[o + g] = Math.fround(Math.fround(Math.fround(Math.fround(gr / kh) / kw) - 127.5) * 0.0078125);
-          out[o + 2 * g] = Math.fround(Math.fround(Math.fround(Math.fround(bl / kh) / kw) - 127.5) * 0.0078125);
+          out[o + g2] = Math.fround(Math.fround(Math.fround(Math.fround(bl / kh) / kw) - 127.5) * 0.0078125);
         }
       }
       continue;
