@@ -2,4 +2,5 @@
 export * from './backend.js';
 export * from './build.js';
 export * from './runtime.js';
+export type { PReluForm } from './prelu.js';
 export { decodeModel, type DecodedModel, type DecodedValueInfo } from './decode.js';

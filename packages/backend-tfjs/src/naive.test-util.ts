@@ -1,6 +1,7 @@
 /**
- * A direct, slow JavaScript MTCNN over the weights AS STORED, applying SPEC §1 by hand (kernel index
- * `w[x][y][i][o]`, flatten order (W, H, C)), independent of the @mtcnn/models layout helpers.
+ * A direct, slow JavaScript MTCNN over the weights AS STORED, applying the weights' layout
+ * (docs/architecture.md) by hand (kernel index `w[x][y][i][o]`, flatten order (W, H, C)),
+ * independent of the @mtcnn/models layout helpers.
  */
 import type { MtcnnWeights, TensorName } from '@mtcnn/models';
 

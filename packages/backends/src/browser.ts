@@ -76,6 +76,9 @@ async function tfjs(kind: 'webgl' | 'wasm', options: BrowserBackendOptions = {})
   return createTfjsBackend({ tf, weights: await weights, name: `tfjs-${kind}` });
 }
 
+/** The backends a browser offers, by name. */
+export type BackendName = 'tfjs-webgl' | 'tfjs-wasm' | 'onnx-wasm';
+
 const ENTRIES = {
   // WebGL: an OffscreenCanvas in a worker.
   'tfjs-webgl': { description: 'tfjs · WebGL', create: (options) => tfjs('webgl', options) },
@@ -94,9 +97,7 @@ const ENTRIES = {
       return createOnnxBackend({ weights: await weights, ort, name: 'onnx-wasm' });
     },
   },
-} satisfies Record<string, BackendEntry<BrowserBackendOptions>>;
-
-export type BackendName = keyof typeof ENTRIES;
+} satisfies Record<BackendName, BackendEntry<BrowserBackendOptions>>;
 
 // WebGL first: the fastest where a GPU is present.
 const registry = defineRegistry<BackendName, BrowserBackendOptions>('browser', ENTRIES, 'tfjs-webgl');

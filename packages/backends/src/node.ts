@@ -24,6 +24,9 @@ export interface NodeBackendOptions {
   weights?: MtcnnWeights;
 }
 
+/** The backends a Node program offers, by name. */
+export type BackendName = 'tfjs-wasm' | 'tfjs-cpu' | 'onnx' | 'onnx-wasm';
+
 const ENTRIES = {
   'tfjs-wasm': {
     description: 'tfjs on WebAssembly (SIMD), one tfjs per thread',
@@ -41,9 +44,7 @@ const ENTRIES = {
     description: 'ONNX Runtime Web on WebAssembly (onnxruntime-web), one thread',
     create: ({ weights }) => createNodeOnnxBackend({ runtime: 'wasm', weights }),
   },
-} satisfies Record<string, BackendEntry<NodeBackendOptions>>;
-
-export type BackendName = keyof typeof ENTRIES;
+} satisfies Record<BackendName, BackendEntry<NodeBackendOptions>>;
 
 // The fastest correct backend, measured (README "Backends"): native kernels on all cores.
 const registry = defineRegistry<BackendName, NodeBackendOptions>('Node', ENTRIES, 'onnx');

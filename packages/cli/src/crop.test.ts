@@ -47,6 +47,21 @@ describe('mtcnn crop', () => {
     for (const p of pixels.slice(1)) expect(meanDiff(pixels[0], p)).toBeLessThan(25);
   });
 
+  it('takes the detector flags of detect: the same faces under --preset reference, --nms, --box-format', async () => {
+    const flags = ['--preset', 'reference', '--nms', '0.5,0.7,0.7,0.5', '--box-format', 'xyxy', '--min-face', '40'];
+    const out = mkdtempSync(join(tmpdir(), 'mtcnn-crop-flags-'));
+    const crop = await cli('crop', '-q', '--out', out, ...flags, SAMPLE);
+    const detect = await cli('detect', '-q', ...flags, SAMPLE);
+    expect([crop.code, detect.code]).toEqual([0, 0]);
+    const faces = JSON.parse(crop.stdout)[0].crops.map((c: { face: unknown }) => c.face);
+    expect(faces).toEqual(JSON.parse(detect.stdout)[0].faces);
+    // --thresholds reaches the detector: O-Net scores are never > 1.
+    const none = await cli('crop', '-q', '--out', out, '--thresholds', '0.6,0.7,1', SAMPLE);
+    expect(JSON.parse(none.stdout)[0].crops).toEqual([]);
+    // A bad value is a usage error, before any image is read.
+    expect((await cli('crop', '--out', out, '--border', 'mirror', SAMPLE)).code).toBe(2);
+  });
+
   it('exits 2 without --out or with a bad --size', async () => {
     expect((await cli('crop', SAMPLE)).code).toBe(2);
     expect((await cli('crop', '--out', tmpdir(), '--size', '0', SAMPLE)).code).toBe(2);

@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import sharp from 'sharp';
 import { cropFace, isMtcnnError, MtcnnError, type DetectorOptions, type Face } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
-import { BACKENDS, DEFAULT_BACKEND, openDetector, type BackendName } from '@mtcnn/backends/node';
+import { openDetector, type BackendName } from '@mtcnn/backends/node';
+import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
 import { expandInputs } from './inputs.js';
 import type { Io } from './program.js';
 import { number } from './parse.js';
@@ -18,8 +19,8 @@ export interface CropCommandOptions {
   margin?: number;
   align: boolean;
   backend: BackendName;
+  /** The detector flags' options (`detectorOptionsFrom`): also how images are decoded. */
   detector: DetectorOptions;
-  autoOrient: boolean;
   /** Replace crops that exist already (never an input). */
   overwrite?: boolean;
   log: (line: string) => void;
@@ -50,6 +51,8 @@ export function cropFailed(e: CropEntry): boolean {
 export async function cropFiles(args: readonly string[], o: CropCommandOptions): Promise<CropEntry[]> {
   const items = await expandInputs(args);
   const detector = await openDetector(o.backend, o.detector);
+  // Decoded as the detector's options say (EXIF rule of the preset, maxPixels and maxFileBytes before decoding).
+  const { autoOrient, maxPixels, maxFileBytes } = detector.options;
   const entries: CropEntry[] = [];
   const files = items.filter((i) => !('error' in i)).map((i) => i.file);
   const stems = new Map(outputStems(files).map((stem, k) => [files[k], stem]));
@@ -70,8 +73,7 @@ export async function cropFiles(args: readonly string[], o: CropCommandOptions):
       const file = item.file;
       const name = stems.get(file)!;
       try {
-        const { maxPixels, maxFileBytes } = detector.options;
-        const image = await loadImage(file, { autoOrient: o.autoOrient, maxPixels, maxFileBytes });
+        const image = await loadImage(file, { autoOrient, maxPixels, maxFileBytes });
         const faces = await detector.detect(image);
         const crops: CropItem[] = [];
         for (const [i, face] of faces.entries()) {
@@ -112,13 +114,13 @@ export async function cropFiles(args: readonly string[], o: CropCommandOptions):
   return entries;
 }
 
-/** `mtcnn crop <images...> --out DIR [--size 112] [--margin 0.2] [--align]`. */
+/** `mtcnn crop <images...> --out DIR [--size 112] [--margin 0.2] [--align]` and the detector flags. */
 export function registerCrop(
   program: Command,
   io: Pick<Io, 'stdout' | 'stderr'>,
   setExitCode: (code: number) => void,
 ): void {
-  program
+  const command = program
     .command('crop')
     .description(
       'Detect faces and write each one as a square PNG crop, <out>/<image name>_<face index>.png; prints what it wrote as JSON.',
@@ -137,30 +139,21 @@ export function registerCrop(
       number('--margin', (n) => n > -1, 'a number > -1'),
     )
     .option('--align', 'rotate and scale each face onto the ArcFace 5-point template (112x112 at --size 112)')
-    .addOption(
-      new Option('--backend <name>', 'inference backend').choices(Object.keys(BACKENDS)).default(DEFAULT_BACKEND),
-    )
-    .option(
-      '--min-face <px>',
-      'smallest face side to find (>= 12; default 20)',
-      number('--min-face', () => true, 'a number'),
-    )
-    .option('--no-auto-orient', 'do not apply the EXIF orientation')
     .option('--overwrite', 'replace crops that exist already (an input image is never replaced)')
-    .option('-q, --quiet', 'no progress lines on stderr')
-    .action(async (images: string[], o: Record<string, unknown>) => {
-      const entries = await cropFiles(images, {
-        out: o.out as string,
-        size: o.size as number,
-        margin: o.margin as number | undefined,
-        align: o.align === true,
-        backend: o.backend as BackendName,
-        detector: { minFaceSize: o.minFace as number | undefined },
-        autoOrient: o.autoOrient as boolean,
-        overwrite: o.overwrite === true,
-        log: o.quiet === true ? () => {} : (line) => io.stderr(`${printable(line)}\n`),
-      });
-      io.stdout(`${JSON.stringify(entries, null, 2)}\n`);
-      if (entries.some(cropFailed)) setExitCode(1);
+    .option('-q, --quiet', 'no progress lines on stderr');
+  addDetectorOptions(command).action(async (images: string[], o: Record<string, unknown>, cmd: Command) => {
+    const { backend, detector } = detectorOptionsFrom(o, cmd);
+    const entries = await cropFiles(images, {
+      out: o.out as string,
+      size: o.size as number,
+      margin: o.margin as number | undefined,
+      align: o.align === true,
+      backend,
+      detector,
+      overwrite: o.overwrite === true,
+      log: o.quiet === true ? () => {} : (line) => io.stderr(`${printable(line)}\n`),
     });
+    io.stdout(`${JSON.stringify(entries, null, 2)}\n`);
+    if (entries.some(cropFailed)) setExitCode(1);
+  });
 }

@@ -1,12 +1,16 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createNodeOnnxBackend, decodeModel } from '@mtcnn/backend-onnx/node';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { faceProbabilities } from '@mtcnn/core/backend-kit';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { run } from './program.js';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 /** Uniform values in [-1, 1) (normalised pixels), deterministic. */
 function randomInput(seed: number, length: number): Float32Array {
@@ -101,5 +105,18 @@ describe('mtcnn export-onnx', () => {
       3,
     ]);
     expect((await cli('export-onnx', '--input-layout', 'chw', dir)).code).not.toBe(0);
+  });
+
+  it('unreadable weights: exit 2, one line naming WEIGHTS_FETCH, no stack (was: WeightsError, a stack, exit 1)', () => {
+    // The binary, so that what reaches the terminal (and the exit code) is what a user sees.
+    const missing = join(mkdtempSync(join(tmpdir(), 'mtcnn-noweights-')), 'nowhere');
+    const r = spawnSync(process.execPath, [BIN, 'export-onnx', '--weights-dir', missing, join(missing, 'out')], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^mtcnn: WEIGHTS_FETCH: Cannot read the MTCNN weights from .*nowhere/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

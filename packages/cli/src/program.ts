@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Command, Option } from 'commander';
-import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
+import { Command } from 'commander';
+import { MtcnnError } from '@mtcnn/core';
 import { BrokenPipe, EXIT_BROKEN_PIPE, runBatch } from './batch.js';
 import { printable } from './escape.js';
 import { registerCrop } from './crop.js';
@@ -41,11 +41,6 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
         'image files (JPEG, PNG, WebP, GIF, AVIF, TIFF), directories (searched recursively) or quoted glob patterns',
       ),
   )
-    .addOption(
-      new Option('--box-format <format>', 'box as [x,y,w,h] or [x1,y1,x2,y2]')
-        .choices(['xywh', 'xyxy'])
-        .default('xywh'),
-    )
     .option('--stats', 'add per-stage counts ("stages") to each entry')
     .option('--annotate <dir>', 'write each image with its boxes and landmarks drawn, as PNG, into <dir>')
     .option('-q, --quiet', 'no progress lines on stderr')
@@ -67,7 +62,6 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     )
     .action(async (images: string[], o: Record<string, unknown>, cmd: Command) => {
       const { backend, detector, autoOrient } = detectorOptionsFrom(o, cmd);
-      detector.boxFormat = o.boxFormat as DetectorOptions['boxFormat'];
       const code = await runBatch(
         images,
         {

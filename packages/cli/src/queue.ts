@@ -3,7 +3,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import type { DetectorOptions } from '@mtcnn/core';
 import { checkWorkers } from '@mtcnn/runner';
 import {
   addImages,
@@ -61,15 +60,9 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
       positiveInt('--attempts'),
       DEFAULT_ATTEMPTS,
     )
-    .addOption(
-      new Option('--box-format <format>', 'box as [x,y,w,h] or [x1,y1,x2,y2]')
-        .choices(['xywh', 'xyxy'])
-        .default('xywh'),
-    )
     .option('--stats', 'add per-stage counts ("stages") to each entry')
     .action(async (images: string[], o: Record<string, unknown>, cmd: Command) => {
       const { backend, detector, autoOrient } = detectorOptionsFrom(o, cmd);
-      detector.boxFormat = o.boxFormat as DetectorOptions['boxFormat'];
       const items = await expandInputs(images);
       let code = 0;
       for (const item of items) {

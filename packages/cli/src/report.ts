@@ -51,6 +51,7 @@ export function registerReport(program: Command, io: Io): void {
       )
       .argument('<image>', 'image file')
       .option('-o, --output <file.html>', 'the HTML file to write', 'report.html'),
+    { boxFormat: false },
   )
     .option('-q, --quiet', 'no progress line on stderr')
     .action(async (image: string, o: Record<string, unknown>, cmd: Command) => {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import type { DetectorOptions } from '@mtcnn/core';
+import { DEFAULT_OPTIONS, type DetectorOptions } from '@mtcnn/core';
 import { createServer, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, serveUntilSignal } from '@mtcnn/server';
 import type { Io } from './program.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
@@ -46,21 +46,19 @@ export function registerServe(program: Command, io: Io): void {
       )
       .option(
         '--max-pixels <n>',
-        'largest image, checked from its header before decoding; then 413 (default 100000000)',
+        `largest image, checked from its header before decoding; then 413 (default ${DEFAULT_OPTIONS.maxPixels})`,
         positiveInt('--max-pixels'),
       ),
   )
-    .addOption(new Option('--box-format <format>', 'default box format of the answers').choices(['xywh', 'xyxy']))
     .addOption(
       new Option('--log-level <level>', 'pino log level')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
     )
     .action(async (o: Record<string, unknown>, cmd: Command) => {
-      const { backend, detector, autoOrient } = detectorOptionsFrom(o, cmd);
+      // The flags given are the requests' defaults (what is left out, the preset decides).
+      const { backend, detector } = detectorOptionsFrom(o, cmd);
       const defaults: DetectorOptions = { ...detector };
-      if (cmd.getOptionValueSource('autoOrient') === 'cli') defaults.autoOrient = autoOrient;
-      if (o.boxFormat !== undefined) defaults.boxFormat = o.boxFormat as DetectorOptions['boxFormat'];
       if (o.maxPixels !== undefined) defaults.maxPixels = o.maxPixels as number;
       const server = await createServer({
         backend,

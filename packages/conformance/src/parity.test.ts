@@ -6,7 +6,7 @@ import { BACKENDS } from './backends.js';
 import { iou, matchFaces } from './match.js';
 import { DEV_DIR, loadOracle, sharedAvailable, warnSharedMissing } from './shared.js';
 
-// Parity with the reference (facenet-pytorch) on every dev image, per SPEC §3: equal per-stage
+// Parity with the reference (facenet-pytorch) on every dev image, as docs/architecture.md says: equal per-stage
 // counts, every reference face matched with IoU >= 0.99, landmarks within 0.05 px,
 // |confidence - prob| < 1e-3, and no extra faces.
 if (!sharedAvailable) warnSharedMissing('parity with the reference');

@@ -7,7 +7,7 @@ export type Box = [number, number, number, number];
 export type Offsets = [number, number, number, number];
 
 /**
- * P-Net regression (SPEC §2.7): `x1 += dx1 * (x2 - x1)` etc., width **without** +1.
+ * P-Net regression (pipeline step 7, docs/architecture.md): `x1 += dx1 * (x2 - x1)` etc., width **without** +1.
  */
 export function regressPNet(b: Box, r: Offsets): Box {
   const w = sub(b[2], b[0]);
@@ -16,7 +16,7 @@ export function regressPNet(b: Box, r: Offsets): Box {
 }
 
 /**
- * R-Net / O-Net regression (the reference's `bbreg`): width **with** +1 (SPEC §2.9-2.10).
+ * R-Net / O-Net regression (the reference's `bbreg`): width **with** +1 (pipeline steps 9-10).
  */
 export function regressPlusOne(b: Box, r: Offsets): Box {
   const w = add(sub(b[2], b[0]), 1);

@@ -42,7 +42,7 @@ describe('cropWindow', () => {
   });
 
   it('differs for a box inside the image but with x1 < 1 (the 1-based convention reaches column -1)', () => {
-    // SPEC §2.8 formulas: stretch max(trunc(0.5), 1) - 1 = 0, zero-pad trunc(0.5) - 1 = -1.
+    // Pipeline step 8's formulas: stretch max(trunc(0.5), 1) - 1 = 0, zero-pad trunc(0.5) - 1 = -1.
     expect(cropWindow([0.5, 0.5, 10, 10], 40, 40, 'stretch')).toEqual({ x0: 0, y0: 0, x1: 10, y1: 10 });
     expect(cropWindow([0.5, 0.5, 10, 10], 40, 40, 'zero-pad')).toEqual({ x0: -1, y0: -1, x1: 10, y1: 10 });
   });

@@ -6,7 +6,7 @@ import { areaSampler, type AreaSampler, type Window } from './resample.js';
 import { noScratch, type Scratch } from './scratch.js';
 
 /**
- * The source window cropped for a box (SPEC §2.8), in 0-based half-open pixel coordinates.
+ * The source window cropped for a box (pipeline step 8, docs/architecture.md), in 0-based half-open pixel coordinates.
  * - stretch (the reference's `pad`): columns `[max(trunc(x1), 1) - 1, min(trunc(x2), W))`,
  *   rows likewise: only the in-image part, later stretched to the crop size.
  * - grey-pad / zero-pad: columns `[trunc(x1) - 1, trunc(x2))`, rows likewise, unclamped; the part

@@ -13,7 +13,15 @@ export type MtcnnErrorCode =
   /** A pool of detector workers refused a task: its queue is full (try again later). */
   | 'QUEUE_FULL'
   /** The worker thread running the detection died (out of memory, a crash); the pool replaced it. */
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED'
+  /** The weights could not be read or fetched (`@mtcnn/models`). */
+  | 'WEIGHTS_FETCH'
+  /** The weight files are not the published ones (sha256 or size differs). */
+  | 'WEIGHTS_CHECKSUM'
+  /** A weight tensor has an unexpected shape or the manifest does not match the shard. */
+  | 'WEIGHTS_SHAPE'
+  /** A weight tensor the networks need is not in the manifest. */
+  | 'WEIGHTS_MISSING';
 
 /** The one error class of the library. `message` says what to do about it. */
 export class MtcnnError extends Error {

@@ -80,6 +80,8 @@ export {
   type TrackedFace,
   type VideoDetectCallOptions,
   type VideoDetector,
+  type ResolvedVideoOptions,
   type VideoDetectorOptions,
   type VideoFrameReport,
 } from './video/video-detector.js';
+export type { Edge } from './video/edges.js';

@@ -3,7 +3,7 @@ import { add, div, f32, mul, sub } from './f32.js';
 import type { Box } from './box.js';
 
 /**
- * Greedy non-maximum suppression in the two flavours MTCNN uses (SPEC §2.6, §2.10):
+ * Greedy non-maximum suppression in the two flavours MTCNN uses (pipeline steps 6 and 10, docs/architecture.md):
  * - `union`: IoU with areas `(x2-x1)*(y2-y1)` (no +1), suppress when IoU > threshold; boxes are
  *   taken by a stable sort by score, descending (torchvision's `nms`).
  * - `min`: overlap = intersection / min(area) with +1 in areas and intersection, keep while

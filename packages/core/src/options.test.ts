@@ -35,7 +35,7 @@ function invalidCode(options: unknown): string | undefined {
 }
 
 describe('resolveOptions', () => {
-  it('gives the SPEC defaults (§2), zero padding at borders', () => {
+  it('gives DEFAULT_OPTIONS: grey padding at borders, EXIF orientation applied', () => {
     expect(resolveOptions()).toEqual(DEFAULTS);
     expect(resolveOptions({})).toEqual(DEFAULTS);
     expect(resolveOptions({ preset: 'default' })).toEqual(DEFAULTS);

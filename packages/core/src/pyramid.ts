@@ -1,4 +1,4 @@
-/** Image pyramid: which scales P-Net sees, and the size of each level (SPEC §2.2-2.3). */
+/** Image pyramid: which scales P-Net sees, and the size of each level (pipeline steps 2-3, docs/architecture.md). */
 
 /** P-Net's receptive field: the smallest face it can see at scale 1. */
 export const PNET_CELL = 12;

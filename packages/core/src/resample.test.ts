@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RgbImage } from './image.js';
 import { resampleArea, resampleImage, type Window } from './resample.js';
 
-/** SPEC §2.4 normalisation; exact in float64 for the quarter-integer averages used here. */
+/** Pipeline step 4's normalisation (docs/architecture.md); exact in float64 for the quarter-integer averages here. */
 const norm = (v: number): number => (v - 127.5) * 0.0078125;
 
 /** A grey image (each value replicated to R, G, B), rows given top to bottom. */
@@ -160,7 +160,7 @@ describe('resampleArea windows', () => {
       }
     }
 
-    // 7x5 window -> 3x4 (uneven, overlapping windows): the SPEC formula computed naively in float64.
+    // 7x5 window -> 3x4 (uneven, overlapping windows): the formula of pipeline step 4 computed naively in float64.
     const win2: Window = { x0: 1, y0: 2, x1: 8, y1: 7 };
     const outW = 3;
     const outH = 4;

@@ -5,7 +5,7 @@ import { noScratch, type Scratch } from './scratch.js';
 
 /**
  * Area resampling (PyTorch's adaptive average pooling, the reference's `interpolate(mode='area')`)
- * and MTCNN's input normalisation, fused: SPEC §2.4.
+ * and MTCNN's input normalisation, fused: pipeline step 4 (docs/architecture.md).
  *
  * Output pixel i averages source pixels `[floor(i*n/out), ceil((i+1)*n/out))` with equal weights.
  * The sum is separable and, for 8-bit images, exact in float64 whatever the order, so summing rows

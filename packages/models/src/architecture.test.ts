@@ -39,7 +39,7 @@ describe('architecture', () => {
     expect(used.sort()).toEqual(TENSOR_TABLE.map((t) => t.name).sort());
   });
 
-  it('ceil-mode pooling gives the SPEC sizes', () => {
+  it("ceil-mode pooling gives the reference's layer sizes", () => {
     expect(poolOutputSize(22, 3, 2)).toBe(11);
     expect(poolOutputSize(9, 3, 2)).toBe(4);
     expect(poolOutputSize(46, 3, 2)).toBe(23);

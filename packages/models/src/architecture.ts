@@ -1,7 +1,7 @@
 /**
- * The three networks as data (SPEC §1, PyTorch notation), so every backend, the ONNX builder and
- * FLOP counting read one description. Spatial sizes are image-oriented; the weights' transposed
- * storage is handled by layout.ts.
+ * The three networks as data (docs/architecture.md, "The pipeline, step by step"; PyTorch
+ * notation), so every backend, the ONNX builder and FLOP counting read one description. Spatial
+ * sizes are image-oriented; the weights' transposed storage is handled by layout.ts.
  */
 import type { TensorName } from './manifest.js';
 

@@ -1,6 +1,5 @@
 /** The default (browser-safe) entry; `node.ts` adds disk loading. */
 export * from './architecture.js';
-export * from './errors.js';
 export * from './layout.js';
 export * from './manifest.js';
 export * from './url.js';

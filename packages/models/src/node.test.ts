@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, SHARD_FILE, WEIGHTS_SHA256 } from './manifest.js';
-import { defaultWeightsDir, loadWeights, WeightsError } from './node.js';
+import { MtcnnError } from '@mtcnn/core';
+import { defaultWeightsDir, loadWeights } from './node.js';
 
 describe('loadWeights (node)', () => {
   it("loads and verifies the weights from the package's own weights/ directory", async () => {
@@ -22,8 +23,8 @@ describe('loadWeights (node)', () => {
       expect((await loadWeights({ dir })).sha256).toBe(WEIGHTS_SHA256);
       await writeFile(join(dir, SHARD_FILE), new Uint8Array(16));
       const e = await loadWeights({ dir }).catch((err: unknown) => err);
-      expect(e).toBeInstanceOf(WeightsError);
-      expect((e as WeightsError).code).toBe('WEIGHTS_CHECKSUM');
+      expect(e).toBeInstanceOf(MtcnnError);
+      expect((e as MtcnnError).code).toBe('WEIGHTS_CHECKSUM');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

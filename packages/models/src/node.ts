@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WeightsError } from './errors.js';
+import { MtcnnError } from '@mtcnn/core';
 import { MANIFEST_FILE, SHARD_FILE } from './manifest.js';
 import { parseWeights, type MtcnnWeights, type WeightsManifest } from './weights.js';
 
@@ -36,7 +36,7 @@ export async function loadWeights(options: LoadWeightsOptions = {}): Promise<Mtc
       readFile(join(dir, SHARD_FILE)),
     ]);
   } catch (cause) {
-    throw new WeightsError('WEIGHTS_FETCH', `Cannot read the MTCNN weights from ${dir}: ${String(cause)}. ${hint}`, {
+    throw new MtcnnError('WEIGHTS_FETCH', `Cannot read the MTCNN weights from ${dir}: ${String(cause)}. ${hint}`, {
       cause,
     });
   }

@@ -1,4 +1,4 @@
-import { WeightsError } from './errors.js';
+import { MtcnnError } from '@mtcnn/core';
 import { MANIFEST_FILE, SHARD_FILE } from './manifest.js';
 import { parseWeights, type MtcnnWeights, type WeightsManifest } from './weights.js';
 
@@ -33,10 +33,10 @@ async function get<T>(
   try {
     response = await fetchImpl(url);
   } catch (cause) {
-    throw new WeightsError('WEIGHTS_FETCH', `Could not fetch ${url}: ${String(cause)}. ${hint}`, { cause });
+    throw new MtcnnError('WEIGHTS_FETCH', `Could not fetch ${url}: ${String(cause)}. ${hint}`, { cause });
   }
   if (!response.ok) {
-    throw new WeightsError(
+    throw new MtcnnError(
       'WEIGHTS_FETCH',
       `Fetching ${url} failed: HTTP ${response.status} ${response.statusText}. ${hint}`,
     );
@@ -44,7 +44,7 @@ async function get<T>(
   try {
     return await read(response);
   } catch (cause) {
-    throw new WeightsError('WEIGHTS_FETCH', `Could not read ${url}: ${String(cause)}. ${hint}`, { cause });
+    throw new MtcnnError('WEIGHTS_FETCH', `Could not read ${url}: ${String(cause)}. ${hint}`, { cause });
   }
 }
 
@@ -59,7 +59,7 @@ export async function loadWeightsFromUrl(
   fetchImpl: FetchLike = globalThis.fetch,
 ): Promise<MtcnnWeights> {
   if (typeof fetchImpl !== 'function') {
-    throw new WeightsError(
+    throw new MtcnnError(
       'WEIGHTS_FETCH',
       'No fetch implementation: pass one as the second argument of loadWeightsFromUrl.',
     );
@@ -69,7 +69,7 @@ export async function loadWeightsFromUrl(
   if (baseUrl === undefined) {
     urls = bundledWeightsUrls();
     if (urls.shard.startsWith('file:')) {
-      throw new WeightsError(
+      throw new MtcnnError(
         'WEIGHTS_FETCH',
         "loadWeightsFromUrl() without a base URL fetches the files bundled with the app; in Node, use loadWeights() from '@mtcnn/models/node'.",
       );

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WeightsError } from './errors.js';
+import { MtcnnError } from '@mtcnn/core';
 import { MANIFEST_FILE, SHARD_FILE, TENSOR_TABLE, WEIGHTS_SHA256 } from './manifest.js';
 import { defaultWeightsDir } from './node.js';
 import { parseWeights, sha256Hex, type WeightsManifest } from './weights.js';
@@ -17,13 +17,13 @@ beforeAll(async () => {
 
 const clone = (m: WeightsManifest): WeightsManifest => JSON.parse(JSON.stringify(m)) as WeightsManifest;
 
-async function rejection(p: Promise<unknown>): Promise<WeightsError> {
+async function rejection(p: Promise<unknown>): Promise<MtcnnError> {
   const e = await p.then(
     () => null,
     (err: unknown) => err,
   );
-  expect(e).toBeInstanceOf(WeightsError);
-  return e as WeightsError;
+  expect(e).toBeInstanceOf(MtcnnError);
+  return e as MtcnnError;
 }
 
 describe('parseWeights', () => {

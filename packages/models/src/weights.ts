@@ -1,4 +1,4 @@
-import { WeightsError } from './errors.js';
+import { MtcnnError } from '@mtcnn/core';
 import {
   TENSOR_TABLE,
   WEIGHTS_BYTE_LENGTH,
@@ -28,7 +28,7 @@ export interface WeightTensor {
 export interface MtcnnWeights {
   /** All 50 names, in shard order. */
   readonly names: readonly TensorName[];
-  /** Throws `WeightsError` (`WEIGHTS_MISSING`) for an unknown name. */
+  /** Throws `MtcnnError` (`WEIGHTS_MISSING`) for an unknown name. */
   get(name: TensorName): WeightTensor;
   has(name: string): name is TensorName;
   /** Verified sha256 of the shard, hex. */
@@ -46,7 +46,7 @@ function toHex(buf: ArrayBuffer): string {
 export async function sha256Hex(bytes: BufferSource): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new WeightsError(
+    throw new MtcnnError(
       'WEIGHTS_CHECKSUM',
       'Cannot verify the MTCNN weights: globalThis.crypto.subtle is unavailable (browsers only expose it in secure contexts, i.e. https or localhost).',
     );
@@ -61,7 +61,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** Checks the manifest lists exactly our tensors, in our order, as float32 with our shapes. */
 function checkManifest(manifest: WeightsManifest): void {
   if (!Array.isArray(manifest) || !manifest.every((g) => g && Array.isArray(g.weights))) {
-    throw new WeightsError(
+    throw new MtcnnError(
       'WEIGHTS_SHAPE',
       `The MTCNN weights manifest is not a tfjs weights manifest (an array of { paths, weights }). ${REINSTALL}`,
     );
@@ -70,7 +70,7 @@ function checkManifest(manifest: WeightsManifest): void {
   const byName = new Map(entries.map((e) => [e.name, e]));
   const missing = TENSOR_TABLE.filter((t) => !byName.has(t.name)).map((t) => t.name);
   if (missing.length > 0) {
-    throw new WeightsError(
+    throw new MtcnnError(
       'WEIGHTS_MISSING',
       `The MTCNN weights manifest lacks ${missing.length} tensor(s): ${missing.join(', ')}. ${REINSTALL}`,
     );
@@ -78,13 +78,13 @@ function checkManifest(manifest: WeightsManifest): void {
   for (const t of TENSOR_TABLE) {
     const e = byName.get(t.name)!;
     if (!Array.isArray(e.shape) || !sameShape(e.shape, t.shape)) {
-      throw new WeightsError(
+      throw new MtcnnError(
         'WEIGHTS_SHAPE',
         `Tensor ${t.name} has shape [${e.shape}] in the manifest, expected [${t.shape}]. ${REINSTALL}`,
       );
     }
     if ((e.dtype ?? 'float32') !== 'float32' || e.quantization != null) {
-      throw new WeightsError(
+      throw new MtcnnError(
         'WEIGHTS_SHAPE',
         `Tensor ${t.name} is not plain float32 in the manifest (dtype ${e.dtype}). ${REINSTALL}`,
       );
@@ -92,7 +92,7 @@ function checkManifest(manifest: WeightsManifest): void {
   }
   // The shard is a concatenation in manifest order, so any other order or extra tensor moves offsets.
   if (entries.length !== TENSOR_TABLE.length || entries.some((e, i) => e.name !== TENSOR_TABLE[i].name)) {
-    throw new WeightsError(
+    throw new MtcnnError(
       'WEIGHTS_SHAPE',
       `The MTCNN weights manifest lists ${entries.length} tensors or a different order than the expected ${TENSOR_TABLE.length}. ${REINSTALL}`,
     );
@@ -109,7 +109,7 @@ export async function parseWeights(manifest: WeightsManifest, shard: ArrayBuffer
   const bytes = shard instanceof Uint8Array ? shard.slice() : new Uint8Array(shard.slice(0));
   const sha256 = await sha256Hex(bytes);
   if (sha256 !== WEIGHTS_SHA256) {
-    throw new WeightsError(
+    throw new MtcnnError(
       'WEIGHTS_CHECKSUM',
       `The MTCNN weights shard has sha256 ${sha256} (${bytes.byteLength} bytes), expected ${WEIGHTS_SHA256} (${WEIGHTS_BYTE_LENGTH} bytes): the file is corrupt or from another version. ${REINSTALL}`,
     );
@@ -138,7 +138,7 @@ export async function parseWeights(manifest: WeightsManifest, shard: ArrayBuffer
     get(name: TensorName): WeightTensor {
       const t = tensors.get(name);
       if (!t)
-        throw new WeightsError(
+        throw new MtcnnError(
           'WEIGHTS_MISSING',
           `No MTCNN weight tensor named "${name}". Valid names: ${names.join(', ')}.`,
         );
@@ -167,7 +167,7 @@ export function weightsFromTransfer(t: WeightsTransfer): MtcnnWeights {
     has: (name: string): name is TensorName => byName.has(name),
     get(name: TensorName): WeightTensor {
       const x = byName.get(name);
-      if (!x) throw new WeightsError('WEIGHTS_MISSING', `No weight tensor ${name}.`);
+      if (!x) throw new MtcnnError('WEIGHTS_MISSING', `No weight tensor ${name}.`);
       return x;
     },
   };

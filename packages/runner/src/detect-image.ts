@@ -1,4 +1,4 @@
-import { isMtcnnError, MtcnnError, type Detector, type Face, type RgbImage } from '@mtcnn/core';
+import { isMtcnnError, MtcnnError, type BoxFormat, type Detector, type Face, type RgbImage } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { cliStages, entryError, type ImageEntry } from './entry.js';
 import type { TaskResult, TaskSpec, TaskSuccess, TaskTimings } from './protocol.js';
@@ -10,7 +10,9 @@ export type AfterDetect = (d: {
   /** The task's `hookData`. */
   data?: unknown;
   image: RgbImage;
+  /** In the detector's `boxFormat` (given beside them). */
   faces: Face[];
+  boxFormat: BoxFormat;
   entry: ImageEntry;
   extra: unknown;
 }) => Promise<string[]>;
@@ -66,6 +68,7 @@ export async function detectImage(
           data: spec.hookData,
           image,
           faces: report.faces,
+          boxFormat: detector.options.boxFormat,
           entry,
           extra: o.extra,
         });

@@ -1,6 +1,6 @@
 // Detector options written as strings (CLI flags, HTTP query parameters) and what they become.
 // One table, so that `mtcnn serve`'s query parameters take what `mtcnn detect`'s flags take.
-import { MtcnnError, type DetectorOptions } from '@mtcnn/core';
+import { DEFAULT_OPTIONS, MtcnnError, type DetectorOptions } from '@mtcnn/core';
 
 function invalid(name: string, rule: string, value: string): MtcnnError {
   return new MtcnnError('INVALID_OPTION', `${name} must be ${rule}, got '${value}'.`);
@@ -51,6 +51,9 @@ export const PRESETS = ['default', 'reference'] as const;
 export const BORDER_MODES = ['grey-pad', 'zero-pad', 'stretch'] as const;
 export const BOX_FORMATS = ['xywh', 'xyxy'] as const;
 
+// The defaults in the descriptions are read from core's DEFAULT_OPTIONS, where they are written.
+const D = DEFAULT_OPTIONS;
+
 /** The detector options a request or a command line may set, as strings. */
 export const DETECTOR_PARAMS: readonly DetectorParam[] = [
   {
@@ -64,49 +67,49 @@ export const DETECTOR_PARAMS: readonly DetectorParam[] = [
   {
     name: 'min_face',
     option: 'minFaceSize',
-    description: 'smallest face side to find, in pixels (>= 12; default 20)',
+    description: `smallest face side to find, in pixels (>= 12; default ${D.minFaceSize})`,
     schema: { type: 'number', minimum: 12 },
     parse: (v, name) => parseNumber(name, v),
   },
   {
     name: 'scale_factor',
     option: 'scaleFactor',
-    description: 'pyramid scale step in (0, 1) (default 0.709)',
+    description: `pyramid scale step in (0, 1) (default ${D.scaleFactor})`,
     schema: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
     parse: (v, name) => parseNumber(name, v),
   },
   {
     name: 'thresholds',
     option: 'thresholds',
-    description: 'P-Net, R-Net, O-Net score thresholds (default 0.6,0.7,0.7)',
+    description: `P-Net, R-Net, O-Net score thresholds (default ${D.thresholds.join(',')})`,
     schema: { type: 'string', pattern: '^[^,]+,[^,]+,[^,]+$', examples: ['0.6,0.7,0.7'] },
     parse: (v, name) => parseNumberList(name, v, 3) as [number, number, number],
   },
   {
     name: 'nms',
     option: 'nmsThresholds',
-    description: 'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default 0.5,0.7,0.7,0.7)',
+    description: `NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default ${D.nmsThresholds.join(',')})`,
     schema: { type: 'string', pattern: '^[^,]+,[^,]+,[^,]+,[^,]+$', examples: ['0.5,0.7,0.7,0.7'] },
     parse: (v, name) => parseNumberList(name, v, 4) as [number, number, number, number],
   },
   {
     name: 'border',
     option: 'borderMode',
-    description: 'out-of-image part of a crop: grey-pad (default), zero-pad (black) or stretch (reference)',
+    description: `out-of-image part of a crop: grey-pad (mid-grey), zero-pad (black) or stretch (the reference preset's); default ${D.borderMode}`,
     schema: { type: 'string', enum: [...BORDER_MODES] },
     parse: (v, name) => parseChoice(name, v, BORDER_MODES),
   },
   {
     name: 'box_format',
     option: 'boxFormat',
-    description: 'box as [x,y,w,h] (xywh, default) or [x1,y1,x2,y2] (xyxy)',
+    description: `box as [x,y,w,h] (xywh) or [x1,y1,x2,y2] (xyxy); default ${D.boxFormat}`,
     schema: { type: 'string', enum: [...BOX_FORMATS] },
     parse: (v, name) => parseChoice(name, v, BOX_FORMATS),
   },
   {
     name: 'auto_orient',
     option: 'autoOrient',
-    description: 'apply the EXIF orientation (default true; false with preset=reference)',
+    description: `apply the EXIF orientation (default ${D.autoOrient}; false with preset=reference)`,
     schema: { type: 'boolean' },
     parse: (v, name) => parseBoolean(name, v),
   },

@@ -37,7 +37,7 @@ describe('DetectorPool (the built dist/worker.js, real onnx detectors)', () => {
     expect(ok(file).entry.faces).toHaveLength(4); // one per astronaut tile
     expect(ok(file).entry.stages).toBeUndefined();
     expect(ok(buffer).entry).toEqual(ok(file).entry);
-    // Pyramid levels (SPEC 2.2): the short side 416 scaled by 12 / minFace, then by 0.709 while
+    // Pyramid levels (pipeline step 2, docs/architecture.md): the short side 416 scaled by 12 / minFace, then by 0.709 while
     // >= 12 px: 249.6 -> 9 levels at the default 20 px, 83.2 -> 6 levels at 60 px.
     expect(ok(stats).entry.stages).toMatchObject({ scales: 9, faces: 4 });
     expect(ok(big).entry.stages?.scales).toBe(6);

@@ -5,3 +5,5 @@ export * from './geometry.js';
 export * from './model.js';
 export * from './renderers/index.js';
 export * from './viewer.js';
+// The d3 selection types the renderers take.
+export type { Container, G, Svg } from './view.js';

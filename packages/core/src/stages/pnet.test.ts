@@ -93,7 +93,7 @@ describe('pnetCandidates', () => {
   });
 });
 
-describe('pnetCandidates float32 box division (SPEC §2.5)', () => {
+describe('pnetCandidates float32 box division (pipeline step 5)', () => {
   // Cells whose window edge differs between the float64 division and the float32 one.
   const flips: Array<{ s: number; x: number; k: 1 | 12; f64: number; f32: number }> = [];
   for (const s of [0.6, 0.6 * 0.709]) {

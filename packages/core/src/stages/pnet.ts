@@ -22,7 +22,7 @@ export interface PNetCandidate {
 
 /**
  * The 12x12 window of P-Net cell (x, y) at `scale`, mapped back to image pixels:
- * `floor((2x + 1) / s)` .. `floor((2x + 12) / s)`, the division in float32 (SPEC §2.5).
+ * `floor((2x + 1) / s)` .. `floor((2x + 12) / s)`, the division in float32 (pipeline step 5, docs/architecture.md).
  */
 export function cellBox(x: number, y: number, scale: number): Box {
   const s = f32(scale);
