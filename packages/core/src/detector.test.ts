@@ -145,6 +145,12 @@ describe('createDetector plumbing (fake backend)', () => {
     expect(t.rnet.inputs.map((c) => c.source)).toEqual([0, 2]);
     expect(t.onet.inputs.map((c) => c.source)).toEqual([0, 1]);
     expect(t.onet.inputs[0].landmarks).toEqual(Object.values(KEYPOINTS));
+    // The one face is O-Net input 0 (the visualizer follows a face back through these links).
+    expect(t.faceSources).toEqual([0]);
+    // Each score keeps the logit it came from (the backend's output, as given).
+    expect(t.pnet.candidates.map((c) => c.logit)).toEqual([0.9, 0.8, 0.7].map((p) => Math.fround(logitOf(p))));
+    expect(t.rnet.inputs.map((c) => c.logit)).toEqual([0.8, 0.8].map((p) => Math.fround(logitOf(p))));
+    expect(t.onet.inputs.map((c) => c.logit)).toEqual([0.95, 0.6].map((p) => Math.fround(logitOf(p))));
     expect((await det.detectWithStats(image(), { trace: false })).trace).toBeUndefined();
   });
 

@@ -141,6 +141,7 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
         rnet: { inputs: r.trace! },
         onet: { inputs: o.trace! },
         faces,
+        faceSources: o.faces.map((f) => f.id),
         counts,
         timings,
       };

@@ -72,6 +72,8 @@ export interface PNetCandidateTrace {
   /** The 12x12 window mapped back to the image (divided by the scale). */
   box: Box;
   score: number;
+  /** The network's face logit (`l1 - l0`) the score came from: it still orders scores that round to 1 in float32. */
+  logit: number;
   offsets: Offsets;
   /** Per-level NMS; `by` is a candidate id. */
   scaleNms: NmsDecision;
@@ -92,6 +94,8 @@ export interface CropTrace {
   /** Source pixels cropped, half-open, may leave the image (zero-pad). */
   window: Window;
   score: number;
+  /** The network's face logit (`l1 - l0`) the score came from. */
+  logit: number;
   /** Score above the stage threshold. */
   passed: boolean;
   /** For passed boxes; `by` is an id in the same list. */
@@ -112,6 +116,8 @@ export interface StageTrace {
   rnet: { inputs: CropTrace[] };
   onet: { inputs: CropTrace[] };
   faces: Face[];
+  /** For each face (same order as `faces`): the id of the O-Net input it came from. */
+  faceSources: number[];
   counts: StageCounts;
   timings: StageTimings;
 }

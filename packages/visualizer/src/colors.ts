@@ -12,6 +12,13 @@ export const COLORS = {
   regressed: '#2563eb',
   squared: '#9333ea',
   focus: '#f97316',
+  /** The region of a "why?" question. */
+  query: '#0891b2',
+  /** NMS overlap drawing: the union of two boxes, and their intersection. */
+  union: '#60a5fa',
+  intersection: '#facc15',
+  /** The selected face's journey, in every panel. */
+  lineage: '#f97316',
   ink: '#111827',
   muted: '#6b7280',
   line: '#d1d5db',

@@ -1,4 +1,4 @@
-import { createDetector, type MtcnnBackend, type RgbImage } from '@mtcnn/core';
+import { createDetector, type DetectorOptions, type MtcnnBackend, type RgbImage } from '@mtcnn/core';
 import { pnetOutputSize } from '@mtcnn/core/backend-kit';
 import type { VizInput } from './model.js';
 
@@ -61,8 +61,8 @@ export function fakeBackend(calls = { pnet: 0, rnet: 0, onet: 0 }): MtcnnBackend
 /** Looser NMS than the default so that the small fixture has suppressions in every round. */
 export const FIXTURE_OPTIONS = { nmsThresholds: [0.5, 0.5, 0.4, 0.7] } as const;
 
-export async function fixtureInput(): Promise<VizInput> {
-  const detector = createDetector(fakeBackend(), FIXTURE_OPTIONS);
-  const report = await detector.detectWithStats(FIXTURE_IMAGE, { trace: true });
+export async function fixtureInput(options: DetectorOptions = {}, image: RgbImage = FIXTURE_IMAGE): Promise<VizInput> {
+  const detector = createDetector(fakeBackend(), { ...FIXTURE_OPTIONS, ...options });
+  const report = await detector.detectWithStats(image, { trace: true });
   return { trace: report.trace!, image: { href: 'data:image/png;base64,', name: 'fixture' }, run: { backend: 'fake' } };
 }

@@ -1,10 +1,10 @@
 import type { Box, LevelTrace } from '@mtcnn/core';
-import { pnetCandidates } from '@mtcnn/core/backend-kit';
+import { cellBox } from '@mtcnn/core/backend-kit';
 
 /**
  * Where a P-Net cell looks. The trace documents the cell geometry (cell (x, y) sees level pixels
- * [2x, 2x+12) x [2y, 2y+12)); the mapping back to the image is the core's own `pnetCandidates`,
- * run on a one-hot map so that cells below threshold get the same box the core would give them.
+ * [2x, 2x+12) x [2y, 2y+12)); the mapping back to the image is the core's own `cellBox`, so cells
+ * below threshold get the same box the core would give them.
  */
 
 /** P-Net's stride and window (the trace's cell geometry). */
@@ -16,20 +16,38 @@ export function kernelLevelBox(cell: readonly [number, number]): Box {
   return [STRIDE * cell[0], STRIDE * cell[1], STRIDE * cell[0] + WINDOW, STRIDE * cell[1] + WINDOW];
 }
 
-/** The same window in image pixels, as the core maps it (its float32 "divide by the scale"). */
+/** The same window in image pixels, as the core maps it: `cellBox` (floor((2x+1)/s) .. floor((2x+12)/s), float32). */
 export function kernelImageBox(level: LevelTrace, cell: readonly [number, number]): Box {
-  const [x, y] = cell;
-  const n = y * level.mapWidth + x + 1;
-  // Probability 0 everywhere but 1 at the cell (infinite logits).
-  const logit = new Float32Array(n).fill(-Infinity);
-  logit[n - 1] = Infinity;
-  const [c] = pnetCandidates(
-    { logit, reg: new Float32Array(n * 4), width: level.mapWidth, height: y + 1 },
-    level.scale,
-    level.index,
-    1,
-  );
-  return c.box;
+  return cellBox(cell[0], cell[1], level.scale);
+}
+
+/** The scale as the core divides by it (float32), shown with all its digits. */
+export function f32Scale(scale: number): string {
+  return String(Math.fround(scale));
+}
+
+/** The numbers of the mapping back, as the core computes them: numerator, float32 quotient (before the floor). */
+export function mappingTerms(
+  level: LevelTrace,
+  cell: readonly [number, number],
+): { s: string; x1: Term; y1: Term; x2: Term; y2: Term } {
+  const s = Math.fround(level.scale);
+  // Truncated, not rounded, to 2 decimals: the floor of what is shown is the coordinate.
+  const term = (num: number): Term => ({ num, q: (Math.floor(Math.fround(num / s) * 100) / 100).toFixed(2) });
+  return {
+    s: s.toPrecision(6),
+    x1: term(2 * cell[0] + 1),
+    y1: term(2 * cell[1] + 1),
+    x2: term(2 * cell[0] + 12),
+    y2: term(2 * cell[1] + 12),
+  };
+}
+
+export interface Term {
+  /** 2x + 1 or 2x + 12. */
+  num: number;
+  /** num / s in float32, truncated to two decimals (its floor is the box coordinate). */
+  q: string;
 }
 
 /** The cell whose window is centred nearest to level pixel (px, py), clamped to the map. */

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { StageTrace } from '@mtcnn/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDir } from '../scripts/serve.mjs';
@@ -71,6 +72,9 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
         expect(await page.getAttribute(`.stage-card[data-stage="${net}"] .rerun`, 'data-ran')).toBe('0');
       }
       expect(await page.textContent('.status')).toContain('only the post-processing re-ran');
+      // WebGL in software (SwiftShader here): the status suggests the faster backend (bug 9).
+      if (backend === 'tfjs-webgl') expect(await page.locator('.status button.switch').count()).toBe(1);
+      else expect(await page.locator('.status button.switch').count()).toBe(0);
       await page.screenshot({ path: join(ARTIFACTS, `${backend}-after-threshold.png`), fullPage: true });
 
       // Export SVG: a standalone file with the panel's title.
@@ -106,15 +110,49 @@ describe.skipIf(chromiumMissing())('the visualizer in Chromium', () => {
     expect(await page.getAttribute('.status', 'data-state')).toBe('done');
     const counts = await stripCounts(page);
     expect(counts).toEqual(cli);
+    // The report has the app's explanations: the journey of the most confident face.
+    expect(await page.locator('.journey-step[data-step="face"]').count()).toBe(1);
     await visitStages(page, 'report', counts);
 
-    // Clicking a suppressed box names the box that suppressed it and their IoU.
+    // ... and its questions: dragging a box around a face of the (downloaded) trace names that face.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.download-trace')]);
+    const trace = JSON.parse(await readFile((await download.path())!, 'utf8')) as StageTrace;
+    expect(trace.faces).toHaveLength(cli.faces);
+    const k = trace.faces.length - 1; // the least confident face, not the one the journey opens on
+    const [fx, fy, fw, fh] = trace.faces[k].box;
+    await page.click('.stage-card[data-stage="candidates"]');
+    await page.locator('.panel .image-view svg').scrollIntoViewIfNeeded();
+    const corners = await page.evaluate(
+      ([x0, y0, x1, y1]) => {
+        const m = (document.querySelector('.panel .image-view g.layer') as SVGGElement).getScreenCTM()!;
+        const a = new DOMPoint(x0, y0).matrixTransform(m);
+        const b = new DOMPoint(x1, y1).matrixTransform(m);
+        return [a.x, a.y, b.x, b.y];
+      },
+      [fx, fy, fx + fw, fy + fh],
+    );
+    await page.mouse.move(corners[0], corners[1]);
+    await page.mouse.down();
+    await page.mouse.move(corners[2], corners[3], { steps: 6 });
+    await page.mouse.up();
+    await page.waitForSelector('.query-answer:not([hidden]) .query-summary');
+    expect(await page.textContent('.query-summary')).toContain(`Detected: face ${k + 1},`);
+    expect(await page.getAttribute('.journey-step:last-child', 'data-step')).toBe('face');
+
+    // Clicking a suppressed box (on its edge; clicking again cycles through the boxes there) names
+    // the box that suppressed it and their IoU.
     await page.click('.stage-card[data-stage="nms"]');
     const victim = page.locator('.panel rect.box.suppressed').first();
+    const id = await victim.getAttribute('data-id');
+    await victim.scrollIntoViewIfNeeded();
     const box = (await victim.boundingBox())!;
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    expect(await page.textContent('.panel .details')).toMatch(/was suppressed by box #\d+ .*IoU 0\.\d{3} > 0\.5/);
+    for (let i = 0; i < 8 && !(await page.textContent('.panel .details'))!.includes(`Box #${id} `); i++)
+      await page.mouse.click(box.x + 0.5, box.y + box.height / 2);
+    expect(await page.textContent('.panel .details')).toMatch(
+      new RegExp(`Box #${id} .*was suppressed by box #\\d+ .*IoU 0\\.\\d{3} > 0\\.5`),
+    );
     expect(await page.locator('.panel rect.suppressor').count()).toBe(1);
+    expect(await page.locator('.panel rect.intersection').count()).toBe(1);
 
     // Hovering the P-Net level view moves the window to the cell under the pointer.
     await page.click('.stage-card[data-stage="pnet"]');

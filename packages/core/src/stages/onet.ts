@@ -116,6 +116,7 @@ export async function runONetStage(
       box,
       window: windows[i],
       score: prob[i],
+      logit: out.logit[i],
       passed: prob[i] > thr,
     }));
     passed.forEach((i, k) => {

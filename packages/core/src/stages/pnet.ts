@@ -219,6 +219,7 @@ export async function runPNetStage(
           cell: c.cell,
           box: c.box,
           score: c.score,
+          logit: out.logit[c.cell[1] * out.width + c.cell[0]],
           offsets: c.offsets,
           regressed: regressPNet(c.box, c.offsets),
           scaleNms: s ? { kept: false, by: offset + s.by, overlap: s.overlap } : { kept: true },

@@ -79,6 +79,7 @@ export async function runRNetStage(
       box,
       window: windows[i],
       score: prob[i],
+      logit: out.logit[i],
       passed: prob[i] > thr,
     }));
     passed.forEach((i, k) => {

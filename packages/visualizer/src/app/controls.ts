@@ -56,7 +56,7 @@ const GROUPS: ReadonlyArray<{ title: string; note: string; sliders: Slider[] }> 
         label: 'P-Net (≥)',
         min: 0,
         max: 1,
-        step: 0.01,
+        step: 0.001,
         value: 0.6,
         kind: 'post',
         title: 'Windows at or above this P-Net score become candidates',
@@ -66,7 +66,7 @@ const GROUPS: ReadonlyArray<{ title: string; note: string; sliders: Slider[] }> 
         label: 'R-Net (>)',
         min: 0,
         max: 1,
-        step: 0.01,
+        step: 0.001,
         value: 0.7,
         kind: 'post',
         title: 'R-Net score needed to go on to O-Net',
@@ -76,7 +76,7 @@ const GROUPS: ReadonlyArray<{ title: string; note: string; sliders: Slider[] }> 
         label: 'O-Net (>)',
         min: 0,
         max: 1,
-        step: 0.01,
+        step: 0.001,
         value: 0.7,
         kind: 'post',
         title: 'O-Net score needed to be a face',
@@ -138,18 +138,37 @@ export interface Controls {
 
 export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) => void): Controls {
   const root = select(parent).append('div').attr('class', 'options');
-  const inputs = new Map<string, HTMLInputElement>();
+  /** Per option: the slider and the number box beside it. */
+  const inputs = new Map<string, { range: HTMLInputElement; num: HTMLInputElement }>();
+  /**
+   * The exact value of each option: the last valid one typed or slid. Not read back from the
+   * number box, which may hold a half-typed or invalid value while another option changes.
+   */
+  const values = new Map<string, number>();
   for (const group of GROUPS) {
     const fs = root.append('fieldset').attr('class', 'group');
     fs.append('legend').html(`${group.title} <small>${group.note}</small>`);
     for (const s of group.sliders) {
-      const label = fs.append('label').attr('class', 'slider').attr('title', s.title);
-      const head = label.append('span').attr('class', 'slider-head');
-      head.append('span').text(s.label);
-      const out = head.append('output').attr('class', 'value');
-      const input = label
+      const row = fs.append('div').attr('class', 'slider').attr('title', s.title);
+      const head = row.append('span').attr('class', 'slider-head');
+      const id = `opt-${s.name}`;
+      head.append('label').attr('for', id).text(s.label);
+      const num = head
+        .append('input')
+        .attr('type', 'number')
+        .attr('class', 'value')
+        .attr('name', `${s.name}-value`)
+        .attr('aria-label', `${s.label}, exact value`)
+        .attr('min', s.min)
+        .attr('max', s.max)
+        .attr('step', 'any')
+        .attr('inputmode', 'decimal')
+        .property('value', String(s.value))
+        .node()!;
+      const range = row
         .append('input')
         .attr('type', 'range')
+        .attr('id', id)
         .attr('name', s.name)
         .attr('min', s.min)
         .attr('max', s.max)
@@ -157,18 +176,36 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
         .attr('data-kind', s.kind)
         .property('value', s.value)
         .node()!;
-      const show = (): void => {
-        out.text(input.value);
+      values.set(s.name, s.value);
+      range.addEventListener('input', () => {
+        num.value = range.value;
+        num.removeAttribute('aria-invalid');
+        if (s.kind === 'post') {
+          values.set(s.name, Number(range.value));
+          onChange('post');
+        }
+      });
+      // A pyramid option counts once released (a new pyramid per drag step would re-run P-Net each time).
+      range.addEventListener('change', () => {
+        if (s.kind !== 'network') return;
+        values.set(s.name, Number(range.value));
+        onChange('network');
+      });
+      // Typed values are taken as typed (0.999, 0.9995): the slider follows as near as its step allows.
+      const typed = (final: boolean): void => {
+        const v = Number(num.value);
+        const ok = num.value.trim() !== '' && Number.isFinite(v) && v >= s.min && v <= s.max;
+        num.toggleAttribute('aria-invalid', !ok);
+        if (!ok) return;
+        range.value = String(v);
+        if (s.kind === 'post' || final) {
+          values.set(s.name, v);
+          onChange(s.kind);
+        }
       };
-      show();
-      input.addEventListener('input', () => {
-        show();
-        if (s.kind === 'post') onChange('post');
-      });
-      input.addEventListener('change', () => {
-        if (s.kind === 'network') onChange('network');
-      });
-      inputs.set(s.name, input);
+      num.addEventListener('input', () => typed(false));
+      num.addEventListener('change', () => s.kind === 'network' && typed(true));
+      inputs.set(s.name, { range, num });
     }
   }
   const crops = root.append('fieldset').attr('class', 'group');
@@ -183,7 +220,7 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
   border.append('option').attr('value', 'stretch').text('stretch: in-image part only (reference)');
   const reset = crops.append('button').attr('type', 'button').attr('class', 'reset').text('Reset to defaults');
 
-  const v = (name: string): number => Number(inputs.get(name)!.value);
+  const v = (name: string): number => values.get(name)!;
   const controls: Controls = {
     options: () => ({
       minFaceSize: v('min-face'),
@@ -195,9 +232,11 @@ export function buildControls(parent: HTMLElement, onChange: (kind: ChangeKind) 
     reset() {
       for (const g of GROUPS)
         for (const s of g.sliders) {
-          const input = inputs.get(s.name)!;
-          input.value = String(s.value);
-          input.dispatchEvent(new Event('input'));
+          const { range, num } = inputs.get(s.name)!;
+          range.value = String(s.value);
+          num.value = String(s.value);
+          num.removeAttribute('aria-invalid');
+          values.set(s.name, s.value);
         }
       border.property('value', 'grey-pad');
       onChange('network');

@@ -1,8 +1,11 @@
 import '../styles.css';
+import { levelSize, pyramidScales } from '@mtcnn/core/backend-kit';
 import { select } from 'd3';
 import { createViewer } from '../viewer.js';
 import { BROWSER_BACKENDS, createBrowserBackend, type BrowserBackendId } from './backends.js';
 import { buildControls } from './controls.js';
+import { describeRun } from './describe-run.js';
+import { defaultBackend, detectGpu, slowHint } from './pick-backend.js';
 import { decodeImage, listenForImages, loadSample, SAMPLES, type LoadedImage } from './image-input.js';
 import { DetectionSession } from './session.js';
 import { WorkerDetectionSession } from './worker-session.js';
@@ -43,9 +46,16 @@ const backendRow = bar.append('label').attr('class', 'backend');
 backendRow.append('span').text('Backend');
 const backendSelect = backendRow.append('select').attr('name', 'backend');
 for (const b of BROWSER_BACKENDS) backendSelect.append('option').attr('value', b.id).text(b.label);
+const backendWhy = backendRow.append('span').attr('class', 'backend-why');
 
-const optionsBox = app.append('details').attr('class', 'card options-box').attr('open', '');
+// On a phone the options start folded, so the stages are on the first screen.
+const wide = globalThis.matchMedia?.('(min-width: 700px)').matches ?? true;
+const optionsBox = app
+  .append('details')
+  .attr('class', 'card options-box')
+  .attr('open', wide ? '' : null);
 optionsBox.append('summary').text('Options');
+const params = new URLSearchParams(location.search);
 const status = app
   .append('p')
   .attr('class', 'status')
@@ -65,13 +75,21 @@ const session = inWorker ? new WorkerDetectionSession() : new DetectionSession()
 status.attr('data-worker', String(inWorker));
 let runs = 0;
 let loadedImage: LoadedImage | undefined;
-let backendId: BrowserBackendId = 'tfjs-webgl';
+// The default backend by capability: WebGL only with a real GPU (bug: 25-30 s per image in software).
+const gpu = detectGpu();
+const picked = defaultBackend(gpu);
+let backendId: BrowserBackendId = picked.id;
 let backendReady: Promise<void> | undefined;
+status.attr('data-gpu', gpu.software ? 'software' : 'hardware').attr('data-default-backend', picked.id);
 
 const controls = buildControls(optionsBox.node() as HTMLElement, () => void detect());
 
 function setStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error', text: string): void {
   status.attr('data-state', state).text(text);
+}
+
+function showBackendWhy(): void {
+  backendWhy.text(backendId === picked.id && !params.has('backend') ? picked.why : '');
 }
 
 async function ensureBackend(): Promise<void> {
@@ -86,35 +104,64 @@ async function ensureBackend(): Promise<void> {
   return backendReady;
 }
 
-function describeRun(
-  ms: number,
-  post: number,
-  faces: number,
-  nets: Record<string, { ran: number; cached: number }>,
-): string {
-  const ran = (['pnet', 'rnet', 'onet'] as const).filter((n) => nets[n].ran > 0);
-  const name = { pnet: 'P-Net', rnet: 'R-Net', onet: 'O-Net' } as const;
-  const what =
-    ran.length === 0
-      ? 'only the post-processing re-ran; every network output came from the cache'
-      : ran
-          .map(
-            (n) =>
-              `${name[n]} ran on ${nets[n].ran} ${n === 'pnet' ? 'level' : 'crop'}${nets[n].ran === 1 ? '' : 's'}${nets[n].cached ? ` (${nets[n].cached} cached)` : ''}`,
-          )
-          .join(', ');
-  return `${faces} face${faces === 1 ? '' : 's'} in ${ms.toFixed(0)} ms (post-processing ${post.toFixed(1)} ms) on ${session.backendName} — ${what}.`;
+/** Progress of the current run, from the networks' calls (the levels' sizes give "level k of n"). */
+function progressText(p: { net: 'pnet' | 'rnet' | 'onet'; height?: number; width?: number; count?: number }): string {
+  if (p.net === 'pnet' && loadedImage) {
+    const o = controls.options();
+    const scales = pyramidScales(
+      loadedImage.rgb.height,
+      loadedImage.rgb.width,
+      o.minFaceSize ?? 20,
+      o.scaleFactor ?? 0.709,
+    );
+    const k = scales.findIndex((sc) => {
+      const l = levelSize(loadedImage!.rgb.height, loadedImage!.rgb.width, sc);
+      return l.height === p.height && l.width === p.width;
+    });
+    return `P-Net on level ${k + 1} of ${scales.length} (${p.width}×${p.height})…`;
+  }
+  return `${p.net === 'rnet' ? 'R-Net' : 'O-Net'} on ${p.count} crop${p.count === 1 ? '' : 's'}…`;
+}
+
+let runStarted = 0;
+let slowTimer: ReturnType<typeof setTimeout> | undefined;
+session.onProgress = (p) => {
+  const t = ((performance.now() - runStarted) / 1000).toFixed(1);
+  status.attr('data-progress', p.net);
+  setStatus('running', `Detecting on ${backendId}: ${progressText(p)} (${t} s)`);
+  offerSwitch(slowHint(backendId, gpu, performance.now() - runStarted));
+};
+
+/** A hint to switch backends (with a button), shown while the current one is slow here. */
+function offerSwitch(hint: string | undefined): void {
+  if (!hint || backendId === 'onnx-wasm') return;
+  status.attr('data-hint', 'switch');
+  status.append('span').attr('class', 'slow-hint').text(` ${hint}`);
+  status
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'switch')
+    .text('Switch to ONNX Runtime · WebAssembly')
+    .on('click', () => {
+      backendSelect.property('value', 'onnx-wasm');
+      backendSelect.dispatch('change');
+    });
 }
 
 async function detect(): Promise<void> {
   if (!loadedImage) return;
   try {
     await ensureBackend();
-    setStatus('running', 'Detecting…');
+    setStatus('running', `Detecting on ${backendId}…`);
+    runStarted = performance.now();
+    clearTimeout(slowTimer);
+    // Still running after 5 s: say so, and offer the faster backend.
+    slowTimer = setTimeout(() => offerSwitch(slowHint(backendId, gpu, 5000)), 5000);
     // Marks around the detection alone (drawing the stages comes after), for the browser tests.
     performance.mark('mtcnn-detect-start');
     const input = await session.run(controls.options());
     performance.mark('mtcnn-detect-end');
+    clearTimeout(slowTimer);
     if (!input) return; // superseded by a newer run
     runs++;
     viewer.update(input);
@@ -126,8 +173,18 @@ async function detect(): Promise<void> {
       .attr('data-backend', session.backendName ?? '');
     setStatus(
       'done',
-      describeRun(input.trace.timings.total, input.trace.timings.post ?? 0, input.trace.counts.faces, nets),
+      describeRun({
+        ms: input.trace.timings.total,
+        post: input.trace.timings.post ?? 0,
+        faces: input.trace.counts.faces,
+        backend: session.backendName,
+        levels: input.trace.pyramid.length,
+        minFaceSize: input.trace.options.minFaceSize,
+        nets,
+      }),
     );
+    status.attr('data-hint', null);
+    offerSwitch(slowHint(backendId, gpu, performance.now() - runStarted));
   } catch (e) {
     console.error(e);
     setStatus('error', `Error: ${(e as Error).message}`);
@@ -157,15 +214,14 @@ listenForImages(
 backendSelect.on('change', function () {
   backendId = (this as HTMLSelectElement).value as BrowserBackendId;
   backendReady = undefined;
+  backendWhy.text('');
   void detect();
 });
 
 // ?backend=onnx-wasm&sample=camera.png preselects (used by links and the browser tests).
-const params = new URLSearchParams(location.search);
 const wanted = params.get('backend');
-if (wanted && BROWSER_BACKENDS.some((b) => b.id === wanted)) {
-  backendId = wanted as BrowserBackendId;
-  backendSelect.property('value', backendId);
-}
+if (wanted && BROWSER_BACKENDS.some((b) => b.id === wanted)) backendId = wanted as BrowserBackendId;
+backendSelect.property('value', backendId);
+showBackendWhy();
 const sample = params.get('sample') ?? SAMPLES[0].file;
 void useImage(() => loadSample(sample));

@@ -16,6 +16,8 @@ export class DetectionSession {
   private waiting = 0;
   /** Network invocations (batches) on the real backend, for the UI and the tests. */
   networkCalls = 0;
+  /** Called before each network run (as the worker session's progress messages). */
+  onProgress?: (p: { net: 'pnet' | 'rnet' | 'onet'; height?: number; width?: number; count?: number }) => void;
 
   get backendName(): string | undefined {
     return this.backend?.name;
@@ -27,14 +29,17 @@ export class DetectionSession {
       name: backend.name,
       runPNet: (...a) => {
         this.networkCalls++;
+        this.onProgress?.({ net: 'pnet', height: a[1], width: a[2] });
         return backend.runPNet(...a);
       },
       runRNet: (...a) => {
         this.networkCalls++;
+        this.onProgress?.({ net: 'rnet', count: a[1] });
         return backend.runRNet(...a);
       },
       runONet: (...a) => {
         this.networkCalls++;
+        this.onProgress?.({ net: 'onet', count: a[1] });
         return backend.runONet(...a);
       },
       dispose: () => backend.dispose(),

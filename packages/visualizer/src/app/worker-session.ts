@@ -2,7 +2,7 @@ import type { DetectorOptions } from '@mtcnn/core';
 import { createWorkerDetector, type WorkerDetector } from '@mtcnn/worker';
 import type { VizInput } from '../model.js';
 import type { BrowserBackendId } from './backends.js';
-import type { RunExtras, RunMeta } from './detect.worker.js';
+import type { ProgressMessage, RunExtras, RunMeta } from './detect.worker.js';
 import type { LoadedImage } from './image-input.js';
 
 /**
@@ -19,6 +19,8 @@ export class WorkerDetectionSession {
   private waiting = 0;
   /** Network invocations (batches) on the real backend, for the UI and the tests. */
   networkCalls = 0;
+  /** Called before each network run in the worker. */
+  onProgress?: (p: Omit<ProgressMessage, 'type'>) => void;
 
   get backendName(): string | undefined {
     return this.detector?.backendName;
@@ -29,6 +31,9 @@ export class WorkerDetectionSession {
     this.detector = undefined;
     const worker = new Worker(new URL('./detect.worker.ts', import.meta.url), { type: 'module' });
     // The worker cannot see the page's URL: tell it where weights/ and tfjs-wasm/ are served.
+    worker.addEventListener('message', (ev: MessageEvent<ProgressMessage>) => {
+      if (ev.data?.type === 'mtcnn-progress') this.onProgress?.(ev.data);
+    });
     this.detector = await createWorkerDetector(worker, {
       backend: id,
       init: { assets: new URL('./', document.baseURI).href },
@@ -59,6 +64,7 @@ export class WorkerDetectionSession {
         trace: report.trace!,
         image: { href: image.href, rgb: image.rgb, name: image.name },
         run: { backend: detector.backendName, networks: extras.networks },
+        pictures: extras.pictures,
       };
       return input;
     });

@@ -1,10 +1,19 @@
 import type { CropTrace } from '@mtcnn/core';
 import { cropFill } from '@mtcnn/core/backend-kit';
-import { COLORS } from '../colors.js';
+import { COLORS, LANDMARK_COLORS } from '../colors.js';
 import { outsideFractions, leavesImage } from '../geometry.js';
 import { cropStatus, fmt, type CropStatus, type VizInput } from '../model.js';
-import { cropAtlasDataUrl, type AtlasLayout } from '../raster.js';
+import { cropAtlas, rasterSupported, whenReady, type AtlasLayout } from '../raster.js';
+import { keyboardButton } from '../interact.js';
 import { figure, type Container, type Svg } from '../view.js';
+
+/** A score that fits under a crop and still shows how close to 1 it is: 0.554, 0.9987, 1−2e-5. */
+export function compactScore(p: number): string {
+  if (p >= 1) return '1';
+  if (p > 0.9999) return `1−${(1 - p).toExponential(0)}`;
+  if (p > 0.995) return p.toFixed(4);
+  return p.toFixed(3);
+}
 
 export const STATUS_COLOR: Record<CropStatus, string> = {
   kept: COLORS.kept,
@@ -22,6 +31,7 @@ export interface CropGridOptions {
   selected?: number;
   onSelect: (id: number) => void;
   caption: string;
+  hint?: string;
 }
 
 /**
@@ -38,12 +48,13 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
   const z = o.zoom;
   const cols = Math.max(1, Math.min(o.cols, crops.length));
   const rows = Math.ceil(crops.length / o.cols);
-  const svg = figure(parent, 'crop-grid', o.caption, [
-    0,
-    0,
-    Math.max(cols * layout.pitchX * z, 1),
-    Math.max(rows * layout.pitchY * z, 1),
-  ]);
+  const svg = figure(
+    parent,
+    'crop-grid',
+    o.caption,
+    [0, 0, Math.max(cols * layout.pitchX * z, 1), Math.max(rows * layout.pitchY * z, 1)],
+    o.hint,
+  );
   const id = `hatch-${o.size}`;
   svg
     .append('defs')
@@ -64,21 +75,26 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
         .attr('stroke-width', 2);
     });
   // The core's own fill for the out-of-image part (grey or black), so the crops are what the network saw.
-  const atlas = cropAtlasDataUrl(
-    input.image.rgb,
-    crops.map((c) => c.window),
-    layout,
-    cropFill(input.trace.options.borderMode),
-  );
+  const atlas = input.image.rgb && rasterSupported();
   if (atlas) {
-    svg
+    const pic = cropAtlas(
+      input.image.rgb,
+      crops.map((c) => c.window),
+      layout,
+      cropFill(input.trace.options.borderMode),
+      // The worker's pictures of this stage's inputs, when it sent them (id = position in the batch).
+      input.pictures?.[o.size === 24 ? 'rnet' : 'onet']
+        ? { rgba: input.pictures[o.size === 24 ? 'rnet' : 'onet']!, index: crops.map((c) => c.id) }
+        : undefined,
+    );
+    const img = svg
       .append('image')
       .attr('class', 'atlas')
-      .attr('href', atlas)
       .attr('width', cols * layout.pitchX * z)
       .attr('height', rows * layout.pitchY * z)
       .attr('preserveAspectRatio', 'none')
       .style('image-rendering', 'pixelated');
+    whenReady(img, pic);
   }
   const side = o.size * z;
   crops.forEach((c, i) => {
@@ -91,8 +107,10 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
       .attr('data-id', c.id)
       .attr('data-status', status)
       .attr('transform', `translate(${x},${y})`)
+      .attr('data-focus-key', `crop:${c.id}`)
       .style('cursor', 'pointer')
       .on('click', () => o.onSelect(c.id));
+    keyboardButton(g, `Crop #${c.id}, score ${fmt.score(c.score)}, ${status}`, () => o.onSelect(c.id));
     g.append('title').text(`#${c.id} · score ${fmt.score(c.score)} · ${status}`);
     // The pixels are one atlas image underneath: this transparent cell takes the clicks.
     g.append('rect')
@@ -130,6 +148,21 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
         .attr('fill', '#fbbf24')
         .text('↔');
     }
+    // O-Net's five landmarks on the crop it computed them from (image -> crop pixels through the window).
+    if (c.landmarks && c.passed) {
+      const sx = side / Math.max(1e-9, c.window.x1 - c.window.x0);
+      const sy = side / Math.max(1e-9, c.window.y1 - c.window.y0);
+      c.landmarks.forEach(([lx, ly], k) => {
+        g.append('circle')
+          .attr('class', 'crop-landmark')
+          .attr('cx', (lx - c.window.x0) * sx)
+          .attr('cy', (ly - c.window.y0) * sy)
+          .attr('r', Math.max(1.5, side / 30))
+          .attr('fill', LANDMARK_COLORS[k])
+          .attr('stroke', '#fff')
+          .attr('stroke-width', 0.75);
+      });
+    }
     g.append('rect')
       .attr('class', 'frame')
       .attr('x', -1)
@@ -146,7 +179,7 @@ export function cropGrid(parent: Container, input: VizInput, crops: readonly Cro
       .attr('font-size', Math.min(12, label * z * 0.55))
       .attr('fill', STATUS_COLOR[status] === COLORS.rejected ? COLORS.muted : STATUS_COLOR[status])
       .attr('font-weight', 600)
-      .text(`${GLYPH[status]} ${c.score.toFixed(3)}`);
+      .text(`${GLYPH[status]} ${compactScore(c.score)}`);
   });
   return svg;
 }

@@ -3,6 +3,7 @@ import { COLORS, LANDMARK_COLORS } from '../colors.js';
 import { fmt } from '../model.js';
 import { boxRect } from '../view.js';
 import { cropStageRenderer } from './crop-stage.js';
+import { resultView } from './result.js';
 
 export type { CropStageState as ONetState } from './crop-stage.js';
 
@@ -58,6 +59,11 @@ export const onetRenderer = cropStageRenderer({
       .attr('paint-order', 'stroke')
       .text(fmt.score(c.score));
   },
+  legend: () => [
+    { color: COLORS.kept, text: 'final face (regressed box)' },
+    ...KEYPOINT_NAMES.map((n, k) => ({ color: LANDMARK_COLORS[k], text: n.replace('_', ' '), dot: true })),
+  ],
+  before: (sel, input, pick) => resultView(sel, input, pick),
   describe(c) {
     const out: Array<[string, string]> = [];
     if (c.offsets) out.push(['offsets', c.offsets.map((v) => v.toFixed(3)).join(', ')]);

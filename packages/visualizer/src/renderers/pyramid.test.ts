@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { container } from '../dom.test-util.js';
 import { fixtureInput } from '../fixture.test-util.js';
-import { pyramidRenderer } from './pyramid.js';
+import { faceLevels, MAX_ZOOM, pyramidRenderer } from './pyramid.js';
 
 describe('pyramidRenderer', () => {
   it('draws one group per level at the level size, with its scale and pixel size', async () => {
@@ -47,5 +47,36 @@ describe('pyramidRenderer', () => {
       new MouseEvent('click', { bubbles: true }),
     );
     expect(onPickLevel).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('pyramidRenderer sizes', () => {
+  it('draws a tiny image at most MAX_ZOOM screen pixels per pixel, labels at a readable size (bug 6)', async () => {
+    const tiny = { data: new Uint8Array(15 * 15 * 3).fill(128), width: 15, height: 15 };
+    const input = await fixtureInput({ minFaceSize: 12 }, tiny);
+    expect(input.trace.pyramid.length).toBe(1);
+    const sel = container().call(pyramidRenderer, input);
+    const svg = sel.select('svg.viz').node() as SVGSVGElement;
+    const [, , vbW] = svg.getAttribute('viewBox')!.split(' ').map(Number);
+    const maxWidth = Number.parseFloat(svg.style.maxWidth);
+    // At most 6 screen px per level pixel: a 15 px image is not blown up to the page's width.
+    expect(maxWidth).toBeLessThanOrEqual(Math.ceil(vbW * MAX_ZOOM));
+    expect(maxWidth).toBeLessThan(600);
+    const zoom = Number(svg.dataset.zoom);
+    const font = Number(sel.select('g.level text').attr('font-size'));
+    expect(font * zoom).toBeCloseTo(12.5, 1);
+  });
+
+  it('says at which level each final face is about 12 px tall', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(pyramidRenderer, input);
+    const levels = faceLevels(input.trace);
+    expect(levels).toHaveLength(input.trace.faces.length);
+    for (const f of levels) {
+      expect(f.scaled).toBeCloseTo(f.height * input.trace.pyramid[f.level].scale, 6);
+      expect(sel.select('.face-levels').text()).toContain(
+        `face ${f.face + 1} (${Math.round(f.height)} px tall) on L${f.level}`,
+      );
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { COLORS } from '../colors.js';
 import { fmt } from '../model.js';
 import { boxRect } from '../view.js';
-import { cropStageRenderer } from './crop-stage.js';
+import { cropStageRenderer, nearDuplicates } from './crop-stage.js';
 
 export type { CropStageState as RNetState } from './crop-stage.js';
 
@@ -30,11 +30,23 @@ export const rnetRenderer = cropStageRenderer({
       if (c.squared) boxRect(g, c.squared, 'squared', COLORS.squared, 1.5, '5 3');
     }
   },
+  legend: () => [
+    { color: COLORS.regressed, text: 'regressed (kept boxes + R-Net offsets)' },
+    { color: COLORS.squared, text: 'squared: O-Net input', dash: true },
+  ],
   describe(c) {
     const out: Array<[string, string]> = [];
     if (c.offsets) out.push(['offsets', c.offsets.map((v) => v.toFixed(3)).join(', ')]);
-    if (c.regressed) out.push(['regressed', fmt.box(c.regressed)]);
+    if (c.regressed) out.push(['regressed', `${fmt.box(c.regressed)} (offsets × (width + 1), after NMS)`]);
     if (c.squared) out.push(['squared', `${fmt.box(c.squared)} → O-Net`]);
     return out;
+  },
+  surprises(trace) {
+    const dups = nearDuplicates(trace, trace.options.nmsThresholds[2]);
+    if (dups.length === 0) return [];
+    const [a, b, v] = dups[0];
+    return [
+      `Why near-duplicates reach O-Net: R-Net's NMS compares the boxes it was given, before its own regression. ${dups.length} pair${dups.length === 1 ? '' : 's'} of O-Net inputs overlap by more than IoU ${trace.options.nmsThresholds[2]} after it (e.g. #${a} and #${b}, ${v.toFixed(2)}): both scored high, their offsets moved them onto the same face, and O-Net's final NMS removes one.`,
+    ];
   },
 });

@@ -41,3 +41,16 @@ describe('stripRenderer', () => {
     expect(sel.select('[data-stage="rnet"] .rerun').text()).toBe('network ran 2, 7 cached');
   });
 });
+
+describe('stripRenderer wording (bug 8)', () => {
+  it('says plainly how many boxes passed each threshold and how many are left', async () => {
+    const input = await fixtureInput();
+    const sel = container().call(stripRenderer, input, {});
+    const c = input.trace.counts;
+    const t = input.trace.options.thresholds;
+    expect(sel.select('[data-stage="rnet"] .unit').text()).toBe('boxes left for O-Net');
+    expect(sel.select('[data-stage="rnet"] .passed').text()).toBe(`${c.rnet} of ${c.pnetNms} scored > ${t[1]}`);
+    expect(sel.select('[data-stage="onet"] .passed').text()).toBe(`${c.onet} of ${c.rnetNms} scored > ${t[2]}`);
+    expect(sel.select('.strip').text()).not.toMatch(/kept \(\d+ >/);
+  });
+});

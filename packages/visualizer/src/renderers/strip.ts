@@ -37,25 +37,27 @@ export function stripRenderer(sel: Container, input: VizInput, state: StripState
       net: 'pnet',
       note: 'network, threshold and NMS',
     },
-    { id: 'candidates', name: 'Candidates', count: c.pnet, unit: `P ≥ ${o.thresholds[0]}` },
-    { id: 'nms', name: 'NMS', count: c.pnetNms, unit: 'boxes left' },
+    { id: 'candidates', name: 'Candidates', count: c.pnet, unit: `windows with P ≥ ${o.thresholds[0]}` },
+    { id: 'nms', name: 'NMS', count: c.pnetNms, unit: 'boxes left for R-Net' },
     {
       id: 'rnet',
       name: 'R-Net',
       count: c.rnetNms,
-      unit: `kept (${c.rnet} > ${o.thresholds[1]})`,
+      unit: 'boxes left for O-Net',
       ms: t.rnet,
       net: 'rnet',
       passed: c.rnet,
+      note: `${c.rnet} of ${c.pnetNms} scored > ${o.thresholds[1]}`,
     },
     {
       id: 'onet',
       name: 'O-Net',
       count: c.faces,
-      unit: `face${c.faces === 1 ? '' : 's'} (${c.onet} > ${o.thresholds[2]})`,
+      unit: `face${c.faces === 1 ? '' : 's'}`,
       ms: t.onet,
       net: 'onet',
       passed: c.onet,
+      note: `${c.onet} of ${c.rnetNms} scored > ${o.thresholds[2]}`,
     },
   ];
   sel.html('');
@@ -68,6 +70,7 @@ export function stripRenderer(sel: Container, input: VizInput, state: StripState
       .attr('role', 'tab')
       .attr('class', `stage-card${active ? ' active' : ''}`)
       .attr('data-stage', card.id)
+      .attr('data-focus-key', `stage:${card.id}`)
       .attr('aria-selected', String(active))
       .attr('tabindex', active || (!state.active && i === 0) ? 0 : -1)
       .attr('title', card.note ?? '')
@@ -78,7 +81,13 @@ export function stripRenderer(sel: Container, input: VizInput, state: StripState
     b.append('span').attr('class', 'name').text(card.name);
     b.append('span').attr('class', 'count').attr('data-count', card.count).text(card.count.toLocaleString('en-US'));
     const unit = b.append('span').attr('class', 'unit').text(card.unit);
-    if (card.passed !== undefined) unit.attr('data-passed', card.passed);
+    if (card.passed !== undefined) {
+      unit.attr('data-passed', card.passed);
+      // How many passed the score threshold, said plainly (the count above is after NMS).
+      b.append('span')
+        .attr('class', 'passed')
+        .text(card.note ?? '');
+    }
     b.append('span')
       .attr('class', 'ms')
       .text(card.ms === undefined ? 'in P-Net' : `${fmt.ms(card.ms)} ms`);
