@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { BoxFormat, Face, RgbImage } from '@mtcnn/core';
 import type { AfterDetect } from '@mtcnn/runner';
+import { writeOutput } from './outputs.js';
 
 const COLORS = ['#ff3b30', '#34c759', '#0a84ff', '#ffcc00', '#ff2d55'];
 
@@ -21,30 +20,47 @@ export function facesSvg(width: number, height: number, faces: readonly Face[], 
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }
 
-/** Write `image` with its faces drawn as `<dir>/<name>.png`; returns the path written. */
+/** Where one image's annotated copy goes, and how (batch.ts decides, per task). */
+export interface AnnotateTarget {
+  path: string;
+  /** Replace an existing file (--overwrite, or --resume redoing its own files). */
+  overwrite: boolean;
+  /** Resolved paths of every input: never written. */
+  inputs?: string[];
+}
+
+/** The PNG of `image` with its faces (boxes in `boxFormat`) drawn. */
+export async function annotatedPng(image: RgbImage, faces: readonly Face[], boxFormat: BoxFormat): Promise<Buffer> {
+  const svg = Buffer.from(facesSvg(image.width, image.height, faces, boxFormat));
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .composite([{ input: svg, top: 0, left: 0 }])
+    .png()
+    .toBuffer();
+}
+
+/**
+ * Write `image` with its faces drawn to `target.path` (an `OutputError`, code `OUTPUT_EXISTS` or
+ * `WRITE_FAILED`, if it cannot); returns the path written.
+ */
 export async function writeAnnotated(
-  dir: string,
-  file: string,
+  target: AnnotateTarget,
   image: RgbImage,
   faces: readonly Face[],
   boxFormat: BoxFormat,
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const out = join(dir, `${basename(file, extname(file))}.png`);
-  const svg = Buffer.from(facesSvg(image.width, image.height, faces, boxFormat));
-  await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .composite([{ input: svg, top: 0, left: 0 }])
-    .png()
-    .toFile(out);
-  return out;
+  await writeOutput(target.path, await annotatedPng(image, faces, boxFormat), {
+    overwrite: target.overwrite,
+    inputs: target.inputs ? new Set(target.inputs) : undefined,
+  });
+  return target.path;
 }
 
 /**
- * The batch workers' hook (worker.ts): with `--annotate DIR` (`extra.annotate`), writes the image
- * with its faces drawn and says where.
+ * The batch workers' hook (worker.ts): with `--annotate DIR`, the task's `hookData` says where its
+ * annotated image goes; writes it and says where.
  */
-export const annotateAfterDetect: AfterDetect = async ({ label, image, faces, boxFormat, extra }) => {
-  const dir = (extra as { annotate?: string } | undefined)?.annotate;
-  if (!dir || label === undefined) return [];
-  return [`  annotated: ${await writeAnnotated(dir, label, image, faces, boxFormat)}`];
+export const annotateAfterDetect: AfterDetect = async ({ image, faces, boxFormat, data }) => {
+  const target = data as AnnotateTarget | undefined;
+  if (!target) return [];
+  return [`  annotated: ${await writeAnnotated(target, image, faces, boxFormat)}`];
 };

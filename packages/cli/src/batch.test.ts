@@ -82,7 +82,8 @@ describe.skipIf(!available)('mtcnn detect over many images', () => {
     const got = lines(out);
     expect(got.map((e) => e.file).sort()).toEqual([...PHOTOS, 'more/06.jpg', 'more/07.jpg'].sort());
     const array = JSON.parse(mtcnn(['-q', 'photos', 'more'], dir).stdout) as { file: string }[];
-    for (const e of array) expect(got.find((g) => g.file === e.file)).toEqual(e); // same entries as the array
+    // The same entries as the array, plus each image's absolute path (what --resume matches on).
+    for (const e of array) expect(got.find((g) => g.file === e.file)).toEqual({ ...e, path: join(dir, e.file) });
   });
 
   it('--output - streams the JSON lines to stdout', () => {

@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { MtcnnError } from '@mtcnn/core';
-import { runBatch } from './batch.js';
+import { BrokenPipe, EXIT_BROKEN_PIPE, runBatch } from './batch.js';
+import { printable } from './escape.js';
 import { registerCrop } from './crop.js';
 import { registerExportOnnx } from './export-onnx.js';
 import { registerQueue } from './queue.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { addDetectorOptions, detectorOptionsFrom } from './detector-options.js';
-import { positiveInt } from './parse.js';
+import { number, positiveInt } from './parse.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -47,8 +48,13 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       '-o, --output <file.jsonl>',
       "write one JSON line per image to <file.jsonl> as each finishes (nothing on stdout); '-' = JSON lines on stdout",
     )
-    .option('--resume', 'continue --output: skip the images it already has')
-    .option('--overwrite', 'start an existing --output file over')
+    .option('--resume', 'continue --output: skip the images it already has (one run at a time: the file is locked)')
+    .option('--overwrite', 'start an existing --output file over, and replace existing --annotate images')
+    .option(
+      '--timeout <seconds>',
+      'time limit per image (decoding included); past it the image is a TIMEOUT error entry',
+      number('--timeout', (n) => n > 0 && n <= 2_147_483, 'a number of seconds in (0, 2147483]'),
+    )
     .option(
       '-j, --jobs <n>',
       `worker threads, each with its own detector (default: ${availableParallelism()}, the number of cores)`,
@@ -69,6 +75,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
           resume: o.resume === true,
           overwrite: o.overwrite === true,
           quiet: o.quiet === true,
+          timeout: o.timeout as number | undefined,
         },
         io,
       );
@@ -94,8 +101,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       // Usage errors exit 2, never 1: 1 means "some image failed" (commander's own default is 1).
       return ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' ? 0 : 2;
     }
+    if (e instanceof BrokenPipe) return EXIT_BROKEN_PIPE;
     if (e instanceof MtcnnError) {
-      io.stderr(`mtcnn: ${e.code}: ${e.message}\n`);
+      io.stderr(`${printable(`mtcnn: ${e.code}: ${e.message}`)}\n`);
       return 2;
     }
     throw e;

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { printable } from './escape.js';
 
 /** How a batch reports its progress on stderr (stdout carries results only). */
 export interface Progress {
@@ -21,9 +22,9 @@ export function lineProgress(write: (line: string) => void): Progress {
   return {
     start() {},
     tick(log) {
-      for (const line of log) write(line);
+      for (const line of log) write(printable(line));
     },
-    note: write,
+    note: (line) => write(printable(line)),
     stop() {},
   };
 }
@@ -62,13 +63,13 @@ export function barProgress(stream: NodeJS.WriteStream): Progress {
       value++;
       if (isFailure) {
         failed++;
-        multi.log(`${log[0] ?? 'an image failed'}\n`);
+        multi.log(`${printable(log[0] ?? 'an image failed')}\n`);
       }
       bar?.update(value, payload());
     },
     note(line) {
-      if (bar) multi.log(`${line}\n`);
-      else stream.write(`${line}\n`);
+      if (bar) multi.log(`${printable(line)}\n`);
+      else stream.write(`${printable(line)}\n`);
     },
     stop() {
       if (bar) bar.update(value, payload());

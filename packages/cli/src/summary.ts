@@ -1,4 +1,5 @@
 import type { DetectEntry } from './detect.js';
+import { printable } from './escape.js';
 
 export interface BatchSummary {
   /** Every input image, resumed ones included. */
@@ -17,8 +18,13 @@ export interface BatchSummary {
 /** At most this many failed files are named; the rest are counted. */
 export const SUMMARY_MAX_LISTED = 10;
 
+/** The entry's failure: its error, or a failed --annotate write beside its faces (`annotation_error`). */
 export function failureOf(entry: DetectEntry): { file: string; code: string; message: string } | undefined {
-  return 'error' in entry ? { file: entry.file, code: entry.error.code, message: entry.error.message } : undefined;
+  if ('error' in entry) return { file: entry.file, code: entry.error.code, message: entry.error.message };
+  const annotation = (entry as { annotation_error?: { code: string; message: string } }).annotation_error;
+  if (annotation)
+    return { file: entry.file, code: annotation.code, message: `annotation not written: ${annotation.message}` };
+  return undefined;
 }
 
 /**
@@ -41,5 +47,5 @@ export function formatSummary(s: BatchSummary): string {
   for (const f of s.failures.slice(0, SUMMARY_MAX_LISTED)) lines.push(`  failed: ${f.file}: ${f.code}: ${f.message}`);
   if (s.failures.length > SUMMARY_MAX_LISTED)
     lines.push(`  ... and ${s.failures.length - SUMMARY_MAX_LISTED} more (see the error entries)`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -43,12 +43,28 @@ export interface CreateDetectorOptions extends DetectorOptions {
   decoder?: ImageDecoder;
 }
 
+/** A backend is an object with the three networks and `dispose` (`createDetector([])` was accepted). */
+function checkBackend(backend: unknown): asserts backend is MtcnnBackend {
+  const b = backend as Partial<Record<keyof MtcnnBackend, unknown>> | null;
+  const missing =
+    b === null || typeof b !== 'object' || Array.isArray(b)
+      ? ['runPNet', 'runRNet', 'runONet', 'dispose']
+      : (['runPNet', 'runRNet', 'runONet', 'dispose'] as const).filter((k) => typeof b[k] !== 'function');
+  if (missing.length > 0) {
+    throw new MtcnnError(
+      'INVALID_OPTION',
+      `createDetector needs a backend (an object with runPNet, runRNet, runONet and dispose), e.g. await createNodeOnnxBackend() from @mtcnn/backend-onnx; got ${Array.isArray(backend) ? 'an array' : backend === null ? 'null' : typeof backend}${missing.length < 4 ? ` without ${missing.join(', ')}` : ''}.`,
+    );
+  }
+}
+
 /**
  * A detector on a backend. Options are validated here (throws `MtcnnError('INVALID_OPTION')`).
  * The detector owns the backend: `dispose()` disposes it. Concurrent `detect()` calls are safe
  * and give what sequential calls give.
  */
 export function createDetector(backend: MtcnnBackend, options: CreateDetectorOptions = {}): Detector {
+  checkBackend(backend);
   const opts = resolveOptions(options);
   const decoder = options.decoder;
   if (decoder !== undefined && typeof decoder !== 'function') {
@@ -57,16 +73,23 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
   const net = serialBackend(backend);
   const scratch = scratchPool();
   let disposed = false;
+  const disposedError = (): MtcnnError => new MtcnnError('DISPOSED', 'This detector was disposed; create a new one.');
 
   async function detectWithStats(input: ImageInput, call: DetectCallOptions = {}): Promise<DetectionReport> {
     const withTrace = call.trace === true;
     const checkpoint = (): void => {
-      if (disposed) throw new MtcnnError('DISPOSED', 'This detector was disposed; create a new one.');
+      if (disposed) throw disposedError();
       if (call.signal?.aborted)
         throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: call.signal.reason });
     };
     checkpoint();
-    const image = await readImage(input, { decoder, autoOrient: opts.autoOrient, maxPixels: opts.maxPixels });
+    const image = await readImage(input, {
+      decoder,
+      autoOrient: opts.autoOrient,
+      maxPixels: opts.maxPixels,
+      maxFileBytes: opts.maxFileBytes,
+      signal: call.signal,
+    });
     checkpoint();
     const t0 = performance.now();
     // One summed-area table serves every level and crop of this image; its buffer, the levels'
@@ -136,6 +159,10 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
     dispose() {
       if (disposed) return;
       disposed = true;
+      // Calls waiting for the backend reject now (DISPOSED) instead of each preparing one more
+      // level or batch first; the pool's buffers are let go.
+      net.close(disposedError());
+      scratch.clear();
       backend.dispose();
     },
   };

@@ -76,4 +76,17 @@ describe('toRgbImage', () => {
   ])('throws INVALID_IMAGE for %s', (_name, pixels) => {
     expect(codeOf(pixels)).toBe('INVALID_IMAGE');
   });
+
+  it('refuses float pixels that are NaN or infinite with INVALID_IMAGE (they resolved to [] silently)', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const f32 = new Float32Array(12).fill(100);
+      f32[7] = bad;
+      expect(codeOf({ data: f32, width: 2, height: 2 })).toBe('INVALID_IMAGE');
+      expect(codeOf({ data: Array.from(f32), width: 2, height: 2, channels: 3 })).toBe('INVALID_IMAGE');
+    }
+    expect(codeOf({ data: new Float64Array(4).fill(1e308 * 10), width: 2, height: 2, channels: 1 })).toBe(
+      'INVALID_IMAGE',
+    );
+    expect(codeOf({ data: new Float32Array(12).fill(254.5), width: 2, height: 2 })).toBeUndefined();
+  });
 });

@@ -52,6 +52,17 @@ export function toRgbImage(pixels: PixelData): RgbImage {
     );
   }
   const eightBit = data instanceof Uint8Array || data instanceof Uint8ClampedArray;
+  if (!eightBit) {
+    // NaN or an infinity would slip through every comparison of the cascade and give [] silently.
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new MtcnnError(
+          'INVALID_IMAGE',
+          `Image data holds ${data[i]} at index ${i}: pixel values must be finite numbers (0..255).`,
+        );
+      }
+    }
+  }
   if (channels === 3 && data instanceof Uint8Array) return { data, width, height };
   const out = eightBit ? new Uint8Array(count * 3) : new Float32Array(count * 3);
   for (let i = 0, o = 0, s = 0; i < count; i++, o += 3, s += channels) {

@@ -7,7 +7,14 @@ import { toRgbImage, type PixelData, type RgbImage } from './image.js';
  */
 export type ImageDecoder = (
   source: string | Uint8Array,
-  options: { autoOrient: boolean; maxPixels: number },
+  options: {
+    autoOrient: boolean;
+    maxPixels: number;
+    /** Largest file or buffer to read, in bytes (`IMAGE_TOO_LARGE` above it). */
+    maxFileBytes?: number;
+    /** The call's signal: a decoder should stop (reject `ABORTED`) when it fires. */
+    signal?: AbortSignal;
+  },
 ) => Promise<RgbImage>;
 
 /** A tfjs `Tensor3D` `[height, width, channels]` of 0..255 values, recognised by shape (the core does not import tfjs). */
@@ -37,6 +44,41 @@ export interface ReadImageOptions {
   autoOrient: boolean;
   /** Refuse images with more pixels than this (`IMAGE_TOO_LARGE`), before allocating them. */
   maxPixels: number;
+  /** Passed to the decoder: the largest file or buffer to read. */
+  maxFileBytes?: number;
+  /** Rejects `ABORTED` when it fires, also while a decoder or a tensor's `data()` runs. */
+  signal?: AbortSignal;
+}
+
+function abortedError(signal: AbortSignal): MtcnnError {
+  return new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: signal.reason });
+}
+
+/**
+ * `work`, or an `ABORTED` rejection as soon as `signal` fires, whichever comes first. What `work`
+ * does goes on in the background (a native decode cannot be interrupted from here); its outcome
+ * is then ignored.
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortedError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortedError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 function isPixelData(v: object): v is PixelData {
@@ -139,7 +181,14 @@ export async function readImage(input: ImageInput, options: ReadImageOptions): P
       );
     }
     const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
-    const image = await options.decoder(bytes, { autoOrient: options.autoOrient, maxPixels: options.maxPixels });
+    if (options.signal?.aborted) throw abortedError(options.signal);
+    const decoding = options.decoder(bytes, {
+      autoOrient: options.autoOrient,
+      maxPixels: options.maxPixels,
+      maxFileBytes: options.maxFileBytes,
+      signal: options.signal,
+    });
+    const image = await raceAbort(decoding, options.signal);
     checkSize(image.width, image.height, options.maxPixels);
     return image;
   }
@@ -157,7 +206,21 @@ export async function readImage(input: ImageInput, options: ReadImageOptions): P
       );
     }
     checkSize(width, height, options.maxPixels);
-    const data = await input.data();
+    let data: ArrayLike<number>;
+    try {
+      data = await raceAbort(
+        Promise.resolve().then(() => input.data()),
+        options.signal,
+      );
+    } catch (cause) {
+      if (cause instanceof MtcnnError) throw cause;
+      // e.g. tfjs's "Tensor is disposed", or a backend that lost its context.
+      throw new MtcnnError(
+        'INVALID_IMAGE',
+        `Could not read the tensor's values (data() failed): ${(cause as Error)?.message ?? String(cause)}`,
+        { cause },
+      );
+    }
     const typed = data instanceof Float32Array || data instanceof Uint8Array ? data : Float32Array.from(data);
     return toRgbImage({ data: typed, width, height, channels });
   }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MtcnnError } from './errors.js';
-import { resolveOptions, type DetectorOptions } from './options.js';
+import {
+  DEFAULT_MAX_CANDIDATES_PER_LEVEL,
+  defaultMaxFileBytes,
+  MAX_PIXELS_LIMIT,
+  MAX_PYRAMID_LEVELS,
+  resolveOptions,
+  type DetectorOptions,
+} from './options.js';
+import { pyramidScales } from './pyramid.js';
 
 const DEFAULTS = {
   preset: 'default',
@@ -12,6 +20,8 @@ const DEFAULTS = {
   boxFormat: 'xywh',
   autoOrient: true,
   maxPixels: 100_000_000,
+  maxFileBytes: 100_000_000 * 8 + 16 * 2 ** 20,
+  maxCandidatesPerLevel: DEFAULT_MAX_CANDIDATES_PER_LEVEL,
 };
 
 function invalidCode(options: unknown): string | undefined {
@@ -60,6 +70,8 @@ describe('resolveOptions', () => {
       boxFormat: 'xyxy',
       autoOrient: false,
       maxPixels: 100_000_000,
+      maxFileBytes: DEFAULTS.maxFileBytes,
+      maxCandidatesPerLevel: DEFAULT_MAX_CANDIDATES_PER_LEVEL,
     });
   });
 
@@ -102,10 +114,45 @@ describe('resolveOptions', () => {
     ['unknown preset', { preset: 'fast' }],
     ['unknown borderMode', { borderMode: 'mirror' }],
     ['unknown boxFormat', { boxFormat: 'cxcywh' }],
+    ['maxPixels 1e300 (beyond what the decoder and tables hold)', { maxPixels: 1e300 }],
+    ['maxPixels 2^53', { maxPixels: 2 ** 53 }],
+    ['maxPixels 2^30 + 1', { maxPixels: MAX_PIXELS_LIMIT + 1 }],
+    ['maxPixels 0', { maxPixels: 0 }],
+    ['maxFileBytes 0', { maxFileBytes: 0 }],
+    ['maxFileBytes 2^32 (over the largest Buffer)', { maxFileBytes: 2 ** 32 }],
+    ['maxFileBytes NaN', { maxFileBytes: NaN }],
+    ['minFaceSize 1e300', { minFaceSize: 1e300 }],
+    ['minFaceSize over the shorter side of any image of maxPixels', { minFaceSize: 10_001 }],
+    ['scaleFactor 0.9999999 (33 million levels)', { scaleFactor: 0.9999999 }],
+    ['maxCandidatesPerLevel 0', { maxCandidatesPerLevel: 0 }],
+    ['maxCandidatesPerLevel 1.5', { maxCandidatesPerLevel: 1.5 }],
+    ['maxCandidatesPerLevel Infinity', { maxCandidatesPerLevel: Infinity }],
+    ['maxCandidatesPerLevel over 1e6', { maxCandidatesPerLevel: 1_000_001 }],
     ['options not an object', 42],
     ['options null', null],
   ])('throws INVALID_OPTION for %s', (_name, options) => {
     expect(invalidCode(options)).toBe('INVALID_OPTION');
+  });
+
+  it('bounds the pyramid: the message names the limit; the largest image of maxPixels is what counts', () => {
+    expect(() => resolveOptions({ scaleFactor: 0.99 })).toThrow(
+      new RegExp(`more than ${MAX_PYRAMID_LEVELS} pyramid levels \\(the limit\\)`),
+    );
+    // A smaller maxPixels or a larger minimum face brings 0.99 within the limit.
+    const ok = resolveOptions({ scaleFactor: 0.99, maxPixels: 40_000, minFaceSize: 100 });
+    const side = Math.floor(Math.sqrt(ok.maxPixels));
+    expect(pyramidScales(side, side, ok.minFaceSize, ok.scaleFactor).length).toBeLessThanOrEqual(MAX_PYRAMID_LEVELS);
+    // The default options on the largest default image: 19 levels.
+    expect(pyramidScales(10_000, 10_000, 20, 0.709)).toHaveLength(19);
+  });
+
+  it('accepts the upper boundaries: maxPixels 2^30, minFaceSize sqrt(maxPixels), maxFileBytes derived from maxPixels', () => {
+    expect(resolveOptions({ maxPixels: MAX_PIXELS_LIMIT }).maxPixels).toBe(MAX_PIXELS_LIMIT);
+    expect(resolveOptions({ minFaceSize: 10_000 }).minFaceSize).toBe(10_000);
+    expect(resolveOptions({ maxPixels: 1_000_000 }).maxFileBytes).toBe(defaultMaxFileBytes(1_000_000));
+    expect(defaultMaxFileBytes(1_000_000)).toBe(8_000_000 + 16 * 2 ** 20);
+    expect(defaultMaxFileBytes(MAX_PIXELS_LIMIT)).toBe(2 ** 32 - 1);
+    expect(resolveOptions({ maxFileBytes: 5 }).maxFileBytes).toBe(5);
   });
 
   // `preset in PRESETS` would also accept Object.prototype names such as toString.

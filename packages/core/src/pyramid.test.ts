@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PNET_CELL, levelSize, pyramidScales } from './pyramid.js';
+import { PNET_CELL, levelSize, pyramidLevelCount, pyramidScales } from './pyramid.js';
 import { pnetOutputSize } from './backend.js';
 
 describe('pyramidScales', () => {
@@ -103,5 +103,20 @@ describe('levelSize', () => {
         expect(pnetOutputSize(Math.min(l.height, l.width))).toBeGreaterThanOrEqual(1);
       }
     }
+  });
+});
+
+describe('pyramidLevelCount', () => {
+  it('counts the levels pyramidScales gives, and stops counting at `stop`', () => {
+    for (const [side, min, f] of [
+      [480, 20, 0.709],
+      [10_000, 20, 0.709],
+      [24, 12, 0.5],
+      [11, 12, 0.709],
+      [1080, 40, 0.9],
+    ])
+      expect(pyramidLevelCount(side, min, f)).toBe(pyramidScales(side, side * 2, min, f).length);
+    // 0.9999999 would be ~33 million levels; counting stops at once.
+    expect(pyramidLevelCount(10_000, 20, 0.9999999, 101)).toBe(101);
   });
 });

@@ -21,6 +21,20 @@ export function pyramidScales(height: number, width: number, minFaceSize: number
   return scales;
 }
 
+/**
+ * How many levels `pyramidScales` gives for an image whose shorter side is `side`, counting at most
+ * up to `stop` (so that a scale factor near 1 costs nothing to check).
+ */
+export function pyramidLevelCount(side: number, minFaceSize: number, factor: number, stop = Infinity): number {
+  let minl = side * (PNET_CELL / minFaceSize);
+  let n = 0;
+  while (minl >= PNET_CELL && n < stop) {
+    n++;
+    minl *= factor;
+  }
+  return n;
+}
+
 /** Size of the level at `scale`: `floor(h*s + 1)` x `floor(w*s + 1)` (the reference's `int(h*s+1)`). */
 export function levelSize(height: number, width: number, scale: number): { height: number; width: number } {
   return { height: Math.floor(height * scale + 1), width: Math.floor(width * scale + 1) };

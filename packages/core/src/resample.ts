@@ -1,6 +1,7 @@
 import type { PixelLayout } from './backend.js';
 import type { RgbImage } from './image.js';
 import { INTEGRAL_MAX_WINDOW, integralImage, type IntegralImage } from './integral.js';
+import { wasmArea, type WasmArea } from './resample-wasm.js';
 import { noScratch, type Scratch } from './scratch.js';
 
 /**
@@ -303,7 +304,19 @@ export interface AreaSampler {
   release(): void;
 }
 
-export function areaSampler(image: RgbImage, scratch: Scratch = noScratch): AreaSampler {
+export interface AreaSamplerOptions {
+  /**
+   * Resample in WebAssembly SIMD where it runs (resample-wasm.ts; same values bit for bit). Default
+   * true; false keeps everything in JavaScript.
+   */
+  wasm?: boolean;
+}
+
+export function areaSampler(
+  image: RgbImage,
+  scratch: Scratch = noScratch,
+  options: AreaSamplerOptions = {},
+): AreaSampler {
   if (!(image.data instanceof Uint8Array) || image.width * image.height === 0) {
     return {
       resample: (win, outW, outH, out, offset = 0, layout = 'hwc', fill = 0) =>
@@ -312,10 +325,19 @@ export function areaSampler(image: RgbImage, scratch: Scratch = noScratch): Area
     };
   }
   let ii: IntegralImage | undefined;
+  /** The WebAssembly module on this image (its table), built on first use; null where it does not run. */
+  let wasm: WasmArea | null | undefined = options.wasm === false ? null : undefined;
   return {
     resample(win, outW, outH, out, offset = 0, layout = 'hwc', fill = 0) {
       if ((win.x1 - win.x0) * (win.y1 - win.y0) > INTEGRAL_MAX_WINDOW) {
         resampleArea(image, win, outW, outH, out, offset, layout, fill); // beyond the table's exact range
+        return;
+      }
+      if (wasm === undefined) wasm = wasmArea(image) ?? null;
+      if (wasm) {
+        // Windows inside the image in WebAssembly; the others in JavaScript on the same table.
+        if (wasm.fits(win, outW, outH)) wasm.resample(win, outW, outH, out, offset, layout);
+        else resampleAreaIntegral(wasm.integral(), win, outW, outH, out, offset, layout, fill);
         return;
       }
       ii ??= integralImage(image, scratch.uint32((image.height + 1) * (image.width + 1) * 3));
@@ -324,6 +346,8 @@ export function areaSampler(image: RgbImage, scratch: Scratch = noScratch): Area
     release() {
       if (ii) scratch.give(ii.table);
       ii = undefined;
+      wasm?.release();
+      if (wasm) wasm = null;
     },
   };
 }

@@ -6,7 +6,9 @@
  *
  * `take` lends an array of exactly `length` elements (a view of a pooled buffer when one is large
  * enough); `give` returns it once nothing reads it any more. A detector owns one pool; concurrent
- * detections each take their own buffers. At most `keep` free buffers per type are retained.
+ * detections each take their own buffers. At most `keep` free buffers per type are retained, and
+ * at most `maxBytes` in all: a buffer larger than that (a 100-megapixel image's 1.2 GB table) is
+ * let go when given back, so one large image does not pin its memory for the detector's lifetime.
  */
 export interface Scratch {
   float32(length: number): Float32Array;
@@ -14,14 +16,36 @@ export interface Scratch {
   give(array: Float32Array | Uint32Array): void;
 }
 
+/** A detector's pool: a `Scratch` that can say what it holds and let it all go. */
+export interface ScratchPool extends Scratch {
+  /** Bytes of the free buffers retained (lent ones are not counted). */
+  heldBytes(): number;
+  /** Lets every retained buffer go (the detector's `dispose`). Buffers given back later are let go too. */
+  clear(): void;
+}
+
+/**
+ * Default `maxBytes` of a pool: 128 MiB, enough to reuse a 3840x2160 image's summed-area table
+ * (100 MB) and a 1920x1080 image's every buffer (about 55 MB).
+ */
+export const SCRATCH_MAX_BYTES = 128 * 2 ** 20;
+
 type Ctor<T> = {
   new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
   new (length: number): T;
   BYTES_PER_ELEMENT: number;
 };
 
-export function scratchPool(keep = 2): Scratch {
+export function scratchPool(options: { keep?: number; maxBytes?: number } = {}): ScratchPool {
+  const keep = options.keep ?? 2;
+  const maxBytes = options.maxBytes ?? SCRATCH_MAX_BYTES;
   const free = new Map<Ctor<Float32Array | Uint32Array>, ArrayBuffer[]>();
+  let closed = false;
+  const held = (): number => {
+    let bytes = 0;
+    for (const list of free.values()) for (const b of list) bytes += b.byteLength;
+    return bytes;
+  };
   const take = <T extends Float32Array | Uint32Array>(ctor: Ctor<T>, length: number): T => {
     const list = free.get(ctor) ?? [];
     const bytes = length * ctor.BYTES_PER_ELEMENT;
@@ -39,11 +63,29 @@ export function scratchPool(keep = 2): Scratch {
     give(array) {
       const ctor = (array instanceof Float32Array ? Float32Array : Uint32Array) as Ctor<Float32Array | Uint32Array>;
       const list = free.get(ctor) ?? [];
-      if (array.byteOffset !== 0 || !(array.buffer instanceof ArrayBuffer) || list.includes(array.buffer)) return;
-      list.push(array.buffer);
-      // Keep the largest `keep`.
+      const buffer = array.buffer;
+      if (closed || array.byteOffset !== 0 || !(buffer instanceof ArrayBuffer) || list.includes(buffer)) return;
+      if (buffer.byteLength > maxBytes) return;
+      list.push(buffer);
+      // Keep the largest `keep` of this type ...
       list.sort((a, b) => b.byteLength - a.byteLength).splice(keep);
       free.set(ctor, list);
+      // ... and, over every type, let the smallest go until the pool is within `maxBytes`.
+      let total = held();
+      while (total > maxBytes) {
+        let smallest: { list: ArrayBuffer[]; i: number } | undefined;
+        for (const l of free.values())
+          for (let i = 0; i < l.length; i++)
+            if (!smallest || l[i].byteLength < smallest.list[smallest.i].byteLength) smallest = { list: l, i };
+        if (!smallest) break;
+        total -= smallest.list[smallest.i].byteLength;
+        smallest.list.splice(smallest.i, 1);
+      }
+    },
+    heldBytes: held,
+    clear() {
+      closed = true;
+      free.clear();
     },
   };
 }

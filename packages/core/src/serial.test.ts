@@ -71,4 +71,21 @@ describe('serialBackend', () => {
       expect(g.maxRunning()).toBe(limit);
     });
   }
+
+  it('close() rejects the calls waiting for their turn at once, and every later call; the running one settles', async () => {
+    const g = gatedBackend(1);
+    const net = serialBackend(g.backend);
+    const level = (v: number) => new Float32Array([v]);
+    const first = net.runPNet(level(1), 12, 12);
+    const waiting = [2, 3, 4].map((v) => net.runPNet(level(v), 12, 12));
+    await Promise.resolve();
+    expect(g.started).toEqual([1]);
+    const gone = new Error('disposed');
+    net.close(gone);
+    for (const w of waiting) await expect(w).rejects.toBe(gone);
+    await expect(net.runPNet(level(5), 12, 12)).rejects.toBe(gone);
+    g.gates[0]();
+    await expect(first).resolves.toBeDefined();
+    expect(g.started).toEqual([1]); // nothing else ever reached the backend
+  });
 });

@@ -13,23 +13,28 @@ export function inFlightOf(backend: MtcnnBackend): number {
  * already uses every core it can, so concurrent `detect()` calls interleave at call boundaries
  * instead. Results equal sequential calls'.
  */
-export function serialBackend(backend: MtcnnBackend): MtcnnBackend {
+export function serialBackend(backend: MtcnnBackend): MtcnnBackend & { close(error: Error): void } {
   const limit = inFlightOf(backend);
   let running = 0;
-  const waiting: (() => void)[] = [];
+  let closed: Error | undefined;
+  const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   const release = (): void => {
     running--;
-    waiting.shift()?.();
+    waiting.shift()?.resolve();
   };
   const acquire = (): Promise<void> => {
+    if (closed) return Promise.reject(closed);
     if (running < limit && waiting.length === 0) {
       running++;
       return Promise.resolve();
     }
-    return new Promise((resolve) =>
-      waiting.push(() => {
-        running++;
-        resolve();
+    return new Promise((resolve, reject) =>
+      waiting.push({
+        resolve: () => {
+          running++;
+          resolve();
+        },
+        reject,
       }),
     );
   };
@@ -51,5 +56,11 @@ export function serialBackend(backend: MtcnnBackend): MtcnnBackend {
     runRNet: serial(backend.runRNet),
     runONet: serial(backend.runONet),
     dispose: () => backend.dispose(),
+    // Every call still waiting for its turn rejects with `error` now, and any later one at once:
+    // a disposed detector's queued calls settle without running (or preparing) anything more.
+    close(error) {
+      closed ??= error;
+      for (const w of waiting.splice(0)) w.reject(closed);
+    },
   };
 }

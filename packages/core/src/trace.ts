@@ -60,6 +60,8 @@ export interface LevelTrace {
   /** Cells at or above the threshold, and how many survived this level's NMS. */
   candidates: number;
   afterNms: number;
+  /** Cells at or above the threshold left out by `maxCandidatesPerLevel` (absent when none were). */
+  dropped?: number;
 }
 
 export interface PNetCandidateTrace {

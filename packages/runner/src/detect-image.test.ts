@@ -37,20 +37,20 @@ describe('detectImage (onnx, in process)', () => {
     expect(aborted).toMatchObject({ error: { code: 'ABORTED' } });
   });
 
-  it("runs the hook with the image and faces; the hook's failure is the image's error, not a throw", async () => {
+  it("runs the hook with the image, faces and the task's data; the hook's failure is reported beside the detection, which stands", async () => {
     const seen: string[] = [];
     const r = await detectImage(
       detector,
-      { source: { file: SAMPLE }, label: 'collage' },
+      { source: { file: SAMPLE }, label: 'collage', hookData: 'd' },
       {
         extra: 'x',
-        afterDetect: async ({ label, image, faces, extra }) => {
-          seen.push(`${label} ${image.width}x${image.height} ${faces.length} ${extra}`);
+        afterDetect: async ({ label, image, faces, extra, data }) => {
+          seen.push(`${label} ${image.width}x${image.height} ${faces.length} ${extra} ${data}`);
           return ['drawn'];
         },
       },
     );
-    expect(seen).toEqual(['collage 800x416 4 x']);
+    expect(seen).toEqual(['collage 800x416 4 x d']);
     expect(r).toMatchObject({ log: ['drawn'] });
     const failed = await detectImage(
       detector,
@@ -61,6 +61,31 @@ describe('detectImage (onnx, in process)', () => {
         },
       },
     );
-    expect(failed).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Error: EACCES: permission denied' } });
+    expect(failed).toMatchObject({
+      entry: { width: 800, height: 416, faces: expect.any(Array) },
+      afterDetectError: { code: 'INTERNAL_ERROR', message: 'Error: EACCES: permission denied' },
+    });
+    expect('entry' in failed && failed.entry.faces).toHaveLength(4);
+    // A hook error with a code of its own (the CLI's OUTPUT_EXISTS, WRITE_FAILED) keeps it.
+    const coded = await detectImage(
+      detector,
+      { source: { file: SAMPLE } },
+      {
+        afterDetect: async () => {
+          throw Object.assign(new Error('out.png exists already'), { code: 'OUTPUT_EXISTS' });
+        },
+      },
+    );
+    expect(coded).toMatchObject({ afterDetectError: { code: 'OUTPUT_EXISTS', message: 'out.png exists already' } });
+  });
+
+  it("gives TIMEOUT past the task's timeoutMs, also while decoding; a generous limit changes nothing", async () => {
+    const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#406080' } })
+      .jpeg()
+      .toBuffer();
+    const r = await detectImage(detector, { source: { bytes: big }, timeoutMs: 1 });
+    expect(r).toMatchObject({ error: { code: 'TIMEOUT', message: expect.stringContaining('1 ms') } });
+    const ok = await detectImage(detector, { source: { file: SAMPLE }, timeoutMs: 600_000 });
+    expect('entry' in ok && ok.entry.faces).toHaveLength(4);
   });
 });

@@ -1,12 +1,14 @@
 import { isMtcnnError, MtcnnError, type BoxFormat, type Detector, type Face, type RgbImage } from '@mtcnn/core';
 import { loadImage } from '@mtcnn/core/node';
 import { cliStages, entryError, type ImageEntry } from './entry.js';
-import type { TaskResult, TaskSpec, TaskTimings } from './protocol.js';
+import type { TaskResult, TaskSpec, TaskSuccess, TaskTimings } from './protocol.js';
 import { reportHtml } from './report-html.js';
 
 /** Runs after a successful detection, where it ran; returns lines for the user. */
 export type AfterDetect = (d: {
   label?: string;
+  /** The task's `hookData`. */
+  data?: unknown;
   image: RgbImage;
   /** In the detector's `boxFormat` (given beside them). */
   faces: Face[];
@@ -32,18 +34,23 @@ export async function detectImage(
     onDecoded?: () => void;
   } = {},
 ): Promise<TaskResult> {
-  const { autoOrient, maxPixels } = detector.options;
+  const { autoOrient, maxPixels, maxFileBytes } = detector.options;
+  const timeout = spec.timeoutMs !== undefined ? AbortSignal.timeout(spec.timeoutMs) : undefined;
+  const signal = timeout && o.signal ? AbortSignal.any([o.signal, timeout]) : (timeout ?? o.signal);
   try {
     const t0 = performance.now();
     const image = await loadImage('file' in spec.source ? spec.source.file : spec.source.bytes, {
       autoOrient,
       maxPixels,
+      maxFileBytes,
+      signal,
+      timeoutSeconds: spec.timeoutMs !== undefined ? spec.timeoutMs / 1000 : undefined,
     });
     const decode = performance.now() - t0;
     o.onDecoded?.();
-    if (o.signal?.aborted)
-      throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: o.signal.reason });
-    const report = await detector.detectWithStats(image, { signal: o.signal, trace: spec.report !== undefined });
+    if (signal?.aborted)
+      throw new MtcnnError('ABORTED', 'Detection was aborted by its AbortSignal.', { cause: signal.reason });
+    const report = await detector.detectWithStats(image, { signal, trace: spec.report !== undefined });
     const entry: ImageEntry = { width: image.width, height: image.height, faces: report.faces };
     if (spec.stats) entry.stages = cliStages(report.counts);
     const timings: TaskTimings = { decode, ...report.timings };
@@ -53,10 +60,12 @@ export async function detectImage(
       html = new TextEncoder().encode(text);
     }
     let log: string[] = [];
+    let afterDetectError: TaskSuccess['afterDetectError'];
     if (o.afterDetect) {
       try {
         log = await o.afterDetect({
           label: spec.label,
+          data: spec.hookData,
           image,
           faces: report.faces,
           boxFormat: detector.options.boxFormat,
@@ -64,13 +73,28 @@ export async function detectImage(
           extra: o.extra,
         });
       } catch (e) {
-        // The hook's own failure (say an unwritable --annotate directory): the detector is fine.
-        return { error: entryError(e) };
+        // The hook's own failure (say an unwritable --annotate directory): the detection stands,
+        // and the failure is reported beside it.
+        const code = (e as { code?: unknown }).code;
+        afterDetectError =
+          typeof code === 'string' && !isMtcnnError(e) && /^[A-Z_]+$/.test(code)
+            ? { code, message: (e as Error).message }
+            : entryError(e);
       }
     }
-    return html ? { entry, timings, log, report: html } : { entry, timings, log };
+    const result: TaskSuccess = { entry, timings, log };
+    if (html) result.report = html;
+    if (afterDetectError) result.afterDetectError = afterDetectError;
+    return result;
   } catch (e) {
     if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED') throw e;
+    if (e.code === 'ABORTED' && timeout?.aborted && !o.signal?.aborted)
+      return {
+        error: {
+          code: 'TIMEOUT',
+          message: `Took longer than its time limit (${spec.timeoutMs} ms): stopped.`,
+        },
+      };
     return { error: { code: e.code, message: e.message } };
   }
 }

@@ -28,6 +28,13 @@ export interface TaskSpec {
   report?: { name: string };
   /** What the image is called in messages and hooks (e.g. its path). */
   label?: string;
+  /**
+   * Time limit for this image, in milliseconds, from when a worker starts it: past it the result
+   * is the error `TIMEOUT`. It stops decoding too (sharp's own timeout, rounded up to seconds).
+   */
+  timeoutMs?: number;
+  /** Free data for the worker's `afterDetect` hook, for this task only (the CLI: the --annotate file). */
+  hookData?: unknown;
 }
 
 /** Milliseconds spent on one image: decoding, then the detector's stages (`StageTimings`). */
@@ -47,6 +54,8 @@ export interface TaskSuccess {
   timings: TaskTimings;
   /** Lines for the user from the worker's hooks (e.g. the annotated file written). */
   log: string[];
+  /** The `afterDetect` hook failed (say an unwritable --annotate directory); the detection stands. */
+  afterDetectError?: EntryError;
   /** The HTML report (UTF-8), when `report` was asked for. */
   report?: Uint8Array;
 }

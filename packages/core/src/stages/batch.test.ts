@@ -67,6 +67,28 @@ describe('runOnCrops', () => {
     expect(windows).toHaveLength(37);
   });
 
+  it('depth 1: at most maxBatch crops a call, outputs concatenated in box order equal to one batch', async () => {
+    const img = image();
+    const one = network(12);
+    const whole = await runOnCrops(one.run, img, boxes, 12, 'grey-pad', areaSampler(img), 'hwc', scratchPool(), {
+      depth: 1,
+      minChunk: 4,
+      maxChunk: 8,
+    });
+    const net = network(12);
+    const split = await runOnCrops(net.run, img, boxes, 12, 'grey-pad', areaSampler(img), 'hwc', scratchPool(), {
+      depth: 1,
+      minChunk: 4,
+      maxChunk: 8,
+      maxBatch: 10,
+    });
+    expect(net.counts).toEqual([10, 10, 10, 7]);
+    expect(net.maxRunning()).toBe(1);
+    expect(Array.from(split.out.logit)).toEqual(Array.from(whole.out.logit));
+    expect(Array.from(split.out.reg)).toEqual(Array.from(whole.out.reg));
+    expect(split.windows).toEqual(whole.windows);
+  });
+
   it('depth 3: chunks of clamp(ceil(n / 6), min, max), at most 3 in flight, outputs concatenated in box order equal to one batch', async () => {
     const img = image();
     const one = await runOnCrops(network(12).run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), {

@@ -9,13 +9,25 @@ import type { Scratch } from '../scratch.js';
 /** One network over a batch of crops (`runRNet` / `runONet` of a backend). */
 export type CropRun<T> = (crops: Float32Array, count: number, layout: PixelLayout) => Promise<T>;
 
+/**
+ * Largest crop batch handed to one network call, in bytes (64 MiB: 9,709 R-Net or 2,427 O-Net
+ * crops). A low threshold on a large image can send hundreds of thousands of boxes to R-Net; in
+ * one batch that would be gigabytes.
+ */
+export const CROP_BATCH_BYTES = 64 * 2 ** 20;
+
 export interface CropBatchPlan {
-  /** Calls kept in flight (the backend's `inFlight`); 1 = one call with every crop, as it always was. */
+  /**
+   * Calls kept in flight (the backend's `inFlight`); 1 = one call with every crop, as it always
+   * was, up to `maxBatch` crops a call.
+   */
   depth: number;
   /** Crops per call when `depth` > 1: at least this many ... */
   minChunk: number;
   /** ... and at most this many. */
   maxChunk: number;
+  /** With `depth` 1, crops a call at most; default `CROP_BATCH_BYTES` worth. */
+  maxBatch?: number;
 }
 
 /**
@@ -36,8 +48,11 @@ export async function runOnCrops<T extends object>(
   plan: CropBatchPlan,
 ): Promise<{ out: T; windows: Window[] }> {
   const count = boxes.length;
+  const maxBatch = plan.maxBatch ?? Math.max(1, Math.floor(CROP_BATCH_BYTES / (size * size * 3 * 4)));
   const chunk =
-    plan.depth <= 1 ? count : Math.min(plan.maxChunk, Math.max(plan.minChunk, Math.ceil(count / (2 * plan.depth))));
+    plan.depth <= 1
+      ? Math.min(count, maxBatch)
+      : Math.min(plan.maxChunk, Math.max(plan.minChunk, Math.ceil(count / (2 * plan.depth))));
   const windows: Window[] = [];
   const parts: { at: number; n: number; run: Promise<T> }[] = [];
   const outs: { at: number; n: number; out: T }[] = [];

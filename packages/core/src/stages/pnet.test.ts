@@ -3,7 +3,7 @@ import type { MtcnnBackend, PNetOutput } from '../backend.js';
 import { pnetOutputSize } from '../backend.js';
 import type { RgbImage } from '../image.js';
 import { resolveOptions } from '../options.js';
-import { cellBox, pnetCandidates, runPNetStage } from './pnet.js';
+import { cellBox, kthLargest, pnetCandidates, runPNetStage } from './pnet.js';
 import { faceProbability } from '../softmax.js';
 import { f32Step, logitOf } from '../softmax.test-util.js';
 
@@ -120,6 +120,113 @@ describe('pnetCandidates float32 box division (pipeline step 5)', () => {
       expect(row[0].box[k === 1 ? 0 : 2], `s=${s} x=${x} k=${k}`).toBe(f32);
       expect(col[0].box[k === 1 ? 1 : 3], `s=${s} y=${x} k=${k}`).toBe(f32);
     }
+  });
+});
+
+describe('kthLargest', () => {
+  it('equals the k-th of a descending sort, on random data with many ties', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const n of [1, 2, 3, 10, 101, 1000]) {
+      const values = Float32Array.from({ length: n }, () => Math.round(rand() * 20) / 20);
+      const sorted = Array.from(values).sort((a, b) => b - a);
+      for (const k of [1, Math.ceil(n / 2), n]) expect(kthLargest(Float32Array.from(values), k)).toBe(sorted[k - 1]);
+    }
+  });
+});
+
+describe('pnetCandidates with a cap (maxCandidatesPerLevel)', () => {
+  it('keeps the `max` highest-scoring cells, ties in row-major order, listed in row-major order, and reports how many passed', () => {
+    // 3x4 map: scores by cell index; 0.9 twice, 0.8 three times.
+    const scores = [0.1, 0.9, 0.8, 0.7, 0.8, 0.5, 0.9, 0.8, 0.6, 0.65, 0.2, 0.7];
+    const out = pnetMap(
+      3,
+      4,
+      scores.map((p, i) => ({ x: i % 4, y: Math.floor(i / 4), p })),
+    );
+    const passing = { count: 0 };
+    const idx = (c: { cell: [number, number] }) => c.cell[1] * 4 + c.cell[0];
+    // Threshold 0.5: 10 cells pass. Top 4: both 0.9 (1, 6), then the first two 0.8 in row-major order (2, 4).
+    expect(pnetCandidates(out, 1, 0, 0.5, 4, passing).map(idx)).toEqual([1, 2, 4, 6]);
+    expect(passing.count).toBe(10);
+    expect(pnetCandidates(out, 1, 0, 0.5, 2).map(idx)).toEqual([1, 6]);
+    expect(pnetCandidates(out, 1, 0, 0.5, 5).map(idx)).toEqual([1, 2, 4, 6, 7]);
+    // At or under the cap: exactly the uncapped list.
+    expect(pnetCandidates(out, 1, 0, 0.5, 10)).toEqual(pnetCandidates(out, 1, 0, 0.5));
+    // Threshold 0 on a map of probability 0 everywhere: every cell passes, the cap keeps the first ones.
+    const zeros = pnetMap(100, 100, []);
+    const all = { count: 0 };
+    expect(pnetCandidates(zeros, 1, 0, 0, 7, all).map(idx)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(all.count).toBe(10_000);
+  });
+
+  it('equals the definition on random logits: every cell with faceProbability >= threshold, scores bit-identical; capped, its `max` best', () => {
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const h = 40;
+    const w = 50;
+    // Logits in [-4, 4] (probabilities 0.018 .. 0.982), a quarter of them repeated to make ties.
+    const logit = new Float32Array(h * w);
+    for (let i = 0; i < logit.length; i++) logit[i] = i % 4 === 3 ? logit[i - 1] : rand() * 8 - 4;
+    const out: PNetOutput = { logit, reg: new Float32Array(h * w * 4), height: h, width: w };
+    for (const t of [0, 0.3, 0.6, 0.9]) {
+      const defined: Array<{ i: number; p: number }> = [];
+      for (let i = 0; i < logit.length; i++) {
+        const p = faceProbability(logit[i], 'divide');
+        if (p >= Math.fround(t)) defined.push({ i, p });
+      }
+      const idx = (c: { cell: [number, number] }) => c.cell[1] * w + c.cell[0];
+      const all = pnetCandidates(out, 1, 0, t);
+      expect(all.map((c) => [idx(c), c.score])).toEqual(defined.map((d) => [d.i, d.p]));
+      // The `max` best: a stable sort by score, descending (ties in row-major order), back in row-major order.
+      const max = Math.floor(defined.length / 3);
+      const best = defined
+        .slice()
+        .sort((a, b) => b.p - a.p || a.i - b.i)
+        .slice(0, max)
+        .sort((a, b) => a.i - b.i);
+      const passing = { count: 0 };
+      const capped = pnetCandidates(out, 1, 0, t, max, passing);
+      expect(capped.map((c) => [idx(c), c.score])).toEqual(best.map((d) => [d.i, d.p]));
+      expect(passing.count).toBe(defined.length);
+    }
+  });
+
+  it('runPNetStage applies the option per level, counts what it dropped, and traces it', async () => {
+    const image: RgbImage = { data: new Uint8Array(24 * 24 * 3), width: 24, height: 24 };
+    const backend: MtcnnBackend = {
+      name: 'fake',
+      async runPNet(_level, height, width) {
+        const mh = pnetOutputSize(height);
+        const mw = pnetOutputSize(width);
+        // Logit 0: probability 0.5 in every cell.
+        return { logit: new Float32Array(mh * mw), reg: new Float32Array(mh * mw * 4), height: mh, width: mw };
+      },
+      runRNet: () => Promise.reject(new Error('unused')),
+      runONet: () => Promise.reject(new Error('unused')),
+      dispose() {},
+    };
+    const opts = resolveOptions({
+      minFaceSize: 12,
+      scaleFactor: 0.5,
+      thresholds: [0, 0.7, 0.7],
+      maxCandidatesPerLevel: 10,
+    });
+    // Levels 25x25 (map 8x8 = 64 cells) and 13x13 (2x2 = 4): 10 + 4 kept, 54 dropped.
+    const r = await runPNetStage(backend, image, opts, true, () => undefined);
+    expect(r.candidateCount).toBe(14);
+    expect(r.droppedCount).toBe(54);
+    expect(r.trace!.levels.map((l) => [l.candidates, l.dropped])).toEqual([
+      [10, 54],
+      [4, undefined],
+    ]);
+    expect(r.trace!.candidates).toHaveLength(14);
   });
 });
 

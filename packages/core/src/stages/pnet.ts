@@ -35,19 +35,85 @@ export function cellBox(x: number, y: number, scale: number): Box {
 }
 
 /**
+ * The `k`-th largest of `values` (1-based, k <= length), by quickselect: O(n) on average, and
+ * `values` is reordered. Used to cap a level's candidates without sorting millions of scores.
+ */
+export function kthLargest(values: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = k - 1; // index in descending order
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return values[target];
+  }
+  return values[target];
+}
+
+/**
  * Cells of one level whose face probability (from the logit map, softmax.ts) is at or above
  * `threshold` (compared in float32, like the reference's tensor comparison), in row-major order,
- * each with its window (`cellBox`).
+ * each with its window (`cellBox`). With more than `max` such cells, only the `max`
+ * highest-scoring are listed (ties broken by row-major order), still in row-major order: a low
+ * threshold on a large image would otherwise make millions of candidates (options.ts,
+ * `maxCandidatesPerLevel`). `passing`, if given, receives how many cells were at or above the
+ * threshold before the cap.
  */
-export function pnetCandidates(out: PNetOutput, scale: number, level: number, threshold: number): PNetCandidate[] {
+export function pnetCandidates(
+  out: PNetOutput,
+  scale: number,
+  level: number,
+  threshold: number,
+  max = Number.POSITIVE_INFINITY,
+  passing?: { count: number },
+): PNetCandidate[] {
   const thr = f32(threshold);
   const bound = logitLowerBound(threshold); // most cells are far below: no exponential for them
   const cands: PNetCandidate[] = [];
   const { logit, reg, width } = out;
+  // The cells past the bound, then those whose probability passes, compacted in place (row-major),
+  // so that each probability is computed once and the cap can look at all of them.
+  let near = 0;
+  for (let i = 0; i < logit.length; i++) if (logit[i] >= bound) near++;
+  const cells = new Int32Array(near);
+  const probs = new Float32Array(near);
+  let count = 0;
   for (let i = 0; i < logit.length; i++) {
     if (!(logit[i] >= bound)) continue;
     const p = faceProbability(logit[i], 'divide');
     if (!(p >= thr)) continue;
+    cells[count] = i;
+    probs[count++] = p;
+  }
+  if (passing) passing.count = count;
+  // Above the cap: keep scores > the max-th largest, then cells equal to it in row-major order.
+  let floor = thr;
+  let equalLeft = Number.POSITIVE_INFINITY;
+  if (count > max) {
+    floor = kthLargest(probs.slice(0, count), max);
+    let above = 0;
+    for (let j = 0; j < count; j++) if (probs[j] > floor) above++;
+    equalLeft = max - above;
+  }
+  for (let j = 0; j < count; j++) {
+    const p = probs[j];
+    if (!(p >= floor)) continue;
+    if (p === floor && count > max && equalLeft-- <= 0) continue;
+    const i = cells[j];
     const x = i % width;
     const y = (i - x) / width;
     cands.push({
@@ -63,8 +129,10 @@ export function pnetCandidates(out: PNetOutput, scale: number, level: number, th
 
 export interface PNetStageResult {
   scales: number[];
-  /** Cells at or above threshold over all levels. */
+  /** Cells at or above threshold over all levels, kept (at most `maxCandidatesPerLevel` a level). */
   candidateCount: number;
+  /** Cells at or above threshold left out by `maxCandidatesPerLevel`, over all levels (0 normally). */
+  droppedCount: number;
   /** Boxes for R-Net: regressed and squared survivors of both NMS rounds, best first. */
   boxes: Box[];
   /** Their P-Net scores. */
@@ -96,7 +164,11 @@ export async function runPNetStage(
   const ties = tiesOf(opts);
   let pyramidMs = 0;
   let postMs = 0;
-  const all: PNetCandidate[] = [];
+  // Only the survivors of each level's NMS are kept (with their ids over all candidates): the
+  // others are never needed again, unless traced.
+  let candidateCount = 0;
+  let droppedCount = 0;
+  const kept: PNetCandidate[] = [];
   const scaleKept: number[] = [];
   const levels: LevelTrace[] = [];
   const traced: PNetCandidateTrace[] = [];
@@ -109,7 +181,8 @@ export async function runPNetStage(
     const { k, height, width, run } = pending.shift()!;
     const out = await run;
     const t1 = performance.now();
-    const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0]);
+    const passing = { count: 0 };
+    const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0], opts.maxCandidatesPerLevel, passing);
     const r = nms(
       cands.map((c) => c.box),
       cands.map((c) => c.score),
@@ -117,9 +190,13 @@ export async function runPNetStage(
       'union',
       { ties },
     );
-    const offset = all.length;
-    for (const i of r.keep) scaleKept.push(offset + i);
-    all.push(...cands);
+    const offset = candidateCount;
+    for (const i of r.keep) {
+      scaleKept.push(offset + i);
+      kept.push(cands[i]);
+    }
+    candidateCount += cands.length;
+    droppedCount += passing.count - cands.length;
     postMs += performance.now() - t1;
     if (withTrace) {
       levels.push({
@@ -132,6 +209,7 @@ export async function runPNetStage(
         prob: Array.from(faceProbabilities(out.logit, 'divide')),
         candidates: cands.length,
         afterNms: r.keep.length,
+        ...(passing.count > cands.length ? { dropped: passing.count - cands.length } : {}),
       });
       cands.forEach((c, i) => {
         const s = r.suppressedBy[i];
@@ -172,14 +250,14 @@ export async function runPNetStage(
   // Across levels: the per-level survivors, level by level, each level best first.
   const t2 = performance.now();
   const cross = nms(
-    scaleKept.map((id) => all[id].box),
-    scaleKept.map((id) => all[id].score),
+    kept.map((c) => c.box),
+    kept.map((c) => c.score),
     crossIou,
     'union',
     { ties },
   );
   const ids = cross.keep.map((i) => scaleKept[i]);
-  const boxes = ids.map((id) => square(regressPNet(all[id].box, all[id].offsets)));
+  const boxes = cross.keep.map((i) => square(regressPNet(kept[i].box, kept[i].offsets)));
   postMs += performance.now() - t2;
   if (withTrace) {
     scaleKept.forEach((id, i) => {
@@ -192,9 +270,10 @@ export async function runPNetStage(
   }
   return {
     scales,
-    candidateCount: all.length,
+    candidateCount,
+    droppedCount,
     boxes,
-    scores: ids.map((id) => all[id].score),
+    scores: cross.keep.map((i) => kept[i].score),
     ids,
     pyramidMs,
     postMs,
