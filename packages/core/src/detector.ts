@@ -5,6 +5,7 @@ import type { RgbImage } from './image.js';
 import { readImage, type ImageDecoder, type ImageInput } from './input.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.js';
 import { areaSampler } from './resample.js';
+import { clearWasmArea } from './resample-wasm.js';
 import { scratchPool } from './scratch.js';
 import { serialBackend } from './serial.js';
 import { runONetStage } from './stages/onet.js';
@@ -163,6 +164,9 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
       // level or batch first; the pool's buffers are let go.
       net.close(disposedError());
       scratch.clear();
+      // The WebAssembly resampler's instances are shared by the detectors of a process (they
+      // hold no state between images); another detector's next image makes a new one (cheap).
+      clearWasmArea();
       backend.dispose();
     },
   };

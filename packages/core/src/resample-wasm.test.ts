@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { integralImage } from './integral.js';
 import { areaSampler, resampleAreaIntegral, type Window } from './resample.js';
-import { WASM_MAX_WINDOW, wasmArea } from './resample-wasm.js';
+import { clearWasmArea, WASM_KEEP_MAX_BYTES, WASM_MAX_WINDOW, wasmArea, wasmAreaHeldBytes } from './resample-wasm.js';
 
 function randomImage(width: number, height: number, seed: number) {
   let s = seed;
@@ -99,6 +99,27 @@ describe('wasmArea (WebAssembly SIMD area resampling)', () => {
       withWasm.release();
       plain.release();
     }
+  });
+
+  it('keeps released instances only up to 64 MiB of memory each, two at most, and lets them go on clearWasmArea', () => {
+    clearWasmArea();
+    // 4800x3000: 43 MB of image and 173 MB of table, more than an instance is kept with.
+    const large = wasmArea({ data: new Uint8Array(4800 * 3000 * 3), width: 4800, height: 3000 })!;
+    large.release();
+    expect(wasmAreaHeldBytes()).toBe(0);
+    // Three 640x480 images at once (0.9 + 3.7 MB each): two instances are kept after.
+    const small = [1, 2, 3].map((seed) => wasmArea(randomImage(640, 480, seed))!);
+    for (const s of small) s.release();
+    const held = wasmAreaHeldBytes();
+    expect(held).toBeGreaterThan(2 * 4.6e6);
+    expect(held).toBeLessThanOrEqual(2 * WASM_KEEP_MAX_BYTES);
+    // A kept instance is reused by the next image (its memory is not grown again).
+    const again = wasmArea(randomImage(640, 480, 4))!;
+    expect(wasmAreaHeldBytes()).toBeLessThan(held);
+    again.release();
+    expect(wasmAreaHeldBytes()).toBe(held);
+    clearWasmArea();
+    expect(wasmAreaHeldBytes()).toBe(0);
   });
 
   it('holds the compilation of area.wat (scripts/build-wasm.mjs --check)', () => {

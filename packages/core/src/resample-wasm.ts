@@ -47,9 +47,26 @@ function areaModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** Instances whose memory (image + table, grown to the largest image seen) is free for the next image. */
+/**
+ * Instances whose memory (image + table, grown to the largest image seen) is free for the next
+ * image. WebAssembly memory never shrinks, so an instance is kept only while its memory is at most
+ * `WASM_KEEP_MAX_BYTES` (a 1920x1080 image needs 31 MB): after a 100-megapixel image (1.5 GB) the
+ * instance is let go, like the scratch pool's large buffers. At most `KEEP_FREE` are kept (one per
+ * concurrent detection), so the module pins at most 128 MiB; `clearWasmArea` lets them all go.
+ */
 const free: AreaExports[] = [];
 const KEEP_FREE = 2;
+export const WASM_KEEP_MAX_BYTES = 64 * 2 ** 20;
+
+/** Lets every free instance go (a detector's `dispose`); instances in use are let go when released. */
+export function clearWasmArea(): void {
+  free.length = 0;
+}
+
+/** Bytes of WebAssembly memory held by the free instances. */
+export function wasmAreaHeldBytes(): number {
+  return free.reduce((n, ex) => n + ex.memory.buffer.byteLength, 0);
+}
 
 export interface WasmArea {
   /** The image's summed-area table (a view of the module's memory, valid until `release`). */
@@ -154,7 +171,7 @@ export function wasmArea(image: RgbImage): WasmArea | undefined {
       if (released) return;
       released = true;
       ii = undefined;
-      if (free.length < KEEP_FREE) free.push(ex);
+      if (free.length < KEEP_FREE && ex.memory.buffer.byteLength <= WASM_KEEP_MAX_BYTES) free.push(ex);
     },
   };
 }

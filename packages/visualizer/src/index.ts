@@ -11,4 +11,5 @@ export * from './model.js';
 export * from './renderers/index.js';
 export * from './viewer.js';
 // The d3 selection types the renderers take.
-export type { Container, G, Svg } from './view.js';
+export type { ZoomState } from './interact.js';
+export type { Any, Container, G, Svg } from './view.js';

@@ -21,7 +21,14 @@ export { MtcnnError, isMtcnnError, type MtcnnErrorCode } from '../errors.js';
 
 // The cascade's steps
 export { PNET_CELL, levelSize, pyramidScales } from '../pyramid.js';
-export { areaSampler, resampleArea, resampleImage, type AreaSampler, type Window } from '../resample.js';
+export {
+  areaSampler,
+  resampleArea,
+  resampleImage,
+  type AreaSampler,
+  type AreaSamplerOptions,
+  type Window,
+} from '../resample.js';
 export type { Scratch } from '../scratch.js';
 export { cellBox, pnetCandidates, type PNetCandidate } from '../stages/pnet.js';
 export { regressPNet, regressPlusOne, square, type Box, type Offsets } from '../box.js';
