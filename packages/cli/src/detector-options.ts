@@ -33,8 +33,8 @@ export function addDetectorOptions(command: Command, flags: DetectorFlagsOptions
     .addOption(new Option('--preset <name>', help('preset')).choices(PRESETS))
     .option('--min-face <px>', help('min_face'), number('--min-face'))
     .option('--scale-factor <f>', help('scale_factor'), number('--scale-factor'))
-    .option('--thresholds <a,b,c>', help('thresholds'), numberList(3))
-    .option('--nms <a,b,c,d>', help('nms'), numberList(4))
+    .option('--thresholds <a,b,c>', help('thresholds'), numberList('--thresholds', 3))
+    .option('--nms <a,b,c,d>', help('nms'), numberList('--nms', 4))
     .addOption(new Option('--border <mode>', help('border')).choices(BORDER_MODES))
     .option(
       '--no-auto-orient',

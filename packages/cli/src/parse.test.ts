@@ -11,21 +11,21 @@ const SAMPLE = join(ROOT, 'examples/astronaut-collage.jpg');
 
 describe('numberList', () => {
   it('reads exactly count finite numbers', () => {
-    expect(numberList(3)('0.6,0.7,0.7')).toEqual([0.6, 0.7, 0.7]);
-    expect(numberList(4)(' 0.5, 0.7 ,0.7,1')).toEqual([0.5, 0.7, 0.7, 1]);
+    expect(numberList('--t', 3)('0.6,0.7,0.7')).toEqual([0.6, 0.7, 0.7]);
+    expect(numberList('--n', 4)(' 0.5, 0.7 ,0.7,1')).toEqual([0.5, 0.7, 0.7, 1]);
   });
 
   it('refuses empty parts, which Number() would read as 0', () => {
     for (const v of ['0.6,0.7,', ',,', ',0.7,0.7', '0.6, ,0.7', ''])
-      expect(() => numberList(3)(v)).toThrow(InvalidArgumentError);
-    expect(() => numberList(4)(',,,')).toThrow(/none empty/);
+      expect(() => numberList('--t', 3)(v)).toThrow(InvalidArgumentError);
+    expect(() => numberList('--n', 4)(',,,')).toThrow(/none empty/);
   });
 
   it('refuses a wrong count and non-numbers', () => {
-    expect(() => numberList(3)('0.6,0.7')).toThrow(InvalidArgumentError);
-    expect(() => numberList(3)('0.6,0.7,0.7,0.7')).toThrow(InvalidArgumentError);
-    expect(() => numberList(3)('0.6,x,0.7')).toThrow(InvalidArgumentError);
-    expect(() => numberList(3)('0.6,Infinity,0.7')).toThrow(InvalidArgumentError);
+    expect(() => numberList('--t', 3)('0.6,0.7')).toThrow(InvalidArgumentError);
+    expect(() => numberList('--t', 3)('0.6,0.7,0.7,0.7')).toThrow(InvalidArgumentError);
+    expect(() => numberList('--t', 3)('0.6,x,0.7')).toThrow(InvalidArgumentError);
+    expect(() => numberList('--t', 3)('0.6,Infinity,0.7')).toThrow(InvalidArgumentError);
   });
 });
 

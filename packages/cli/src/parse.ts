@@ -1,12 +1,24 @@
-// Option value parsers shared by the commands: a bad value is a usage error from commander
-// (exit code 2 with the option's name), before any image is read.
+// Option value parsers for commander: the server's query-parameter parsers (@mtcnn/runner's
+// option-strings.ts, one set of rules and words for both), with a bad value turned into commander's
+// usage error (exit code 2 with the option's name), before any image is read.
 import { InvalidArgumentError } from 'commander';
+import { isMtcnnError } from '@mtcnn/core';
+import { parseNumber, parseNumberList } from '@mtcnn/runner';
+
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (isMtcnnError(e, 'INVALID_OPTION')) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}
 
 /** A finite number, optionally with a rule (`check`, described by `rule`). */
 export function number(name: string, check: (n: number) => boolean = () => true, rule = 'a number') {
   return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new InvalidArgumentError(`${name} must be ${rule}.`);
+    const n = usage(() => parseNumber(name, v));
+    if (!check(n)) throw new InvalidArgumentError(`${name} must be ${rule}, got '${v}'.`);
     return n;
   };
 }
@@ -15,17 +27,8 @@ export function number(name: string, check: (n: number) => boolean = () => true,
  * Exactly `count` comma-separated finite numbers. An empty part (`0.6,0.7,`, `,,,`) is refused:
  * `Number('')` is 0, which would silently turn a typo into a threshold of 0.
  */
-export function numberList(count: number) {
-  return (v: string): number[] => {
-    const texts = v.split(',');
-    const parts = texts.map((s) => Number(s));
-    if (texts.length !== count || texts.some((s) => s.trim() === '') || parts.some((n) => !Number.isFinite(n))) {
-      throw new InvalidArgumentError(
-        `expected ${count} comma-separated numbers, none empty, e.g. ${[0.6, 0.7, 0.7, 0.7].slice(0, count).join(',')}; got ${JSON.stringify(v)}.`,
-      );
-    }
-    return parts;
-  };
+export function numberList(name: string, count: number) {
+  return (v: string): number[] => usage(() => parseNumberList(name, v, count));
 }
 
 /** A whole number >= 1. */

@@ -30,7 +30,7 @@ describe('option strings', () => {
       expect(codeOf(() => parseNumber('min_face', bad))).toMatch(/^INVALID_OPTION: min_face must be a number/);
     for (const bad of ['0.6,0.7,', ',,', '0.6,0.7', '0.6,0.7,0.7,0.7', '0.6,x,0.7'])
       expect(codeOf(() => parseNumberList('thresholds', bad, 3))).toBe(
-        `INVALID_OPTION: thresholds must be 3 comma-separated numbers, e.g. 0.6,0.7,0.7, got '${bad}'.`,
+        `INVALID_OPTION: thresholds must be 3 comma-separated numbers, none empty, e.g. 0.6,0.7,0.7, got '${bad}'.`,
       );
     expect(codeOf(() => parseBoolean('stats', 'yes please'))).toMatch(/^INVALID_OPTION: stats must be true or false/);
   });

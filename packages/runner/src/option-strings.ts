@@ -18,7 +18,7 @@ export function parseNumberList(name: string, value: string, count: number): num
   const parts = value.split(',');
   const example = [0.6, 0.7, 0.7, 0.7].slice(0, count).join(',');
   if (parts.length !== count || parts.some((p) => p.trim() === '' || !Number.isFinite(Number(p))))
-    throw invalid(name, `${count} comma-separated numbers, e.g. ${example}`, value);
+    throw invalid(name, `${count} comma-separated numbers, none empty, e.g. ${example}`, value);
   return parts.map(Number);
 }
 
