@@ -194,28 +194,32 @@ describe('backend lifecycle', () => {
     await expect(sessions[1].run({ input })).rejects.toThrow();
   });
 
-  it('gives a P-Net input size seen a second time its own session (static shapes), same outputs bit for bit, up to the cap', async () => {
-    const { ort, sessions } = await recordingOrt();
-    const backend = await createOnnxBackend({ ort, weights, staticPNetShapes: 2 });
-    const plain = await createOnnxBackend({ ort: await loadOrt('node'), weights, staticPNetShapes: 0 });
-    const level = randomInput(3, 37 * 41 * 3);
-    const want = await plain.runPNet(level, 37, 41);
-    for (let k = 0; k < 3; k++) {
-      const got = await backend.runPNet(level, 37, 41);
-      expect(got.logit).toEqual(want.logit);
-      expect(got.reg).toEqual(want.reg);
-    }
-    expect(sessions).toHaveLength(4); // 37x41's own, from its second run on
-    for (const [h, w] of [
-      [20, 22],
-      [21, 22],
-    ])
-      for (let k = 0; k < 2; k++) await backend.runPNet(randomInput(4, h * w * 3), h, w);
-    expect(sessions).toHaveLength(5); // the cap (2) stops the third size
-    await backend.disposeAsync();
-    await plain.disposeAsync();
-    for (const s of sessions) expect(s.release).toHaveBeenCalledTimes(1);
-  });
+  it(
+    'gives a P-Net input size seen a second time its own session ' +
+      '(static shapes), same outputs bit for bit, up to the cap',
+    async () => {
+      const { ort, sessions } = await recordingOrt();
+      const backend = await createOnnxBackend({ ort, weights, staticPNetShapes: 2 });
+      const plain = await createOnnxBackend({ ort: await loadOrt('node'), weights, staticPNetShapes: 0 });
+      const level = randomInput(3, 37 * 41 * 3);
+      const want = await plain.runPNet(level, 37, 41);
+      for (let k = 0; k < 3; k++) {
+        const got = await backend.runPNet(level, 37, 41);
+        expect(got.logit).toEqual(want.logit);
+        expect(got.reg).toEqual(want.reg);
+      }
+      expect(sessions).toHaveLength(4); // 37x41's own, from its second run on
+      for (const [h, w] of [
+        [20, 22],
+        [21, 22],
+      ])
+        for (let k = 0; k < 2; k++) await backend.runPNet(randomInput(4, h * w * 3), h, w);
+      expect(sessions).toHaveLength(5); // the cap (2) stops the third size
+      await backend.disposeAsync();
+      await plain.disposeAsync();
+      for (const s of sessions) expect(s.release).toHaveBeenCalledTimes(1);
+    },
+  );
 
   it('rejects runs after dispose with MtcnnError DISPOSED', async () => {
     const backend = await createNodeOnnxBackend({ weights });

@@ -21,7 +21,10 @@ import type { PReluForm } from './prelu.js';
 import { loadWebOrt, type Ort, type OrtSession, type OrtSessionOptions } from './runtime.js';
 
 export interface OnnxBackendOptions {
-  /** From `@mtcnn/models` (`loadWeightsFromUrl`, or `loadWeights` from `@mtcnn/models/node`); the graphs are built from them. */
+  /**
+   * From `@mtcnn/models` (`loadWeightsFromUrl`, or `loadWeights` from `@mtcnn/models/node`); the graphs are built from
+   * them.
+   */
   weights: MtcnnWeights;
   /**
    * Your ONNX Runtime module (`onnxruntime-web/wasm`, `onnxruntime-web/webgpu`, `onnxruntime-node`, ...).
@@ -33,9 +36,14 @@ export interface OnnxBackendOptions {
   name?: string;
   /** Passed to every `InferenceSession.create` (threads, execution providers, ...). */
   sessionOptions?: OrtSessionOptions;
-  /** Graph input layout; default `nchw`, whose pixels the detector resamples straight into planes (`pixelLayout` `chw`). */
+  /**
+   * Graph input layout; default `nchw`, whose pixels the detector resamples straight into planes (`pixelLayout` `chw`).
+   */
   inputLayout?: InputLayout;
-  /** Crops per R-Net / O-Net run, bounding peak memory (defaults 64 / 16 on onnxruntime-node, else 512 / 128 as the tfjs backend). */
+  /**
+   * Crops per R-Net / O-Net run, bounding peak memory (defaults 64 / 16 on onnxruntime-node, else 512 / 128 as the tfjs
+   * backend).
+   */
   maxBatch?: { rnet?: number; onet?: number };
   /**
    * P-Net runs on levels larger than this many pixels go in horizontal strips (strips.ts), to bound

@@ -265,7 +265,9 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
     return floatValueInfo(name, outputDims(spec, h.output, channels), OUTPUT_DOC[name]);
   });
 
-  const inputDoc = `RGB pixels in image orientation (row = image y), normalised as (v - 127.5) * 0.0078125, ${layout.toUpperCase()}`;
+  const inputDoc =
+    `RGB pixels in image orientation (row = image y), normalised ` +
+    `as (v - 127.5) * 0.0078125, ${layout.toUpperCase()}`;
   return encodeModel(
     {
       name: `mtcnn_${net}`,

@@ -25,7 +25,9 @@ export function isNode(): boolean {
 
 /** What to install when a runtime cannot be imported. */
 export const ORT_INSTALL_HINT: Record<OrtRuntimeKind, string> = {
-  node: 'Install onnxruntime-node@^1.30 (its install script only fetches optional CUDA files: with npm use ONNXRUNTIME_NODE_INSTALL=skip; pnpm 10 skips it anyway).',
+  node:
+    'Install onnxruntime-node@^1.30 (its install script only fetches optional CUDA ' +
+    'files: with npm use ONNXRUNTIME_NODE_INSTALL=skip; pnpm 10 skips it anyway).',
   web: 'Install onnxruntime-web@^1.30.',
 };
 

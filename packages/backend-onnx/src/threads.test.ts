@@ -85,37 +85,43 @@ describe('createNodeOnnxBackend({ workers })', () => {
     await expect(createNodeOnnxBackend({ workers: 1.5 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
-  it('dispose: calls in flight and later calls reject with DISPOSED; disposeAsync resolves once the threads exit', async () => {
-    const b = await createNodeOnnxBackend({ weights, workers: 1 });
-    const level = randomInput(5, 300 * 300 * 3);
-    const pending = [b.runPNet(level, 300, 300), b.runPNet(level, 300, 300)].map((p) =>
-      p.then(
-        () => 'resolved',
-        (e: unknown) => e,
-      ),
-    );
-    await b.disposeAsync();
-    for (const p of pending) expect(await p).toMatchObject({ code: 'DISPOSED' });
-    await expect(b.runRNet(new Float32Array(24 * 24 * 3), 1)).rejects.toMatchObject({ code: 'DISPOSED' });
-    b.dispose(); // idempotent
-    await b.disposeAsync();
-  });
+  it(
+    'dispose: calls in flight and later calls reject with ' + 'DISPOSED; disposeAsync resolves once the threads exit',
+    async () => {
+      const b = await createNodeOnnxBackend({ weights, workers: 1 });
+      const level = randomInput(5, 300 * 300 * 3);
+      const pending = [b.runPNet(level, 300, 300), b.runPNet(level, 300, 300)].map((p) =>
+        p.then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+      );
+      await b.disposeAsync();
+      for (const p of pending) expect(await p).toMatchObject({ code: 'DISPOSED' });
+      await expect(b.runRNet(new Float32Array(24 * 24 * 3), 1)).rejects.toMatchObject({ code: 'DISPOSED' });
+      b.dispose(); // idempotent
+      await b.disposeAsync();
+    },
+  );
 });
 
 describe('createNodeOnnxBackend({ workers }): what it reports', () => {
-  it('the layout it was given (nhwc: HWC pixels, no conversion per call) and the outputs of in-process nhwc', async () => {
-    const weights = await loadWeights();
-    const local = await createNodeOnnxBackend({ weights, threads: 1, inputLayout: 'nhwc' });
-    const threaded = await createNodeOnnxBackend({ weights, workers: 1, inputLayout: 'nhwc' });
-    try {
-      expect([threaded.name, threaded.inputLayout, threaded.pixelLayout]).toEqual(['onnx', 'nhwc', 'hwc']);
-      const crops = randomInput(6, 3 * 48 * 48 * 3);
-      const [a, b] = await Promise.all([local.runONet(crops, 3), threaded.runONet(crops, 3)]);
-      expect(Array.from(b.landmarks)).toEqual(Array.from(a.landmarks));
-    } finally {
-      await Promise.all([local.disposeAsync(), threaded.disposeAsync()]);
-    }
-  });
+  it(
+    'the layout it was given (nhwc: HWC pixels, no ' + 'conversion per call) and the outputs of in-process nhwc',
+    async () => {
+      const weights = await loadWeights();
+      const local = await createNodeOnnxBackend({ weights, threads: 1, inputLayout: 'nhwc' });
+      const threaded = await createNodeOnnxBackend({ weights, workers: 1, inputLayout: 'nhwc' });
+      try {
+        expect([threaded.name, threaded.inputLayout, threaded.pixelLayout]).toEqual(['onnx', 'nhwc', 'hwc']);
+        const crops = randomInput(6, 3 * 48 * 48 * 3);
+        const [a, b] = await Promise.all([local.runONet(crops, 3), threaded.runONet(crops, 3)]);
+        expect(Array.from(b.landmarks)).toEqual(Array.from(a.landmarks));
+      } finally {
+        await Promise.all([local.disposeAsync(), threaded.disposeAsync()]);
+      }
+    },
+  );
 });
 
 describe('createNodeOnnxBackend({ workers }) and the process (child processes)', () => {

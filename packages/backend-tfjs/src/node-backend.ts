@@ -44,7 +44,8 @@ export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}
   } catch (cause) {
     throw new MtcnnError(
       'BACKEND_FAILED',
-      `Could not start the tfjs ${kind} backend (${String(cause)}). Install @tensorflow/tfjs-core and @tensorflow/tfjs-backend-${kind} 4.22.x.`,
+      `Could not start the tfjs ${kind} backend (${String(cause)}). Install ` +
+        `@tensorflow/tfjs-core and @tensorflow/tfjs-backend-${kind} 4.22.x.`,
       { cause },
     );
   }

@@ -24,7 +24,9 @@ export interface BrowserBackendOptions {
   weights?: MtcnnWeights;
 }
 
-/** Weights by URL ('' = the bundled files): switching backends on a page fetches them once. A failed fetch is not kept. */
+/**
+ * Weights by URL ('' = the bundled files): switching backends on a page fetches them once. A failed fetch is not kept.
+ */
 const weightsByUrl = new Map<string, Promise<MtcnnWeights>>();
 
 function weightsFor(url: string): Promise<MtcnnWeights> {

@@ -105,7 +105,8 @@ async function samplePeak(when: string): Promise<void> {
   }
   peaks.push(r.result);
   log(
-    `[${elapsed()}] MatMul peak (${when}): best ${r.result.gflops.toFixed(1)} GFLOP/s, median ${r.result.medianGflops.toFixed(1)}`,
+    `[${elapsed()}] MatMul peak (${when}): best ${r.result.gflops.toFixed(1)} ` +
+      `GFLOP/s, median ${r.result.medianGflops.toFixed(1)}`,
   );
 }
 
@@ -169,7 +170,10 @@ for (const image of images) {
       );
     rows.push(row);
     log(
-      `[${elapsed()}] ${backend} ${basename(image)}: ${row.error ? `FAILED ${row.error}` : `${row.totalMs.toFixed(1)} ms, ${row.faces} faces, peak RSS ${row.maxRssMb.toFixed(0)} MB`}`,
+      `[${elapsed()}] ${backend} ${basename(image)}: ` +
+        (row.error
+          ? `FAILED ${row.error}`
+          : `${row.totalMs.toFixed(1)} ms, ${row.faces} faces, peak RSS ${row.maxRssMb.toFixed(0)} MB`),
     );
   }
   await samplePeak(`after ${basename(image)}`);
@@ -186,7 +190,11 @@ if (memoryCount > 0) {
   });
   if (r.ok && r.result) memory = { ...r.result, maxRssMb: r.maxRssMb };
   log(
-    `[${elapsed()}] memory: ${memory ? `${memory.startRssMb.toFixed(0)} -> ${memory.endRssMb.toFixed(0)} MB RSS, peak ${memory.maxRssMb.toFixed(0)} MB` : `FAILED ${r.error}`}`,
+    `[${elapsed()}] memory: ` +
+      (memory
+        ? `${memory.startRssMb.toFixed(0)} -> ${memory.endRssMb.toFixed(0)} MB RSS, ` +
+          `peak ${memory.maxRssMb.toFixed(0)} MB`
+        : `FAILED ${r.error}`),
   );
 }
 
@@ -196,7 +204,8 @@ if (cliImages !== 0) {
   try {
     cli = await measureCliThroughput(files, cliBackend);
     log(
-      `[${elapsed()}] CLI ${files.length} images: --jobs 1 ${cli.jobs1.imagesPerSecond.toFixed(2)}/s, --jobs 2 ${cli.jobs2.imagesPerSecond.toFixed(2)}/s (${cli.ratio.toFixed(2)}x)`,
+      `[${elapsed()}] CLI ${files.length} images: --jobs 1 ${cli.jobs1.imagesPerSecond.toFixed(2)}/s, ` +
+        `--jobs 2 ${cli.jobs2.imagesPerSecond.toFixed(2)}/s (${cli.ratio.toFixed(2)}x)`,
     );
   } catch (e) {
     log(`CLI throughput failed: ${String(e)} (is the repository built?)`);

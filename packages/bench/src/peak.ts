@@ -76,7 +76,9 @@ export async function measurePeak(runs = 50): Promise<Peak> {
   return { gflops: flops / Math.min(...ms) / 1e6, medianGflops: flops / median(ms) / 1e6, threads, runs };
 }
 
-/** Several peak measurements taken through a run: the yardstick is the best, the spread says how steady the machine was. */
+/**
+ * Several peak measurements taken through a run: the yardstick is the best, the spread says how steady the machine was.
+ */
 export interface PeakSamples {
   samples: Peak[];
   /** Best of every sample's best run. */

@@ -100,7 +100,8 @@ export async function measureQueueThroughput(
     const r = { kind, parallelism, seconds, imagesPerSecond: files.length / seconds };
     runs.push(r);
     log(
-      `  ${kind} x${parallelism}: ${seconds.toFixed(1)} s, ${r.imagesPerSecond.toFixed(2)} images/s (load ${loadavg()[0].toFixed(1)})`,
+      `  ${kind} x${parallelism}: ${seconds.toFixed(1)} ` +
+        `s, ${r.imagesPerSecond.toFixed(2)} images/s (load ${loadavg()[0].toFixed(1)})`,
     );
   };
   try {
@@ -149,7 +150,10 @@ export function queueMarkdown(r: QueueThroughput, machine: string, load: string)
   return [
     '## Queue (`pnpm bench:serve`)',
     '',
-    `${r.images} FDDB dev images (absolute paths, default options, backend \`${r.backend}\`, one thread per detector), wall time of whole commands (process start, detector start-up, every image); \`mtcnn queue work --concurrency 1 --until-done\` processes on a redis-server (appendonly yes) on 127.0.0.1, the images queued first; each row the best of ${r.rounds} interleaved round(s); ${machine}.`,
+    `${r.images} FDDB dev images (absolute paths, default options, backend \`${r.backend}\`, one thread ` +
+      `per detector), wall time of whole commands (process start, detector start-up, every image); \`mtcnn ` +
+      `queue work --concurrency 1 --until-done\` processes on a redis-server (appendonly yes) on 127.0.0.1, ` +
+      `the images queued first; each row the best of ${r.rounds} interleaved round(s); ${machine}.`,
     '',
     `**Load:** ${load}`,
     '',
@@ -163,8 +167,11 @@ export function queueMarkdown(r: QueueThroughput, machine: string, load: string)
     '| target | measured | met |',
     '| --- | --- | --- |',
     `| 2 workers >= 1.7 x 1 worker | ${r.scaling.toFixed(2)}x | ${r.scaling >= 1.7 ? 'yes' : 'no'} |`,
-    `| queue overhead < 10% against \`--jobs\` at the same parallelism | ${pct(r.overhead1)} at 1, ${pct(r.overhead2)} at 2 | ${overhead < 0.1 ? 'yes' : 'no'} |`,
+    `| queue overhead < 10% against \`--jobs\` at the same parallelism | ${pct(r.overhead1)} ` +
+      `at 1, ${pct(r.overhead2)} at 2 | ${overhead < 0.1 ? 'yes' : 'no'} |`,
     '',
-    `\`mtcnn queue add\` of the ${r.images} paths took ${r.addSeconds.toFixed(1)} s (process start included). Redis memory once a run was done: ${(r.redisBytesPerImage / 1024).toFixed(2)} KB per image (jobs with their results, the run's records, BullMQ's event stream).`,
+    `\`mtcnn queue add\` of the ${r.images} paths took ${r.addSeconds.toFixed(1)} s (process start ` +
+      `included). Redis memory once a run was done: ${(r.redisBytesPerImage / 1024).toFixed(2)} KB ` +
+      `per image (jobs with their results, the run's records, BullMQ's event stream).`,
   ].join('\n');
 }

@@ -99,7 +99,13 @@ export function summaryLine(res: BenchResults): string {
   const p = res.peak;
   const bests = p.samples.map((s) => s.gflops);
   const medians = p.samples.map((s) => s.medianGflops);
-  return `MatMul peak (1024^3 float32, B a constant initializer as weights are, onnxruntime-node, ${p.samples[0]?.threads ?? '?'} threads): ${num(p.gflops, 1)} GFLOP/s, the best run of ${p.samples.length} samples x ${p.samples[0]?.runs ?? '?'} runs taken through the bench (sample bests ${num(Math.min(...bests), 1)}-${num(Math.max(...bests), 1)}, sample medians ${num(Math.min(...medians), 1)}-${num(Math.max(...medians), 1)})`;
+  return (
+    `MatMul peak (1024^3 float32, B a constant initializer as weights are, ` +
+    `onnxruntime-node, ${p.samples[0]?.threads ?? '?'} threads): ${num(p.gflops, 1)} GFLOP/s, the ` +
+    `best run of ${p.samples.length} samples x ${p.samples[0]?.runs ?? '?'} runs taken through the ` +
+    `bench (sample bests ${num(Math.min(...bests), 1)}-${num(Math.max(...bests), 1)}, sample ` +
+    `medians ${num(Math.min(...medians), 1)}-${num(Math.max(...medians), 1)})`
+  );
 }
 
 export function benchmarksDoc(res: BenchResults): string {
@@ -117,7 +123,8 @@ measured in the same run, are the figures to quote.**
   ${num(m.loadEnd, 2)} at the end (a load above the core count means other work shared the CPU).
 - Node ${m.node}; ${versions}.
 - Protocol: each image decoded before timing; default options (min face ${res.protocol.options.minFaceSize}, factor
-  ${res.protocol.options.scaleFactor}, thresholds ${res.protocol.options.thresholds.join('/')}); ${res.protocol.warmup} warm-up run, then the median of
+  ${res.protocol.options.scaleFactor}, thresholds ${res.protocol.options.thresholds.join('/')}); \
+${res.protocol.warmup} warm-up run, then the median of
   ${res.protocol.runs} runs. For each image every backend is prepared in its own fresh process (so "peak RSS" is that
   process's) and the runs go round-robin across the processes, the order rotating each round: load
   from other work on the machine falls on every backend alike, so the ratios between rows hold even
@@ -140,5 +147,19 @@ measured in the same run, are the figures to quote.**
   Its boxes differ from ours (bilinear resize, rounded boxes), so its R/O-Net input counts differ too.
 
 ${markdownTables(res)}
-${res.memory ? `\nMemory: ${res.memory.count} detections of ${basename(res.memory.file)} on ${res.memory.backend} in one process: RSS ${res.memory.startRssMb.toFixed(0)} MB after ${res.memory.settle}, ${res.memory.endRssMb.toFixed(0)} MB after ${res.memory.count}; peak ${res.memory.maxRssMb.toFixed(0)} MB.\n` : ''}${res.cli ? `\nCLI throughput: \`mtcnn detect --backend ${res.cli.backend}\` over ${res.cli.images} images of ../shared/data/fddb/dev.txt: ${res.cli.jobs1.imagesPerSecond.toFixed(2)} images/s with --jobs 1, ${res.cli.jobs2.imagesPerSecond.toFixed(2)} with --jobs 2 (${res.cli.ratio.toFixed(2)}x), process start included.\n` : ''}`;
+${
+  res.memory
+    ? `\nMemory: ${res.memory.count} detections of ${basename(res.memory.file)} ` +
+      `on ${res.memory.backend} in one process: RSS ${res.memory.startRssMb.toFixed(0)} ` +
+      `MB after ${res.memory.settle}, ${res.memory.endRssMb.toFixed(0)} MB ` +
+      `after ${res.memory.count}; peak ${res.memory.maxRssMb.toFixed(0)} MB.\n`
+    : ''
+}${
+  res.cli
+    ? `\nCLI throughput: \`mtcnn detect --backend ${res.cli.backend}\` over ${res.cli.images} ` +
+      `images of ../shared/data/fddb/dev.txt: ${res.cli.jobs1.imagesPerSecond.toFixed(2)} ` +
+      `images/s with --jobs 1, ${res.cli.jobs2.imagesPerSecond.toFixed(2)} with --jobs 2 ` +
+      `(${res.cli.ratio.toFixed(2)}x), process start included.\n`
+    : ''
+}`;
 }

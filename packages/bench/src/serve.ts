@@ -42,7 +42,8 @@ const machineLine = `${machine.cpu}, ${machine.cores} cores, Node ${machine.node
 const busy = (): boolean => loadavg()[0] > availableParallelism();
 const busyNote = (wasBusy: boolean): string =>
   wasBusy
-    ? ' The machine was shared with other work during this run (load above the core count): the figures are lower, and noisier, than on a quiet machine; rerun there for the reference figures.'
+    ? ' The machine was shared with other work during this run (load above the core count): the ' +
+      'figures are lower, and noisier, than on a quiet machine; rerun there for the reference figures.'
     : ' The load stayed at or below the core count: nothing else competed for the cores.';
 const loadLine = (): string =>
   `load average ${loadavg()

@@ -200,7 +200,8 @@ export async function measureService(o: ServiceOptions): Promise<ServiceResults>
       }
       rows.push(row!);
       o.log(
-        `  ${connections} connections: ${row!.okPerSecond.toFixed(1)} ok/s, p50 ${row!.p50Ms} ms, p99 ${row!.p99Ms} ms, ${row!.busy503} x 503 (load ${loadavg()[0].toFixed(1)})`,
+        `  ${connections} connections: ${row!.okPerSecond.toFixed(1)} ok/s, p50 ${row!.p50Ms} ` +
+          `ms, p99 ${row!.p99Ms} ms, ${row!.busy503} x 503 (load ${loadavg()[0].toFixed(1)})`,
       );
     }
     if (o.rssRequests > 0) {
@@ -247,25 +248,32 @@ export function serviceMarkdown(r: ServiceResults, machine: string, load: string
   const lines = [
     '## Service (`pnpm bench:serve`)',
     '',
-    `\`mtcnn serve --workers ${r.workers}\` (onnx, default queue of ${4 * r.workers}, logs at info to /dev/null) on 127.0.0.1, loaded by autocannon with \`${r.image.split('/').pop()}\` as the raw body, each row the best of the runs; ${machine}.`,
+    `\`mtcnn serve --workers ${r.workers}\` (onnx, default queue of ${4 * r.workers}, logs at ` +
+      `info to /dev/null) on 127.0.0.1, loaded by autocannon with \`${r.image.split('/').pop()}\` ` +
+      `as the raw body, each row the best of the runs; ${machine}.`,
     '',
     `**Load:** ${load}`,
     '',
-    '| connections | 200 answers / s | p50 (ms) | p99 (ms) | 200s | 503s (queue full) | other non-2xx | errors (autocannon: 10 s timeouts, resets) |',
+    '| connections | 200 answers / s | p50 (ms) | p99 (ms) | 200s | 503s (queue ' +
+      'full) | other non-2xx | errors (autocannon: 10 s timeouts, resets) |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.rows.map(
       (x) =>
-        `| ${x.connections} | ${f(x.okPerSecond)} | ${x.p50Ms} | ${x.p99Ms} | ${x.ok} | ${x.busy503} | ${x.otherNon2xx} | ${x.errors} |`,
+        `| ${x.connections} | ${f(x.okPerSecond)} | ${x.p50Ms} | ${x.p99Ms} ` +
+        `| ${x.ok} | ${x.busy503} | ${x.otherNon2xx} | ${x.errors} |`,
     ),
     '',
-    `In-process, same image, same cores: one detector on all ${r.workers} cores calling \`detect(bytes)\` in turn: ${f(r.inProcessPerSecond)} images/s; the runner's pool (${r.workers} worker threads, one core each, no HTTP): ${f(r.poolPerSecond)} images/s. The yardstick is the better of the two.`,
+    `In-process, same image, same cores: one detector on all ${r.workers} cores calling \`detect(bytes)\` ` +
+      `in turn: ${f(r.inProcessPerSecond)} images/s; the runner's pool (${r.workers} worker threads, one ` +
+      `core each, no HTTP): ${f(r.poolPerSecond)} images/s. The yardstick is the better of the two.`,
     '',
     '| target | measured | met |',
     '| --- | --- | --- |',
   ];
   if (at8)
     lines.push(
-      `| 8 connections >= 0.9 x in-process throughput | ${f(at8.okPerSecond)} / ${f(yardstick)} = ${f(at8.okPerSecond / yardstick, 2)} | ${at8.okPerSecond >= 0.9 * yardstick ? 'yes' : 'no'} |`,
+      `| 8 connections >= 0.9 x in-process throughput | ${f(at8.okPerSecond)} / ${f(yardstick)} ` +
+        `= ${f(at8.okPerSecond / yardstick, 2)} | ${at8.okPerSecond >= 0.9 * yardstick ? 'yes' : 'no'} |`,
     );
   if (at64) {
     // Queue-bounded: a request waits behind at most queue + workers others, served at the measured
@@ -274,16 +282,22 @@ export function serviceMarkdown(r: ServiceResults, machine: string, load: string
     const queue = 4 * r.workers;
     const bound = ((queue + r.workers) / Math.max(at64.okPerSecond, 1e-9)) * 1000;
     lines.push(
-      `| p99 at 64 connections bounded by the queue (503s, not unbounded latency): p99 <= 1.25 x (queue + workers) / (200 answers/s) | p99 ${at64.p99Ms} ms vs (${queue} + ${r.workers}) / ${f(at64.okPerSecond)} = ${f(bound, 0)} ms; ${at64.busy503} x 503 | ${at64.busy503 > 0 && at64.p99Ms <= 1.25 * bound ? 'yes' : 'no'} |`,
+      `| p99 at 64 connections bounded by the queue (503s, not unbounded latency): p99 <= ` +
+        `1.25 x (queue + workers) / (200 answers/s) | p99 ${at64.p99Ms} ms vs (${queue} ` +
+        `+ ${r.workers}) / ${f(at64.okPerSecond)} = ${f(bound, 0)} ms; ${at64.busy503} x ` +
+        `503 | ${at64.busy503 > 0 && at64.p99Ms <= 1.25 * bound ? 'yes' : 'no'} |`,
     );
   }
   if (r.rss)
     lines.push(
-      `| RSS growth < 20 MB over ${r.rss.requests} requests | ${f(r.rss.startMb, 0)} -> ${f(r.rss.midMb, 0)} (half-way) -> ${f(r.rss.endMb, 0)} MB: ${f(r.rss.endMb - r.rss.startMb)} MB (peak ${f(r.rss.peakMb, 0)}) | ${r.rss.endMb - r.rss.startMb < 20 ? 'yes' : 'no'} |`,
+      `| RSS growth < 20 MB over ${r.rss.requests} requests | ${f(r.rss.startMb, 0)} ` +
+        `-> ${f(r.rss.midMb, 0)} (half-way) -> ${f(r.rss.endMb, 0)} MB: ${f(r.rss.endMb - r.rss.startMb)} ` +
+        `MB (peak ${f(r.rss.peakMb, 0)}) | ${r.rss.endMb - r.rss.startMb < 20 ? 'yes' : 'no'} |`,
     );
   lines.push(
     '',
-    `The server started (${r.workers} onnx workers loaded) in ${f(r.serverStartMs / 1000)} s. RSS is the whole server process (the workers are threads in it), after a warm-up of 200 requests.`,
+    `The server started (${r.workers} onnx workers loaded) in ${f(r.serverStartMs / 1000)} s. RSS is ` +
+      `the whole server process (the workers are threads in it), after a warm-up of 200 requests.`,
   );
   return lines.join('\n');
 }

@@ -48,7 +48,8 @@ const machine = describeMachine();
 const rows: { backend: OurBackend; result?: MemoryResult & { maxRssMb: number }; error?: string }[] = [];
 for (const backend of backends) {
   process.stderr.write(
-    `soak: ${backend}, ${count} detections of ${basename(file)}${a.env?.length ? ` (env ${a.env.join(' ')})` : ''}...\n`,
+    `soak: ${backend}, ${count} detections ` +
+      `of ${basename(file)}${a.env?.length ? ` (env ${a.env.join(' ')})` : ''}...\n`,
   );
   const r = await runTask<MemoryResult>({ type: 'memory', backend, file, count, settle: 10 });
   rows.push(
@@ -64,7 +65,8 @@ for (const backend of backends) {
 
 const num = (v: number | undefined, d = 0): string => (v === undefined ? '-' : v.toFixed(d));
 const table = [
-  '| backend | detections | RSS after 10 (MB) | RSS at the end (MB) | growth (MB) | growth in the second half (MB) | peak RSS (MB) | tfjs tensors after 10 / at the end | faces first / last | seconds | verdict |',
+  '| backend | detections | RSS after 10 (MB) | RSS at the end (MB) | growth (MB) | growth in the second half ' +
+    '(MB) | peak RSS (MB) | tfjs tensors after 10 / at the end | faces first / last | seconds | verdict |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...rows.map(({ backend, result: m, error }) => {
     if (!m) return `| ${backend} | failed: ${(error ?? '').split('\n')[0]} | | | | | | | | |`;
@@ -83,7 +85,18 @@ const table = [
         : late < LATE_GROWTH_MB
           ? 'levels off'
           : '**grows**';
-    return `| ${backend} | ${m.count} | ${num(m.startRssMb)} | ${num(m.endRssMb)} | ${num(growth, 1)} | ${num(late, 1)} | ${num(m.maxRssMb)} | ${m.startTensors !== undefined ? `${m.startTensors} / ${m.endTensors}` : backend.startsWith('tfjs') ? 'in worker threads' : '-'} | ${m.firstFaces} / ${m.lastFaces} | ${num(m.seconds)} | ${verdict} |`;
+    const tensors =
+      m.startTensors !== undefined
+        ? `${m.startTensors} / ${m.endTensors}`
+        : backend.startsWith('tfjs')
+          ? 'in worker threads'
+          : '-';
+    return (
+      `| ${backend} | ${m.count} | ${num(m.startRssMb)} | ${num(m.endRssMb)} ` +
+      `| ${num(growth, 1)} | ${num(late, 1)} | ${num(m.maxRssMb)} ` +
+      `| ${tensors} ` +
+      `| ${m.firstFaces} / ${m.lastFaces} | ${num(m.seconds)} | ${verdict} |`
+    );
   }),
 ].join('\n');
 console.log(table);
@@ -93,10 +106,13 @@ if (!a['no-docs']) {
 
 Written by \`pnpm bench:soak\` (packages/bench/src/soak.ts) on ${machine.date.slice(0, 10)}: ${count} detections of
 \`${a.image}\` per backend, each backend in a fresh process with one detector (default options), on ${machine.cpu}
-(${machine.cores} cores, load average ${machine.loadStart.toFixed(2)} at the start), Node ${machine.node}. "After 10" is the
+(${machine.cores} cores, load average ${machine.loadStart.toFixed(2)} at the start), Node ${machine.node}. \
+"After 10" is the
 baseline: the first detections grow pools, caches and the runtimes' arenas once. Verdict "flat": RSS grows by less
-than ${GROWTH_MB} MB from there to the end; "levels off": more than that in all, but less than ${LATE_GROWTH_MB} MB over the second half
-of the run (a plateau: garbage not yet collected, heaps sized once, not a per-detection leak); "grows": neither. In every
+than ${GROWTH_MB} MB from there to the end; "levels off": more than that in all, \
+but less than ${LATE_GROWTH_MB} MB over the second half
+of the run (a plateau: garbage not yet collected, heaps sized once, not a per-detection leak); \
+"grows": neither. In every
 row the tfjs tensor count (in-process tfjs only; the threaded backend keeps its tensors in worker threads) must be flat
 and the last detection must find the faces of the first ("check" otherwise).
 

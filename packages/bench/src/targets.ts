@@ -53,7 +53,8 @@ export function checkTargets(res: Omit<BenchResults, 'targets'>): Target[] {
     name: `mtcnn detect --jobs 2 vs --jobs 1 (${c ? `${c.images} FDDB dev images, ${c.backend}` : 'FDDB dev images'})`,
     goal: '>= 1.7x images/s',
     measured: c
-      ? `${c.ratio.toFixed(2)}x (${c.jobs1.imagesPerSecond.toFixed(1)} -> ${c.jobs2.imagesPerSecond.toFixed(1)} images/s)`
+      ? `${c.ratio.toFixed(2)}x (${c.jobs1.imagesPerSecond.toFixed(1)} ` +
+        `-> ${c.jobs2.imagesPerSecond.toFixed(1)} images/s)`
       : 'not measured',
     met: c ? c.ratio >= 1.7 : null,
   });

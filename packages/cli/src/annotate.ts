@@ -14,8 +14,13 @@ export function facesSvg(width: number, height: number, faces: readonly Face[], 
     const dots = Object.values(f.keypoints)
       .map(([px, py], k) => `<circle cx="${px}" cy="${py}" r="${stroke * 1.5}" fill="${COLORS[k]}"/>`)
       .join('');
-    const label = `<text x="${x}" y="${Math.max(y - stroke * 2, 12)}" font-family="sans-serif" font-size="${Math.max(12, stroke * 7)}" fill="#00e5ff">${f.confidence.toFixed(3)}</text>`;
-    return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="#00e5ff" stroke-width="${stroke}"/>${dots}${label}`;
+    const label =
+      `<text x="${x}" y="${Math.max(y - stroke * 2, 12)}" font-family="sans-serif" ` +
+      `font-size="${Math.max(12, stroke * 7)}" fill="#00e5ff">${f.confidence.toFixed(3)}</text>`;
+    return (
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" ` +
+      `stroke="#00e5ff" stroke-width="${stroke}"/>${dots}${label}`
+    );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }

@@ -14,7 +14,8 @@ const TRUNCATED = join(ROOT, '../shared/images/public/truncated.jpg');
 const available = existsSync(TRUNCATED);
 if (!available)
   console.warn(
-    `\n!!! SKIPPED the CLI batch tests: ${TRUNCATED} not found. Put the project's shared/ folder beside the repository. !!!\n`,
+    `\n!!! SKIPPED the CLI batch tests: ${TRUNCATED} not found. Put ` +
+      `the project's shared/ folder beside the repository. !!!\n`,
   );
 
 interface Run {
@@ -48,17 +49,21 @@ describe.skipIf(!available)('mtcnn detect over many images', () => {
     copyFileSync(SAMPLE, join(dir, 'more/07.jpg'));
   });
 
-  it('expands directories and globs, records the corrupt file and the empty pattern in their places, goes on, exits 1', () => {
-    const r = mtcnn(['photos', 'more/*.jpg', 'nothing/*.png'], dir);
-    expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { file: string; faces?: unknown[]; error?: { code: string } }[];
-    expect(out.map((e) => e.file)).toEqual([...PHOTOS, 'more/06.jpg', 'more/07.jpg', 'nothing/*.png']);
-    expect(out[2].error).toEqual({ code: 'DECODE_FAILED', message: expect.stringContaining('03-corrupt.jpg') });
-    expect(out[7].error).toEqual({ code: 'NO_MATCH', message: 'pattern nothing/*.png matches no file.' });
-    for (const i of [0, 1, 3, 4, 5, 6]) expect(out[i].faces).toHaveLength(4);
-    expect(r.stderr).toContain('mtcnn: 8 images: 6 ok, 2 failed (DECODE_FAILED 1, NO_MATCH 1)');
-    expect(r.stderr).toContain('failed: photos/03-corrupt.jpg: DECODE_FAILED');
-  });
+  it(
+    'expands directories and globs, records the corrupt file and ' +
+      'the empty pattern in their places, goes on, exits 1',
+    () => {
+      const r = mtcnn(['photos', 'more/*.jpg', 'nothing/*.png'], dir);
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout) as { file: string; faces?: unknown[]; error?: { code: string } }[];
+      expect(out.map((e) => e.file)).toEqual([...PHOTOS, 'more/06.jpg', 'more/07.jpg', 'nothing/*.png']);
+      expect(out[2].error).toEqual({ code: 'DECODE_FAILED', message: expect.stringContaining('03-corrupt.jpg') });
+      expect(out[7].error).toEqual({ code: 'NO_MATCH', message: 'pattern nothing/*.png matches no file.' });
+      for (const i of [0, 1, 3, 4, 5, 6]) expect(out[i].faces).toHaveLength(4);
+      expect(r.stderr).toContain('mtcnn: 8 images: 6 ok, 2 failed (DECODE_FAILED 1, NO_MATCH 1)');
+      expect(r.stderr).toContain('failed: photos/03-corrupt.jpg: DECODE_FAILED');
+    },
+  );
 
   it('exits 0 when every image has a result', () => {
     const r = mtcnn(['-q', 'more'], dir);

@@ -79,7 +79,10 @@ function previousEntries(output: string, warn: (line: string) => void): Map<stri
     damaged.sort((a, b) => a - b);
     const shown = damaged.slice(0, 10).join(', ') + (damaged.length > 10 ? `, ... (${damaged.length} in all)` : '');
     warn(
-      `mtcnn: warning: ${output}: line${damaged.length === 1 ? '' : 's'} ${shown} ${damaged.length === 1 ? 'is' : 'are'} not a detect entry (damaged: a crash, a full disk or two runs at once?); ignored, so their images are processed again.`,
+      `mtcnn: warning: ${output}: ` +
+        `line${damaged.length === 1 ? '' : 's'} ${shown} ${damaged.length === 1 ? 'is' : 'are'} ` +
+        `not a detect entry (damaged: a crash, a full disk or two runs ` +
+        `at once?); ignored, so their images are processed again.`,
     );
   }
   return byFile;
@@ -107,7 +110,8 @@ function checkOutputFile(toFile: string, o: BatchOptions): 'file' | 'other' {
   }
   if (kind === 'foreign')
     throw usage(
-      `${toFile} is not an mtcnn JSONL file (no line of it is a detect entry): refusing to ${o.resume ? 'append to' : 'replace'} it. Choose another --output file.`,
+      `${toFile} is not an mtcnn JSONL file (no line of it is a detect entry): refusing ` +
+        `to ${o.resume ? 'append to' : 'replace'} it. Choose another --output file.`,
     );
   if (kind === 'jsonl' && !o.resume && !o.overwrite)
     throw usage(`${toFile} already has results: pass --resume to continue it, or --overwrite to start it over.`);

@@ -99,7 +99,8 @@ export async function cropFiles(args: readonly string[], o: CropCommandOptions):
         entries.push({ file, width: image.width, height: image.height, crops });
         const written = crops.filter((c) => !('error' in c)).length;
         o.log(
-          `${file}: ${written} face${written === 1 ? '' : 's'} cropped${written < crops.length ? ` (${crops.length - written} not written)` : ''}`,
+          `${file}: ${written} face${written === 1 ? '' : 's'} ` +
+            `cropped${written < crops.length ? ` (${crops.length - written} not written)` : ''}`,
         );
       } catch (e) {
         if (!isMtcnnError(e) || e.code === 'DISPOSED' || e.code === 'BACKEND_FAILED' || e.code === 'INVALID_OPTION')
@@ -123,7 +124,8 @@ export function registerCrop(
   const command = program
     .command('crop')
     .description(
-      'Detect faces and write each one as a square PNG crop, <out>/<image name>_<face index>.png; prints what it wrote as JSON.',
+      'Detect faces and write each one as a square PNG crop, <out>/<image ' +
+        'name>_<face index>.png; prints what it wrote as JSON.',
     )
     .argument('<images...>', 'image files, directories (searched recursively) or quoted glob patterns')
     .requiredOption('--out <dir>', 'directory for the crops (created if missing)')

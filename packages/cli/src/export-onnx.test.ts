@@ -46,53 +46,61 @@ async function cli(...argv: string[]) {
 }
 
 describe('mtcnn export-onnx', () => {
-  it("writes three ONNX files (IR 8, opset <= 17) that load back in onnxruntime-node and give the backends' outputs", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'mtcnn-onnx-')), 'models');
-    const { code, stdout } = await cli('export-onnx', dir);
-    expect(code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['onet.onnx', 'pnet.onnx', 'rnet.onnx']);
-    const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ ir_version: 8, input_layout: 'nchw' });
-    expect(report.opset).toBeLessThanOrEqual(17);
-    for (const f of report.files) {
-      const m = decodeModel(readFileSync(f.path));
-      expect(Number(m.irVersion)).toBe(8);
-      expect(Number(m.opsetImport[0].version)).toBeLessThanOrEqual(17);
-    }
+  it(
+    'writes three ONNX files (IR 8, opset <= 17) that load back ' +
+      "in onnxruntime-node and give the backends' outputs",
+    async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'mtcnn-onnx-')), 'models');
+      const { code, stdout } = await cli('export-onnx', dir);
+      expect(code).toBe(0);
+      expect(readdirSync(dir).sort()).toEqual(['onet.onnx', 'pnet.onnx', 'rnet.onnx']);
+      const report = JSON.parse(stdout);
+      expect(report).toMatchObject({ ir_version: 8, input_layout: 'nchw' });
+      expect(report.opset).toBeLessThanOrEqual(17);
+      for (const f of report.files) {
+        const m = decodeModel(readFileSync(f.path));
+        expect(Number(m.irVersion)).toBe(8);
+        expect(Number(m.opsetImport[0].version)).toBeLessThanOrEqual(17);
+      }
 
-    const onnx = await createNodeOnnxBackend();
-    const tfjs = await createNodeTfjsBackend({ backend: 'wasm' });
-    const sessions = await Promise.all(
-      ['pnet', 'rnet', 'onet'].map((n) => ort.InferenceSession.create(join(dir, `${n}.onnx`))),
-    );
-    try {
-      const [pnet, rnet, onet] = sessions;
-      const [h, w] = [47, 61];
-      const level = randomInput(1, h * w * 3);
-      const p = await pnet.run({ input: new ort.Tensor('float32', nchw(level, 1, h, w), [1, 3, h, w]) });
-      for (const want of [await onnx.runPNet(level, h, w), await tfjs.runPNet(level, h, w)]) {
-        expect(p.prob.dims).toEqual([1, want.height, want.width]);
-        expect(maxAbsDiff(p.prob.data as Float32Array, faceProbabilities(want.logit, 'divide'))).toBeLessThan(1e-4);
-        expect(maxAbsDiff(p.reg.data as Float32Array, want.reg)).toBeLessThan(1e-4);
+      const onnx = await createNodeOnnxBackend();
+      const tfjs = await createNodeTfjsBackend({ backend: 'wasm' });
+      const sessions = await Promise.all(
+        ['pnet', 'rnet', 'onet'].map((n) => ort.InferenceSession.create(join(dir, `${n}.onnx`))),
+      );
+      try {
+        const [pnet, rnet, onet] = sessions;
+        const [h, w] = [47, 61];
+        const level = randomInput(1, h * w * 3);
+        const p = await pnet.run({ input: new ort.Tensor('float32', nchw(level, 1, h, w), [1, 3, h, w]) });
+        for (const want of [await onnx.runPNet(level, h, w), await tfjs.runPNet(level, h, w)]) {
+          expect(p.prob.dims).toEqual([1, want.height, want.width]);
+          expect(maxAbsDiff(p.prob.data as Float32Array, faceProbabilities(want.logit, 'divide'))).toBeLessThan(1e-4);
+          expect(maxAbsDiff(p.reg.data as Float32Array, want.reg)).toBeLessThan(1e-4);
+        }
+        const rc = randomInput(2, 7 * 24 * 24 * 3);
+        const r = await rnet.run({ input: new ort.Tensor('float32', nchw(rc, 7, 24), [7, 3, 24, 24]) });
+        for (const want of [await onnx.runRNet(rc, 7), await tfjs.runRNet(rc, 7)]) {
+          expect(maxAbsDiff(r.prob.data as Float32Array, faceProbabilities(want.logit, 'reciprocal'))).toBeLessThan(
+            1e-4,
+          );
+          expect(maxAbsDiff(r.reg.data as Float32Array, want.reg)).toBeLessThan(1e-4);
+        }
+        const oc = randomInput(3, 5 * 48 * 48 * 3);
+        const o = await onet.run({ input: new ort.Tensor('float32', nchw(oc, 5, 48), [5, 3, 48, 48]) });
+        for (const want of [await onnx.runONet(oc, 5), await tfjs.runONet(oc, 5)]) {
+          expect(maxAbsDiff(o.prob.data as Float32Array, faceProbabilities(want.logit, 'reciprocal'))).toBeLessThan(
+            1e-4,
+          );
+          expect(maxAbsDiff(o.landmarks.data as Float32Array, want.landmarks)).toBeLessThan(1e-4);
+        }
+      } finally {
+        await Promise.all(sessions.map((s) => s.release()));
+        await onnx.disposeAsync();
+        tfjs.dispose();
       }
-      const rc = randomInput(2, 7 * 24 * 24 * 3);
-      const r = await rnet.run({ input: new ort.Tensor('float32', nchw(rc, 7, 24), [7, 3, 24, 24]) });
-      for (const want of [await onnx.runRNet(rc, 7), await tfjs.runRNet(rc, 7)]) {
-        expect(maxAbsDiff(r.prob.data as Float32Array, faceProbabilities(want.logit, 'reciprocal'))).toBeLessThan(1e-4);
-        expect(maxAbsDiff(r.reg.data as Float32Array, want.reg)).toBeLessThan(1e-4);
-      }
-      const oc = randomInput(3, 5 * 48 * 48 * 3);
-      const o = await onet.run({ input: new ort.Tensor('float32', nchw(oc, 5, 48), [5, 3, 48, 48]) });
-      for (const want of [await onnx.runONet(oc, 5), await tfjs.runONet(oc, 5)]) {
-        expect(maxAbsDiff(o.prob.data as Float32Array, faceProbabilities(want.logit, 'reciprocal'))).toBeLessThan(1e-4);
-        expect(maxAbsDiff(o.landmarks.data as Float32Array, want.landmarks)).toBeLessThan(1e-4);
-      }
-    } finally {
-      await Promise.all(sessions.map((s) => s.release()));
-      await onnx.disposeAsync();
-      tfjs.dispose();
-    }
-  });
+    },
+  );
 
   it('can export NHWC-input graphs, and rejects an unknown layout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtcnn-onnx-'));

@@ -19,18 +19,21 @@ describe('expandInputs', () => {
     writeFileSync(join(dir, 'photos/notes.txt'), 'not an image');
   });
 
-  it('expands a directory recursively to its images, sorted, extensions in any case, as paths under the argument', async () => {
-    expect(await expandInputs(['photos'], dir)).toEqual([
-      { file: 'photos/a.PNG' },
-      { file: 'photos/b.jpg' },
-      { file: 'photos/sub/c.jpeg' },
-    ]);
-    expect(await expandInputs(['./photos/'], dir)).toEqual([
-      { file: './photos/a.PNG' },
-      { file: './photos/b.jpg' },
-      { file: './photos/sub/c.jpeg' },
-    ]);
-  });
+  it(
+    'expands a directory recursively to its images, sorted, ' + 'extensions in any case, as paths under the argument',
+    async () => {
+      expect(await expandInputs(['photos'], dir)).toEqual([
+        { file: 'photos/a.PNG' },
+        { file: 'photos/b.jpg' },
+        { file: 'photos/sub/c.jpeg' },
+      ]);
+      expect(await expandInputs(['./photos/'], dir)).toEqual([
+        { file: './photos/a.PNG' },
+        { file: './photos/b.jpg' },
+        { file: './photos/sub/c.jpeg' },
+      ]);
+    },
+  );
 
   it('expands glob patterns, relative ones to relative paths and absolute ones to absolute paths', async () => {
     expect(await expandInputs(['photos/**/*.jp*g'], dir)).toEqual([

@@ -27,7 +27,8 @@ export async function lockOutput(path: string, warn: (message: string) => void):
     if (err.code === 'ELOCKED')
       throw new MtcnnError(
         'INVALID_OPTION',
-        `${path} is being written by another mtcnn run (it holds ${path}.lock): wait for it to finish, or use another --output file.`,
+        `${path} is being written by another mtcnn run (it holds ${path}.lock): ` +
+          `wait for it to finish, or use another --output file.`,
       );
     throw new MtcnnError('INVALID_OPTION', `Cannot lock ${path} (${path}.lock): ${err.message}`);
   }

@@ -34,7 +34,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     program
       .command('detect')
       .description(
-        'Detect faces; prints one JSON array to stdout, one entry per image, in input order (or JSON lines with --output).',
+        'Detect faces; prints one JSON array to stdout, one entry per ' +
+          'image, in input order (or JSON lines with --output).',
       )
       .argument(
         '<images...>',

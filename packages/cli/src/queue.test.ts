@@ -19,7 +19,8 @@ const BIG_SOURCE = join(SHARED, 'images/dev/bbt1_1920x1080.jpg');
 const available = existsSync(join(FDDB, 'dev.txt')) && existsSync(BIG_SOURCE);
 if (!available)
   console.warn(
-    `\n!!! SKIPPED the queue end-to-end tests: ${FDDB}/dev.txt not found. Put the project's shared/ folder beside the repository. !!!\n`,
+    `\n!!! SKIPPED the queue end-to-end tests: ${FDDB}/dev.txt not found. ` +
+      `Put the project's shared/ folder beside the repository. !!!\n`,
   );
 
 const devImages = (n: number): string[] =>

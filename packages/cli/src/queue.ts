@@ -48,7 +48,8 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
       queue
         .command('add')
         .description(
-          'Queue images (files, directories, quoted globs) as jobs of --chunk images; images already in the run are not queued again.',
+          'Queue images (files, directories, quoted globs) as jobs of ' +
+            '--chunk images; images already in the run are not queued again.',
         )
         .argument('<images...>', 'image files, directories (searched recursively) or quoted glob patterns'),
     ),
@@ -92,7 +93,8 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
   )
     .option(
       '--concurrency <n>',
-      `jobs in progress at once, each on its own worker thread and core (default: ${availableParallelism()}, the number of cores)`,
+      `jobs in progress at once, each on its own worker thread and core ` +
+        `(default: ${availableParallelism()}, the number of cores)`,
       positiveInt('--concurrency'),
     )
     .addOption(
@@ -135,7 +137,8 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
         untilDone: o.untilDone === true,
       });
       log(
-        `mtcnn queue work: ${worker.name} on queue ${o.queue as string} at ${safeUrl(o.redis as string)}; SIGTERM finishes the jobs in progress and exits`,
+        `mtcnn queue work: ${worker.name} on queue ${o.queue as string} ` +
+          `at ${safeUrl(o.redis as string)}; SIGTERM finishes the jobs in progress and exits`,
       );
       await new Promise<void>((done) => {
         const stop = (signal: NodeJS.Signals): void => {
@@ -178,7 +181,8 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
     queue
       .command('results')
       .description(
-        'Every image of the run once, in input order, as JSON lines (errors as {file, error}); images not done yet are counted on stderr. Exit 0: all done; 1: all done, some errors; 3: not all done yet.',
+        'Every image of the run once, in input order, as JSON lines (errors as {file, error}); images not ' +
+          'done yet are counted on stderr. Exit 0: all done; 1: all done, some errors; 3: not all done yet.',
       ),
   )
     .option('-o, --output <file.jsonl>', 'write the JSON lines to this file (default: stdout)')
@@ -196,7 +200,8 @@ export function registerQueue(program: Command, io: Io, setExitCode: (code: numb
       io.stderr(
         `${s.written} of ${s.images} images${output ? ` written to ${output}` : ''} (${s.errors} errors)` +
           (s.pending
-            ? `; ${s.pending} pending (not done yet): ${s.pendingFiles.join(', ')}${s.pending > s.pendingFiles.length ? ', ...' : ''}`
+            ? `; ${s.pending} pending (not done ` +
+              `yet): ${s.pendingFiles.join(', ')}${s.pending > s.pendingFiles.length ? ', ...' : ''}`
             : '') +
           (s.missingJobs ? `; ${s.missingJobs} jobs missing from Redis (add their images again)` : '') +
           '\n',

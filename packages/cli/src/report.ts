@@ -47,7 +47,8 @@ export function registerReport(program: Command, io: Io): void {
     program
       .command('report')
       .description(
-        'Write a self-contained HTML report of every stage (pyramid, P-Net, candidates, NMS, R-Net, O-Net) for one image; prints a JSON summary.',
+        'Write a self-contained HTML report of every stage (pyramid, P-Net, ' +
+          'candidates, NMS, R-Net, O-Net) for one image; prints a JSON summary.',
       )
       .argument('<image>', 'image file')
       .option('-o, --output <file.html>', 'the HTML file to write', 'report.html'),
@@ -61,7 +62,8 @@ export function registerReport(program: Command, io: Io): void {
       });
       if (!o.quiet)
         io.stderr(
-          `${image}: ${result.faces} face${result.faces === 1 ? '' : 's'}; wrote ${result.output} (${(result.bytes / 1e6).toFixed(1)} MB)\n`,
+          `${image}: ${result.faces} face${result.faces === 1 ? '' : 's'}; ` +
+            `wrote ${result.output} (${(result.bytes / 1e6).toFixed(1)} MB)\n`,
         );
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     });

@@ -82,7 +82,8 @@ describe.skipIf(!available)('mtcnn serve', () => {
   it('SIGTERM during load: the requests in flight complete, then it stops listening and exits 0', async () => {
     // One worker and room for all: six requests in flight (one running, five queued) at the signal.
     const s = await serve(['--workers', '1', '--queue-size', '16']);
-    const names = ['no-faces.jpg', 'face_rectangular.png', 'ivan.jpg', 'bbt4_640x480.jpg', 'bbt2.jpg', 'bbt4.jpg']; // the small ones
+    // the small ones
+    const names = ['no-faces.jpg', 'face_rectangular.png', 'ivan.jpg', 'bbt4_640x480.jpg', 'bbt2.jpg', 'bbt4.jpg'];
     const answers = names.map((name) =>
       fetch(`${s.base}/v1/detect`, { method: 'POST', body: readFileSync(join(DEV, name)) }).then(async (r) => ({
         status: r.status,

@@ -15,7 +15,9 @@ export function registerServe(program: Command, io: Io): void {
     program
       .command('serve')
       .description(
-        'Serve detection over HTTP: POST /v1/detect (JSON faces), POST /v1/report (HTML), /healthz, /readyz, /metrics, /openapi.json. Detector flags set the defaults; requests override them with query parameters (min_face, thresholds, ...).',
+        'Serve detection over HTTP: POST /v1/detect (JSON faces), POST /v1/report (HTML), ' +
+          '/healthz, /readyz, /metrics, /openapi.json. Detector flags set the defaults; ' +
+          'requests override them with query parameters (min_face, thresholds, ...).',
       )
       .option(
         '--port <n>',
@@ -26,7 +28,8 @@ export function registerServe(program: Command, io: Io): void {
       .option('--host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
       .option(
         '--workers <n>',
-        `detection worker threads, one detector each (default: ${availableParallelism()}, the number of cores; at most 4 per core)`,
+        `detection worker threads, one detector each ` +
+          `(default: ${availableParallelism()}, the number of cores; at most 4 per core)`,
         positiveInt('--workers'),
       )
       .option(

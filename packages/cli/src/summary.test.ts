@@ -24,7 +24,8 @@ describe('formatSummary', () => {
       output: 'out.jsonl',
     });
     expect(s.split('\n')).toEqual([
-      'mtcnn: 10 images: 7 ok, 3 failed (DECODE_FAILED 2, NO_MATCH 1); 6 images processed in 2.0 s (3.00 images/s, 1 job); 4 skipped, already in out.jsonl',
+      'mtcnn: 10 images: 7 ok, 3 failed (DECODE_FAILED 2, NO_MATCH 1); 6 images ' +
+        'processed in 2.0 s (3.00 images/s, 1 job); 4 skipped, already in out.jsonl',
       '  failed: a.jpg: DECODE_FAILED: cut',
       '  failed: b.jpg: DECODE_FAILED: cut',
       '  failed: *.gif: NO_MATCH: none',

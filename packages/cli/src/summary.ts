@@ -41,7 +41,9 @@ export function formatSummary(s: BatchSummary): string {
     for (const f of s.failures) byCode.set(f.code, (byCode.get(f.code) ?? 0) + 1);
     head += ` (${[...byCode].map(([c, k]) => `${c} ${k}`).join(', ')})`;
   }
-  head += `; ${n(s.processed, 'image')} processed in ${s.seconds.toFixed(1)} s (${rate.toFixed(2)} images/s, ${n(s.jobs, 'job')})`;
+  head +=
+    `; ${n(s.processed, 'image')} processed in ${s.seconds.toFixed(1)} ` +
+    `s (${rate.toFixed(2)} images/s, ${n(s.jobs, 'job')})`;
   if (s.skipped > 0) head += `; ${s.skipped} skipped, already in ${s.output ?? 'the output'}`;
   const lines = [head];
   for (const f of s.failures.slice(0, SUMMARY_MAX_LISTED)) lines.push(`  failed: ${f.file}: ${f.code}: ${f.message}`);

@@ -64,7 +64,9 @@ describe.skipIf(!sharedAvailable)('aligned crops of the dev images', () => {
     const dist = offsets.map(([x, y]) => Math.hypot(x, y)).sort((p, q) => p - q);
     const median = dist[dist.length >> 1];
     console.log(
-      `aligned crops: ${offsets.length / 5} faces, landmark offset mean (${mean[0].toFixed(2)}, ${mean[1].toFixed(2)}) px, median distance ${median.toFixed(2)} px, max ${dist.at(-1)!.toFixed(2)} px`,
+      `aligned crops: ${offsets.length / 5} faces, landmark offset mean ` +
+        `(${mean[0].toFixed(2)}, ${mean[1].toFixed(2)}) px, median ` +
+        `distance ${median.toFixed(2)} px, max ${dist.at(-1)!.toFixed(2)} px`,
     );
     expect(Math.abs(mean[0])).toBeLessThan(0.5);
     expect(Math.abs(mean[1])).toBeLessThan(0.5);

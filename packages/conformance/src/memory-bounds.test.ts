@@ -27,7 +27,12 @@ function child(
 
 /** A noise image (raw RGB): every P-Net cell passes a threshold of 0. */
 const NOISE = `
-const noise = (w, h) => { const d = new Uint8Array(w * h * 3); let s = 1; for (let i = 0; i < d.length; i++) { s = (s * 1103515245 + 12345) >>> 0; d[i] = s >>> 24; } return { data: d, width: w, height: h }; };
+const noise = (w, h) => {
+  const d = new Uint8Array(w * h * 3);
+  let s = 1;
+  for (let i = 0; i < d.length; i++) { s = (s * 1103515245 + 12345) >>> 0; d[i] = s >>> 24; }
+  return { data: d, width: w, height: h };
+};
 `;
 
 describe('memory bounds (onnx, child processes)', () => {

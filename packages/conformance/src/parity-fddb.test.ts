@@ -61,7 +61,8 @@ const NETWORK_ROUNDING: Record<string, Record<string, string>> = {
   'tfjs-wasm': {
     '2002/08/03/big/img_379.jpg': IMG_379,
     '2003/01/15/big/img_1252.jpg':
-      "an O-Net input's x2 is 101 here, 100.99998 in the reference (R-Net's regression): its crop is one column wider, and the face's O-Net score 0.636 instead of the reference's 0.701 (threshold 0.7)",
+      "an O-Net input's x2 is 101 here, 100.99998 in the reference (R-Net's regression): its crop is one " +
+      "column wider, and the face's O-Net score 0.636 instead of the reference's 0.701 (threshold 0.7)",
   },
 };
 
@@ -100,7 +101,9 @@ describe.skipIf(!available).each(BACKENDS)('parity on FDDB dev images, $name', (
   afterAll(() => {
     detector?.dispose();
     console.log(
-      `FDDB parity (${name}): ${images.length} images, ${worst.faces} faces; worst IoU ${worst.iou.toFixed(6)}, landmarks ${worst.landmarks.toExponential(2)} px, prob ${worst.prob.toExponential(2)}`,
+      `FDDB parity (${name}): ${images.length} images, ${worst.faces} faces; worst ` +
+        `IoU ${worst.iou.toFixed(6)}, landmarks ${worst.landmarks.toExponential(2)} ` +
+        `px, prob ${worst.prob.toExponential(2)}`,
     );
   });
 

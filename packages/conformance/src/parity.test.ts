@@ -67,7 +67,8 @@ describe.skipIf(!sharedAvailable).each(BACKENDS)('parity with the reference on $
       expect(matches.every((m, i) => m.face === faces[i])).toBe(true);
       const max = (k: 'boxDev' | 'landmarkDev' | 'probDev'): number => Math.max(0, ...matches.map((m) => m[k]));
       figures.push(
-        `  ${file}: ${faces.length} faces, max box dev ${max('boxDev').toExponential(2)} px, landmarks ${max('landmarkDev').toExponential(2)} px, prob ${max('probDev').toExponential(2)}`,
+        `  ${file}: ${faces.length} faces, max box dev ${max('boxDev').toExponential(2)} px, ` +
+          `landmarks ${max('landmarkDev').toExponential(2)} px, prob ${max('probDev').toExponential(2)}`,
       );
     },
     600_000,

@@ -153,19 +153,27 @@ export async function measureShot(
 /** One markdown table row per shot, and the totals. */
 export function markdownTable(rows: readonly ShotMeasurement[]): string {
   const lines = [
-    '| sequence | frames | full cascade fps | tracked fps | speed-up | full frames | recall | recall, faces inside the frame | precision | id switches |',
+    '| sequence | frames | full cascade fps | tracked fps | speed-up | full frames ' +
+      '| recall | recall, faces inside the frame | precision | id switches |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.shot} | ${r.frames} | ${r.fullFps.toFixed(1)} | ${r.trackedFps.toFixed(1)} | ${r.speedup.toFixed(2)}x | ${r.fullFrames} | ${r.recall.toFixed(3)} (${r.matched}/${r.fullFaces}) | ${r.recallInside.toFixed(3)} | ${r.precision.toFixed(3)} | ${r.idSwitches + r.fragmented} |`,
+      `| ${r.shot} | ${r.frames} | ${r.fullFps.toFixed(1)} | ${r.trackedFps.toFixed(1)} ` +
+        `| ${r.speedup.toFixed(2)}x | ${r.fullFrames} | ${r.recall.toFixed(3)} (${r.matched}/${r.fullFaces}) ` +
+        `| ${r.recallInside.toFixed(3)} | ${r.precision.toFixed(3)} | ${r.idSwitches + r.fragmented} |`,
     );
   }
   const sum = (
     k: 'frames' | 'fullFaces' | 'matched' | 'trackedFaces' | 'fullMs' | 'trackedMs' | 'fullFrames',
   ): number => rows.reduce((s, r) => s + r[k], 0);
   lines.push(
-    `| all | ${sum('frames')} | ${((1000 * sum('frames')) / sum('fullMs')).toFixed(1)} | ${((1000 * sum('frames')) / sum('trackedMs')).toFixed(1)} | ${(sum('fullMs') / sum('trackedMs')).toFixed(2)}x | ${sum('fullFrames')} | ${(sum('matched') / sum('fullFaces')).toFixed(3)} (${sum('matched')}/${sum('fullFaces')}) | | ${(sum('matched') / sum('trackedFaces')).toFixed(3)} | ${rows.reduce((s, r) => s + r.idSwitches + r.fragmented, 0)} |`,
+    `| all | ${sum('frames')} | ${((1000 * sum('frames')) / sum('fullMs')).toFixed(1)} ` +
+      `| ${((1000 * sum('frames')) / sum('trackedMs')).toFixed(1)} ` +
+      `| ${(sum('fullMs') / sum('trackedMs')).toFixed(2)}x | ${sum('fullFrames')} ` +
+      `| ${(sum('matched') / sum('fullFaces')).toFixed(3)} (${sum('matched')}/${sum('fullFaces')}) | ` +
+      `| ${(sum('matched') / sum('trackedFaces')).toFixed(3)} ` +
+      `| ${rows.reduce((s, r) => s + r.idSwitches + r.fragmented, 0)} |`,
   );
   return lines.join('\n');
 }

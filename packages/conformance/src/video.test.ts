@@ -38,11 +38,16 @@ describe.skipIf(!sharedAvailable)('video detector on generated sequences (tfjs-w
       const m = await measureShot(detector, shot, source, sourceFaces, options);
       results.push(m);
       console.log(
-        `${shot.name}: recall ${m.recall.toFixed(3)} (${m.matched}/${m.fullFaces}), precision ${m.precision.toFixed(3)}, ` +
-          `${m.fullFps.toFixed(1)} -> ${m.trackedFps.toFixed(1)} fps (${m.speedup.toFixed(2)}x), ${m.fullFrames} full frames, ` +
+        `${shot.name}: recall ${m.recall.toFixed(3)} ` +
+          `(${m.matched}/${m.fullFaces}), precision ${m.precision.toFixed(3)}, ` +
+          `${m.fullFps.toFixed(1)} -> ${m.trackedFps.toFixed(1)} fps ` +
+          `(${m.speedup.toFixed(2)}x), ${m.fullFrames} full frames, ` +
           `${m.edgeFrames} edge-watching frames, ${m.lost} lost-face searches` +
           (m.misses.length
-            ? `; missed: ${m.misses.map(([i, f]) => `#${i} [${f.box.map((v) => v.toFixed(0)).join(',')}] p=${f.confidence.toFixed(2)}`).join(' ')}`
+            ? '; missed: ' +
+              m.misses
+                .map(([i, f]) => `#${i} [${f.box.map((v) => v.toFixed(0)).join(',')}] p=${f.confidence.toFixed(2)}`)
+                .join(' ')
             : ''),
       );
       // Faces in view are tracked at all (a tracked face matches each source face somewhere)...

@@ -133,7 +133,8 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     else rmSync(TMP, { recursive: true, force: true });
   });
 
-  it('every tarball is publish-ready: metadata, types-first exports, no tests, maps with their sources, LICENSE, README', async () => {
+  it('every tarball is publish-ready: metadata, types-first ' +
+    'exports, no tests, maps with their sources, LICENSE, README', async () => {
     const extract = join(TMP, 'extract');
     for (const p of packed) {
       const dir = join(extract, p.name);
@@ -219,7 +220,8 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     }, 900_000);
 
     for (const backend of ['onnx', 'tfjs'] as const) {
-      it(`the README's example finds the ${FACES} faces on ${backend === 'onnx' ? 'onnxruntime-node' : 'tfjs-wasm'}`, async () => {
+      it(`the README's example finds the ${FACES} faces ` +
+        `on ${backend === 'onnx' ? 'onnxruntime-node' : 'tfjs-wasm'}`, async () => {
         const r = await runOk(process.execPath, [`${backend}.mjs`], { cwd: NODE_APP, timeoutMs: 180_000 });
         const faces = facesOf(r.stdout);
         expect(faces).toHaveLength(FACES);
@@ -227,7 +229,8 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
       }, 240_000);
     }
 
-    it('type-checks (strict) with moduleResolution node16 and bundler, our .d.ts with skipLibCheck off too, and the node16 build runs', async () => {
+    it('type-checks (strict) with moduleResolution node16 and bundler, our ' +
+      '.d.ts with skipLibCheck off too, and the node16 build runs', async () => {
       const tsc = join(NODE_APP, 'node_modules', 'typescript', 'bin', 'tsc');
       for (const config of ['tsconfig.node16.json', 'tsconfig.bundler.json', 'tsconfig.libcheck.json']) {
         const r = await run(process.execPath, [tsc, '-p', config], { cwd: NODE_APP });
@@ -247,155 +250,161 @@ describe.skipIf(skip)('the packed packages, installed with npm outside the works
     });
   });
 
-  describe('a Vite app (core + backend-onnx on onnxruntime-web, core + backend-tfjs on tfjs-wasm, @mtcnn/worker)', () => {
-    let browser: Browser | undefined;
-    let site: { url: string; close: () => Promise<void> } | undefined;
+  describe(
+    'a Vite app (core + backend-onnx on onnxruntime-web, ' + 'core + backend-tfjs on tfjs-wasm, @mtcnn/worker)',
+    () => {
+      let browser: Browser | undefined;
+      let site: { url: string; close: () => Promise<void> } | undefined;
 
-    beforeAll(async () => {
-      // Browser packages only: no onnxruntime-node, no sharp (the build must not need them).
-      // tfjs-backend-webgl: the standard worker imports every browser runtime it offers.
-      await npmInstall(VITE_APP, [
-        ...[
-          '@mtcnn/core',
-          '@mtcnn/models',
-          '@mtcnn/backend-onnx',
-          '@mtcnn/backend-tfjs',
-          '@mtcnn/backends',
-          '@mtcnn/worker',
-        ].map(tarball),
-        spec('onnxruntime-web'),
-        spec('@tensorflow/tfjs-core'),
-        spec('@tensorflow/tfjs-backend-wasm'),
-        spec('@tensorflow/tfjs-backend-webgl'),
-        spec('vite'),
-        spec('typescript'),
-      ]);
-      sizes.installs.push({
-        what: 'Vite app: core, backend-onnx + onnxruntime-web, backend-tfjs + tfjs-wasm, vite, typescript',
-        bytes: dirBytes(join(VITE_APP, 'node_modules')),
+      beforeAll(async () => {
+        // Browser packages only: no onnxruntime-node, no sharp (the build must not need them).
+        // tfjs-backend-webgl: the standard worker imports every browser runtime it offers.
+        await npmInstall(VITE_APP, [
+          ...[
+            '@mtcnn/core',
+            '@mtcnn/models',
+            '@mtcnn/backend-onnx',
+            '@mtcnn/backend-tfjs',
+            '@mtcnn/backends',
+            '@mtcnn/worker',
+          ].map(tarball),
+          spec('onnxruntime-web'),
+          spec('@tensorflow/tfjs-core'),
+          spec('@tensorflow/tfjs-backend-wasm'),
+          spec('@tensorflow/tfjs-backend-webgl'),
+          spec('vite'),
+          spec('typescript'),
+        ]);
+        sizes.installs.push({
+          what: 'Vite app: core, backend-onnx + onnxruntime-web, backend-tfjs + tfjs-wasm, vite, typescript',
+          bytes: dirBytes(join(VITE_APP, 'node_modules')),
+        });
+        cpSync(join(PKG, 'apps', 'vite'), VITE_APP, { recursive: true });
+      }, 900_000);
+      afterAll(async () => {
+        await browser?.close();
+        await site?.close();
       });
-      cpSync(join(PKG, 'apps', 'vite'), VITE_APP, { recursive: true });
-    }, 900_000);
-    afterAll(async () => {
-      await browser?.close();
-      await site?.close();
-    });
 
-    it('has neither onnxruntime-node nor sharp installed, and the browser code type-checks (bundler, no Node types)', async () => {
-      expect(existsSync(join(VITE_APP, 'node_modules', 'onnxruntime-node'))).toBe(false);
-      expect(existsSync(join(VITE_APP, 'node_modules', 'sharp'))).toBe(false);
-      for (const config of ['tsconfig.json', 'tsconfig.libcheck.json']) {
-        const tsc = join(VITE_APP, 'node_modules', 'typescript', 'bin', 'tsc');
-        const r = await run(process.execPath, [tsc, '-p', config], { cwd: VITE_APP });
-        expect(r.code, `${config}\n${r.stdout}${r.stderr}`).toBe(0);
-      }
-    }, 120_000);
-
-    it('names sharp when a Node script decodes a file without it', async () => {
-      const script =
-        "import('@mtcnn/core/node').then((m) => m.loadImage(process.argv[1])).catch((e) => console.log(JSON.stringify({ code: e.code, message: e.message })));";
-      const r = await runOk(process.execPath, ['--input-type=module', '-e', script, MULTIFACE], { cwd: VITE_APP });
-      const out = JSON.parse(r.stdout) as { code: string; message: string };
-      expect(out.code).toBe('MISSING_DEPENDENCY');
-      expect(out.message).toMatch(/needs sharp.*npm install sharp/);
-    });
-
-    it('builds with vite build, weights and .wasm files emitted by the bundler (nothing copied by hand)', async () => {
-      await runOk(
-        process.execPath,
-        [join(VITE_APP, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
-        {
-          cwd: VITE_APP,
-        },
-      );
-      const dist = join(VITE_APP, 'dist');
-      for (const page of ['onnx.html', 'tfjs.html', 'worker.html']) {
-        const b = bundleSize(dist, page);
-        sizes.bundles.push(b);
-        expect(b.weights, page).toBeGreaterThan(1_900_000);
-        expect(b.wasm.length, page).toBeGreaterThan(0);
-      }
-      // Kept for reading after the run.
-      rmSync(join(OUT, 'vite-dist'), { recursive: true, force: true });
-      cpSync(dist, join(OUT, 'vite-dist'), { recursive: true });
-    }, 300_000);
-
-    /** Opens `url` (a page of the app) and checks what it found. */
-    async function detectIn(url: string, page: Page): Promise<void> {
-      browser ??= await launch();
-      const tab = await browser.newPage();
-      const errors = watchErrors(tab);
-      // The image is served from ../shared as it is (never copied into the app).
-      await tab.route('**/multiface.jpg', (route) => route.fulfill({ path: MULTIFACE, contentType: 'image/jpeg' }));
-      await tab.goto(url);
-      await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, {
-        timeout: 180_000,
-      });
-      const result = await tab.evaluate(
-        () => (window as unknown as { result: { faces?: Face[]; backend?: string; error?: string } }).result,
-      );
-      await tab.close();
-      expect(result.error, errors.join('\n')).toBeUndefined();
-      expect(result.backend).toBe({ onnx: 'onnx', tfjs: 'tfjs-wasm', worker: 'tfjs-wasm' }[page]);
-      expect(result.faces).toHaveLength(FACES);
-      expect(errors).toEqual([]);
-    }
-
-    for (const page of PAGES) {
-      it.skipIf(chromiumMissing())(
-        `the build finds the ${FACES} faces in Chromium: ${page}`,
-        async () => {
-          site ??= await serveDir(join(VITE_APP, 'dist'));
-          await detectIn(`${site.url}${page}.html`, page);
-        },
-        240_000,
-      );
-    }
-
-    it.skipIf(chromiumMissing())(
-      `the dev server (dependency pre-bundling) finds the ${FACES} faces on every page`,
-      async () => {
-        const port = await freePort();
-        const vite = join(VITE_APP, 'node_modules', 'vite', 'bin', 'vite.js');
-        let dev: ChildProcess | undefined;
-        try {
-          // NO_COLOR: with CI set, Vite colours its banner and prints the port in bold, which no plain
-          // string matches (the CI run waited here until the test's timeout); the codes are stripped too.
-          dev = spawn(process.execPath, [vite, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-            cwd: VITE_APP,
-            env: { ...process.env, NO_COLOR: '1' },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          let log = '';
-          await new Promise<void>((ok, fail) => {
-            const timer = setTimeout(
-              () => fail(new Error(`vite dev did not print its address in 60 s\n${log}`)),
-              60_000,
-            );
-            dev?.stdout?.on('data', (b: Buffer) => {
-              log += String(b);
-              // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences
-              if (log.replace(/\u001b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`)) {
-                clearTimeout(timer);
-                ok();
-              }
-            });
-            dev?.stderr?.on('data', (b: Buffer) => {
-              log += String(b);
-            });
-            dev?.once('exit', (code) => {
-              clearTimeout(timer);
-              fail(new Error(`vite dev exited ${code}\n${log}`));
-            });
-          });
-          for (const page of PAGES) await detectIn(`http://127.0.0.1:${port}/${page}.html`, page);
-        } finally {
-          dev?.kill('SIGKILL');
+      it('has neither onnxruntime-node nor sharp installed, and the ' +
+        'browser code type-checks (bundler, no Node types)', async () => {
+        expect(existsSync(join(VITE_APP, 'node_modules', 'onnxruntime-node'))).toBe(false);
+        expect(existsSync(join(VITE_APP, 'node_modules', 'sharp'))).toBe(false);
+        for (const config of ['tsconfig.json', 'tsconfig.libcheck.json']) {
+          const tsc = join(VITE_APP, 'node_modules', 'typescript', 'bin', 'tsc');
+          const r = await run(process.execPath, [tsc, '-p', config], { cwd: VITE_APP });
+          expect(r.code, `${config}\n${r.stdout}${r.stderr}`).toBe(0);
         }
-      },
-      300_000,
-    );
-  });
+      }, 120_000);
+
+      it('names sharp when a Node script decodes a file without it', async () => {
+        const script =
+          "import('@mtcnn/core/node').then((m) => m.loadImage(process.argv[1])).catch((e) " +
+          '=> console.log(JSON.stringify({ code: e.code, message: e.message })));';
+        const r = await runOk(process.execPath, ['--input-type=module', '-e', script, MULTIFACE], { cwd: VITE_APP });
+        const out = JSON.parse(r.stdout) as { code: string; message: string };
+        expect(out.code).toBe('MISSING_DEPENDENCY');
+        expect(out.message).toMatch(/needs sharp.*npm install sharp/);
+      });
+
+      it('builds with vite build, weights and .wasm files ' +
+        'emitted by the bundler (nothing copied by hand)', async () => {
+        await runOk(
+          process.execPath,
+          [join(VITE_APP, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+          {
+            cwd: VITE_APP,
+          },
+        );
+        const dist = join(VITE_APP, 'dist');
+        for (const page of ['onnx.html', 'tfjs.html', 'worker.html']) {
+          const b = bundleSize(dist, page);
+          sizes.bundles.push(b);
+          expect(b.weights, page).toBeGreaterThan(1_900_000);
+          expect(b.wasm.length, page).toBeGreaterThan(0);
+        }
+        // Kept for reading after the run.
+        rmSync(join(OUT, 'vite-dist'), { recursive: true, force: true });
+        cpSync(dist, join(OUT, 'vite-dist'), { recursive: true });
+      }, 300_000);
+
+      /** Opens `url` (a page of the app) and checks what it found. */
+      async function detectIn(url: string, page: Page): Promise<void> {
+        browser ??= await launch();
+        const tab = await browser.newPage();
+        const errors = watchErrors(tab);
+        // The image is served from ../shared as it is (never copied into the app).
+        await tab.route('**/multiface.jpg', (route) => route.fulfill({ path: MULTIFACE, contentType: 'image/jpeg' }));
+        await tab.goto(url);
+        await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, {
+          timeout: 180_000,
+        });
+        const result = await tab.evaluate(
+          () => (window as unknown as { result: { faces?: Face[]; backend?: string; error?: string } }).result,
+        );
+        await tab.close();
+        expect(result.error, errors.join('\n')).toBeUndefined();
+        expect(result.backend).toBe({ onnx: 'onnx', tfjs: 'tfjs-wasm', worker: 'tfjs-wasm' }[page]);
+        expect(result.faces).toHaveLength(FACES);
+        expect(errors).toEqual([]);
+      }
+
+      for (const page of PAGES) {
+        it.skipIf(chromiumMissing())(
+          `the build finds the ${FACES} faces in Chromium: ${page}`,
+          async () => {
+            site ??= await serveDir(join(VITE_APP, 'dist'));
+            await detectIn(`${site.url}${page}.html`, page);
+          },
+          240_000,
+        );
+      }
+
+      it.skipIf(chromiumMissing())(
+        `the dev server (dependency pre-bundling) finds the ${FACES} faces on every page`,
+        async () => {
+          const port = await freePort();
+          const vite = join(VITE_APP, 'node_modules', 'vite', 'bin', 'vite.js');
+          let dev: ChildProcess | undefined;
+          try {
+            // NO_COLOR: with CI set, Vite colours its banner and prints the port in bold, which no plain
+            // string matches (the CI run waited here until the test's timeout); the codes are stripped too.
+            dev = spawn(process.execPath, [vite, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+              cwd: VITE_APP,
+              env: { ...process.env, NO_COLOR: '1' },
+              stdio: ['ignore', 'pipe', 'pipe'],
+            });
+            let log = '';
+            await new Promise<void>((ok, fail) => {
+              const timer = setTimeout(
+                () => fail(new Error(`vite dev did not print its address in 60 s\n${log}`)),
+                60_000,
+              );
+              dev?.stdout?.on('data', (b: Buffer) => {
+                log += String(b);
+                // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences
+                if (log.replace(/\u001b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`)) {
+                  clearTimeout(timer);
+                  ok();
+                }
+              });
+              dev?.stderr?.on('data', (b: Buffer) => {
+                log += String(b);
+              });
+              dev?.once('exit', (code) => {
+                clearTimeout(timer);
+                fail(new Error(`vite dev exited ${code}\n${log}`));
+              });
+            });
+            for (const page of PAGES) await detectIn(`http://127.0.0.1:${port}/${page}.html`, page);
+          } finally {
+            dev?.kill('SIGKILL');
+          }
+        },
+        300_000,
+      );
+    },
+  );
 
   describe('the CLI installed globally (npm i -g of the packed @mtcnn/cli)', () => {
     let registry: Registry;

@@ -15,7 +15,8 @@ function textured(width: number, height: number): RgbImage {
 describe('cropWindow', () => {
   it('stretch vs zero-pad at a border: box [-5.5, 10.2, 30.7, 46.4] in 40x40', () => {
     const box: Box = [-5.5, 10.2, 30.7, 46.4];
-    // trunc: -5, 10, 30, 46. Stretch: cols [max(-5, 1) - 1, min(30, 40)) = [0, 30), rows [max(10, 1) - 1, min(46, 40)) = [9, 40).
+    // trunc: -5, 10, 30, 46. Stretch: cols [max(-5, 1) - 1, min(30, 40)) = [0, 30),
+    // rows [max(10, 1) - 1, min(46, 40)) = [9, 40).
     expect(cropWindow(box, 40, 40, 'stretch')).toEqual({ x0: 0, y0: 9, x1: 30, y1: 40 });
     // Zero-pad: cols [-5 - 1, 30) = [-6, 30), rows [10 - 1, 46) = [9, 46).
     expect(cropWindow(box, 40, 40, 'zero-pad')).toEqual({ x0: -6, y0: 9, x1: 30, y1: 46 });

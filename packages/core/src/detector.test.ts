@@ -223,21 +223,24 @@ describe('createDetector plumbing (fake backend)', () => {
     }
   });
 
-  it('100 concurrent calls disposed mid-way all reject DISPOSED, and no network call starts after dispose()', async () => {
-    const { backend, calls, hooks } = fakeBackend();
-    const det = createDetector(backend, { minFaceSize: 12 });
-    let atDispose = -1;
-    hooks.afterPNet = () => {
-      if (calls.pnet.length === 3) {
-        det.dispose();
-        atDispose = calls.pnet.length;
-      }
-    };
-    const all = Array.from({ length: 100 }, () => det.detect(image()));
-    const settled = await Promise.allSettled(all);
-    expect(settled.every((r) => r.status === 'rejected' && (r.reason as MtcnnError).code === 'DISPOSED')).toBe(true);
-    // The calls queued for the backend were rejected by dispose() itself, not one level each later.
-    expect(calls.pnet).toHaveLength(atDispose);
-    expect(calls.rnet).toEqual([]);
-  });
+  it(
+    '100 concurrent calls disposed mid-way all reject ' + 'DISPOSED, and no network call starts after dispose()',
+    async () => {
+      const { backend, calls, hooks } = fakeBackend();
+      const det = createDetector(backend, { minFaceSize: 12 });
+      let atDispose = -1;
+      hooks.afterPNet = () => {
+        if (calls.pnet.length === 3) {
+          det.dispose();
+          atDispose = calls.pnet.length;
+        }
+      };
+      const all = Array.from({ length: 100 }, () => det.detect(image()));
+      const settled = await Promise.allSettled(all);
+      expect(settled.every((r) => r.status === 'rejected' && (r.reason as MtcnnError).code === 'DISPOSED')).toBe(true);
+      // The calls queued for the backend were rejected by dispose() itself, not one level each later.
+      expect(calls.pnet).toHaveLength(atDispose);
+      expect(calls.rnet).toEqual([]);
+    },
+  );
 });

@@ -54,7 +54,10 @@ function checkBackend(backend: unknown): asserts backend is MtcnnBackend {
   if (missing.length > 0) {
     throw new MtcnnError(
       'INVALID_OPTION',
-      `createDetector needs a backend (an object with runPNet, runRNet, runONet and dispose), e.g. await createNodeOnnxBackend() from @mtcnn/backend-onnx; got ${Array.isArray(backend) ? 'an array' : backend === null ? 'null' : typeof backend}${missing.length < 4 ? ` without ${missing.join(', ')}` : ''}.`,
+      `createDetector needs a backend (an object with runPNet, runRNet, runONet and dispose), e.g. await ` +
+        `createNodeOnnxBackend() from @mtcnn/backend-onnx; ` +
+        `got ${Array.isArray(backend) ? 'an array' : backend === null ? 'null' : typeof backend}` +
+        `${missing.length < 4 ? ` without ${missing.join(', ')}` : ''}.`,
     );
   }
 }

@@ -42,7 +42,8 @@ export function toRgbImage(pixels: PixelData): RgbImage {
   if (channels !== 1 && channels !== 3 && channels !== 4) {
     throw new MtcnnError(
       'INVALID_IMAGE',
-      `Image data has ${data.length} values for ${width}x${height} pixels; expected 1, 3 or 4 channels (grey, RGB, RGBA).`,
+      `Image data has ${data.length} values for ${width}x${height} ` +
+        `pixels; expected 1, 3 or 4 channels (grey, RGB, RGBA).`,
     );
   }
   if (data.length !== count * channels) {

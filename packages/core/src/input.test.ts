@@ -32,44 +32,50 @@ describe('readImage, browser sources that have no pixels to read', () => {
 });
 
 describe('readImage, tensors and decoders that fail or never finish', () => {
-  it('wraps a tensor whose data() rejects (a disposed tfjs tensor) in MtcnnError INVALID_IMAGE, with the cause', async () => {
-    const cause = new Error('Tensor is disposed.');
-    const tensor: TensorLike = { shape: [4, 4, 3], dtype: 'float32', data: () => Promise.reject(cause) };
-    await expect(readImage(tensor, OPTIONS)).rejects.toMatchObject({
-      name: 'MtcnnError',
-      code: 'INVALID_IMAGE',
-      message: expect.stringContaining('Tensor is disposed.'),
-      cause,
-    });
-    const throwing: TensorLike = {
-      shape: [4, 4, 3],
-      dtype: 'float32',
-      data: () => {
-        throw cause;
-      },
-    };
-    await expect(readImage(throwing, OPTIONS)).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
-  });
+  it(
+    'wraps a tensor whose data() rejects (a disposed tfjs ' + 'tensor) in MtcnnError INVALID_IMAGE, with the cause',
+    async () => {
+      const cause = new Error('Tensor is disposed.');
+      const tensor: TensorLike = { shape: [4, 4, 3], dtype: 'float32', data: () => Promise.reject(cause) };
+      await expect(readImage(tensor, OPTIONS)).rejects.toMatchObject({
+        name: 'MtcnnError',
+        code: 'INVALID_IMAGE',
+        message: expect.stringContaining('Tensor is disposed.'),
+        cause,
+      });
+      const throwing: TensorLike = {
+        shape: [4, 4, 3],
+        dtype: 'float32',
+        data: () => {
+          throw cause;
+        },
+      };
+      await expect(readImage(throwing, OPTIONS)).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
+    },
+  );
 
-  it('an abort takes effect while a decoder runs (here one that never finishes), and the decoder gets the signal', async () => {
-    let seen: AbortSignal | undefined;
-    const never: ImageDecoder = (_source, o) => {
-      seen = o.signal;
-      return new Promise<RgbImage>(() => undefined);
-    };
-    const controller = new AbortController();
-    const call = readImage('photo.jpg', { ...OPTIONS, decoder: never, signal: controller.signal });
-    await Promise.resolve();
-    controller.abort(new Error('stop'));
-    await expect(call).rejects.toMatchObject({ name: 'MtcnnError', code: 'ABORTED' });
-    expect(seen).toBe(controller.signal);
-    // Already aborted: the decoder is not even called.
-    seen = undefined;
-    await expect(
-      readImage('photo.jpg', { ...OPTIONS, decoder: never, signal: controller.signal }),
-    ).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(seen).toBeUndefined();
-  });
+  it(
+    'an abort takes effect while a decoder runs (here one ' + 'that never finishes), and the decoder gets the signal',
+    async () => {
+      let seen: AbortSignal | undefined;
+      const never: ImageDecoder = (_source, o) => {
+        seen = o.signal;
+        return new Promise<RgbImage>(() => undefined);
+      };
+      const controller = new AbortController();
+      const call = readImage('photo.jpg', { ...OPTIONS, decoder: never, signal: controller.signal });
+      await Promise.resolve();
+      controller.abort(new Error('stop'));
+      await expect(call).rejects.toMatchObject({ name: 'MtcnnError', code: 'ABORTED' });
+      expect(seen).toBe(controller.signal);
+      // Already aborted: the decoder is not even called.
+      seen = undefined;
+      await expect(
+        readImage('photo.jpg', { ...OPTIONS, decoder: never, signal: controller.signal }),
+      ).rejects.toMatchObject({ code: 'ABORTED' });
+      expect(seen).toBeUndefined();
+    },
+  );
 
   it('raceAbort passes results and errors through when the signal does not fire', async () => {
     const signal = new AbortController().signal;

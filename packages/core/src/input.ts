@@ -17,7 +17,9 @@ export type ImageDecoder = (
   },
 ) => Promise<RgbImage>;
 
-/** A tfjs `Tensor3D` `[height, width, channels]` of 0..255 values, recognised by shape (the core does not import tfjs). */
+/**
+ * A tfjs `Tensor3D` `[height, width, channels]` of 0..255 values, recognised by shape (the core does not import tfjs).
+ */
 export interface TensorLike {
   readonly shape: readonly number[];
   readonly dtype: string;
@@ -102,7 +104,8 @@ function checkSize(width: number, height: number, maxPixels: number): void {
   if (width * height > maxPixels) {
     throw new MtcnnError(
       'IMAGE_TOO_LARGE',
-      `The image is ${width}x${height} = ${width * height} pixels, over maxPixels (${maxPixels}). Downscale it, or raise the detector's maxPixels option.`,
+      `The image is ${width}x${height} = ${width * height} pixels, over maxPixels ` +
+        `(${maxPixels}). Downscale it, or raise the detector's maxPixels option.`,
     );
   }
 }
@@ -121,14 +124,16 @@ function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
   if ('videoWidth' in source && (source as HTMLVideoElement).readyState < 2) {
     throw new MtcnnError(
       'INVALID_IMAGE',
-      'The video has no frame to read yet (readyState below HAVE_CURRENT_DATA): wait for its loadeddata event, or for a seek to end.',
+      'The video has no frame to read yet (readyState below HAVE_CURRENT_DATA): ' +
+        'wait for its loadeddata event, or for a seek to end.',
     );
   }
   const { width, height } = sourceSize(source);
   if (!(width > 0 && height > 0)) {
     throw new MtcnnError(
       'INVALID_IMAGE',
-      "The image source has no pixels (0x0): it has not loaded yet (await img.decode(), or the video's loadeddata event), failed to load, or was closed.",
+      'The image source has no pixels (0x0): it has not loaded yet (await ' +
+        "img.decode(), or the video's loadeddata event), failed to load, or was closed.",
     );
   }
   checkSize(width, height, maxPixels);
@@ -157,7 +162,8 @@ function drawToPixels(source: CanvasImageSource, maxPixels: number): PixelData {
     throw new MtcnnError(
       'INVALID_IMAGE',
       tainted
-        ? "The browser does not let the page read this image's pixels: it is cross-origin without CORS. Serve it with an Access-Control-Allow-Origin header and set img.crossOrigin = 'anonymous' before its src."
+        ? "The browser does not let the page read this image's pixels: it is cross-origin without CORS. Serve it " +
+            "with an Access-Control-Allow-Origin header and set img.crossOrigin = 'anonymous' before its src."
         : `Could not read the image source: ${(cause as Error).message ?? String(cause)}`,
       { cause },
     );
@@ -177,7 +183,8 @@ export async function readImage(input: ImageInput, options: ReadImageOptions): P
     if (!options.decoder) {
       throw new MtcnnError(
         'UNSUPPORTED_FORMAT',
-        'A path or encoded bytes need a decoder: in Node, createDetector(backend, { decoder: loadImage }) with loadImage from @mtcnn/core/node; in browsers pass an <img>, canvas, ImageBitmap or ImageData.',
+        'A path or encoded bytes need a decoder: in Node, createDetector(backend, { decoder: loadImage }) with ' +
+          'loadImage from @mtcnn/core/node; in browsers pass an <img>, canvas, ImageBitmap or ImageData.',
       );
     }
     const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;

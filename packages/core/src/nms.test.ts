@@ -266,22 +266,26 @@ describe('equal scores (ties)', () => {
     expect(nms(disjoint(1001), ones(1001), 0.5, 'union', { ties: 'reference' }).keep).not.toEqual(stable(1001));
   });
 
-  it('min, 17 equal scores: stable takes the later index first, reference takes numpy introsort order (hand-derived)', () => {
-    // np.argsort of 17 equal values is [0, 14, 13, 12, 11, 10, 9, 15, 8, 6, 5, 4, 3, 2, 1, 7, 16]
-    // (argsort.test.ts); nms_numpy walks it from the end.
-    const boxes = disjoint(17);
-    const scores = new Float32Array(17).fill(0.9);
-    expect(nms(boxes, scores, 0.7, 'min', { ties: 'reference' }).keep).toEqual([
-      16, 7, 1, 2, 3, 4, 5, 6, 8, 15, 9, 10, 11, 12, 13, 14, 0,
-    ]);
-    expect(nms(boxes, scores, 0.7, 'min').keep).toEqual(Array.from({ length: 17 }, (_, i) => 16 - i));
-    // Boxes 7 and 15 made identical: the one taken first suppresses the other.
-    boxes[15] = [...boxes[7]];
-    const ref = nms(boxes, scores, 0.7, 'min', { ties: 'reference' });
-    expect(ref.suppressedBy[15]?.by).toBe(7);
-    expect(ref.keep).not.toContain(15);
-    const stable = nms(boxes, scores, 0.7, 'min');
-    expect(stable.suppressedBy[7]?.by).toBe(15);
-    expect(stable.keep).not.toContain(7);
-  });
+  it(
+    'min, 17 equal scores: stable takes the later index first, ' +
+      'reference takes numpy introsort order (hand-derived)',
+    () => {
+      // np.argsort of 17 equal values is [0, 14, 13, 12, 11, 10, 9, 15, 8, 6, 5, 4, 3, 2, 1, 7, 16]
+      // (argsort.test.ts); nms_numpy walks it from the end.
+      const boxes = disjoint(17);
+      const scores = new Float32Array(17).fill(0.9);
+      expect(nms(boxes, scores, 0.7, 'min', { ties: 'reference' }).keep).toEqual([
+        16, 7, 1, 2, 3, 4, 5, 6, 8, 15, 9, 10, 11, 12, 13, 14, 0,
+      ]);
+      expect(nms(boxes, scores, 0.7, 'min').keep).toEqual(Array.from({ length: 17 }, (_, i) => 16 - i));
+      // Boxes 7 and 15 made identical: the one taken first suppresses the other.
+      boxes[15] = [...boxes[7]];
+      const ref = nms(boxes, scores, 0.7, 'min', { ties: 'reference' });
+      expect(ref.suppressedBy[15]?.by).toBe(7);
+      expect(ref.keep).not.toContain(15);
+      const stable = nms(boxes, scores, 0.7, 'min');
+      expect(stable.suppressedBy[7]?.by).toBe(15);
+      expect(stable.keep).not.toContain(7);
+    },
+  );
 });

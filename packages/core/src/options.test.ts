@@ -146,14 +146,18 @@ describe('resolveOptions', () => {
     expect(pyramidScales(10_000, 10_000, 20, 0.709)).toHaveLength(19);
   });
 
-  it('accepts the upper boundaries: maxPixels 2^30, minFaceSize sqrt(maxPixels), maxFileBytes derived from maxPixels', () => {
-    expect(resolveOptions({ maxPixels: MAX_PIXELS_LIMIT }).maxPixels).toBe(MAX_PIXELS_LIMIT);
-    expect(resolveOptions({ minFaceSize: 10_000 }).minFaceSize).toBe(10_000);
-    expect(resolveOptions({ maxPixels: 1_000_000 }).maxFileBytes).toBe(defaultMaxFileBytes(1_000_000));
-    expect(defaultMaxFileBytes(1_000_000)).toBe(8_000_000 + 16 * 2 ** 20);
-    expect(defaultMaxFileBytes(MAX_PIXELS_LIMIT)).toBe(2 ** 32 - 1);
-    expect(resolveOptions({ maxFileBytes: 5 }).maxFileBytes).toBe(5);
-  });
+  it(
+    'accepts the upper boundaries: maxPixels 2^30, minFaceSize ' +
+      'sqrt(maxPixels), maxFileBytes derived from maxPixels',
+    () => {
+      expect(resolveOptions({ maxPixels: MAX_PIXELS_LIMIT }).maxPixels).toBe(MAX_PIXELS_LIMIT);
+      expect(resolveOptions({ minFaceSize: 10_000 }).minFaceSize).toBe(10_000);
+      expect(resolveOptions({ maxPixels: 1_000_000 }).maxFileBytes).toBe(defaultMaxFileBytes(1_000_000));
+      expect(defaultMaxFileBytes(1_000_000)).toBe(8_000_000 + 16 * 2 ** 20);
+      expect(defaultMaxFileBytes(MAX_PIXELS_LIMIT)).toBe(2 ** 32 - 1);
+      expect(resolveOptions({ maxFileBytes: 5 }).maxFileBytes).toBe(5);
+    },
+  );
 
   // `preset in PRESETS` would also accept Object.prototype names such as toString.
   it("throws INVALID_OPTION for an unknown preset named like an Object.prototype member ('toString')", () => {

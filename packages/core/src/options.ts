@@ -162,7 +162,8 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
   const maxPixels = options.maxPixels ?? base.maxPixels;
   if (typeof maxPixels !== 'number' || !Number.isFinite(maxPixels) || maxPixels < 1 || maxPixels > MAX_PIXELS_LIMIT) {
     throw invalid(
-      `maxPixels must be a number in [1, ${MAX_PIXELS_LIMIT}] (2^30: the most the decoder and the detector's tables can hold), got ${maxPixels}.`,
+      `maxPixels must be a number in [1, ${MAX_PIXELS_LIMIT}] (2^30: the most ` +
+        `the decoder and the detector's tables can hold), got ${maxPixels}.`,
     );
   }
   const maxFileBytes = options.maxFileBytes ?? defaultMaxFileBytes(maxPixels);
@@ -173,7 +174,8 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
     maxFileBytes > MAX_FILE_BYTES_LIMIT
   ) {
     throw invalid(
-      `maxFileBytes must be a number in [1, ${MAX_FILE_BYTES_LIMIT}] (the largest Buffer Node 20 holds), got ${maxFileBytes}.`,
+      `maxFileBytes must be a number in [1, ${MAX_FILE_BYTES_LIMIT}] ` +
+        `(the largest Buffer Node 20 holds), got ${maxFileBytes}.`,
     );
   }
   // No image has a shorter side above sqrt(maxPixels): a larger minimum face could never be found.
@@ -186,7 +188,8 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
     minFaceSize > Math.max(12, largestSide)
   ) {
     throw invalid(
-      `minFaceSize must be a number in [12, ${Math.max(12, largestSide)}] (P-Net's 12x12 window; the shorter side of an image of maxPixels at most), got ${minFaceSize}.`,
+      `minFaceSize must be a number in [12, ${Math.max(12, largestSide)}] (P-Net's 12x12 ` +
+        `window; the shorter side of an image of maxPixels at most), got ${minFaceSize}.`,
     );
   }
   const scaleFactor = options.scaleFactor ?? base.scaleFactor;
@@ -197,7 +200,9 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
   const levels = pyramidLevelCount(largestSide, minFaceSize, scaleFactor, MAX_PYRAMID_LEVELS + 1);
   if (levels > MAX_PYRAMID_LEVELS) {
     throw invalid(
-      `scaleFactor ${scaleFactor} with minFaceSize ${minFaceSize} gives more than ${MAX_PYRAMID_LEVELS} pyramid levels (the limit) for an image of maxPixels (${maxPixels}) pixels: use a smaller scaleFactor, a larger minFaceSize, or a lower maxPixels.`,
+      `scaleFactor ${scaleFactor} with minFaceSize ${minFaceSize} gives more ` +
+        `than ${MAX_PYRAMID_LEVELS} pyramid levels (the limit) for an image of maxPixels ` +
+        `(${maxPixels}) pixels: use a smaller scaleFactor, a larger minFaceSize, or a lower maxPixels.`,
     );
   }
   const maxCandidatesPerLevel = options.maxCandidatesPerLevel ?? base.maxCandidatesPerLevel;
@@ -208,7 +213,8 @@ export function resolveOptions(options: DetectorOptions = {}): ResolvedOptions {
     maxCandidatesPerLevel > MAX_CANDIDATES_PER_LEVEL_LIMIT
   ) {
     throw invalid(
-      `maxCandidatesPerLevel must be a whole number in [1, ${MAX_CANDIDATES_PER_LEVEL_LIMIT}], got ${maxCandidatesPerLevel}.`,
+      `maxCandidatesPerLevel must be a whole number in ` +
+        `[1, ${MAX_CANDIDATES_PER_LEVEL_LIMIT}], got ${maxCandidatesPerLevel}.`,
     );
   }
   const thresholds = checkTuple('thresholds', options.thresholds ?? base.thresholds, 3, 0, 1);

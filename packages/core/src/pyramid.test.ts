@@ -55,7 +55,8 @@ describe('pyramidScales', () => {
   });
 
   it('matches the scale counts of the reference (docs/architecture.md)', () => {
-    // 1080 * 0.6 = 648, 648 * 0.709^11 ~ 14.1; 630 * 0.6 = 378, 378 * 0.709^10 ~ 12.1; 148 * 0.6 = 88.8, 88.8 * 0.709^5 ~ 15.5.
+    // 1080 * 0.6 = 648, 648 * 0.709^11 ~ 14.1; 630 * 0.6 = 378, 378 * 0.709^10 ~ 12.1; 148 * 0.6 = 88.8, 88.8 * 0.709^5
+    // ~ 15.5.
     expect(pyramidScales(1080, 1920, 20, 0.709)).toHaveLength(12);
     expect(pyramidScales(630, 1200, 20, 0.709)).toHaveLength(11);
     expect(pyramidScales(480, 640, 20, 0.709)).toHaveLength(10);

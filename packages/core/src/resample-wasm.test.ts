@@ -75,52 +75,59 @@ describe('wasmArea (WebAssembly SIMD area resampling)', () => {
     w2.release();
   });
 
-  it('gives areaSampler the same values with and without WebAssembly, windows outside (fill) and released instances reused', () => {
-    for (let round = 0; round < 3; round++) {
-      // Images of different sizes one after the other: a reused instance's memory holds the last one's data.
-      const img = randomImage(120 - 30 * round, 80 + 10 * round, round + 11);
-      const windows: [Window, number, number, number][] = [
-        [{ x0: 0, y0: 0, x1: img.width, y1: img.height }, 50, 34, 0],
-        [{ x0: -7, y0: -3, x1: 30, y1: 34 }, 24, 24, 0],
-        [{ x0: 60, y0: 40, x1: img.width + 9, y1: img.height + 4 }, 48, 48, 127.5],
-        [{ x0: 10, y0: 10, x1: 34, y1: 40 }, 24, 24, 0],
-      ];
-      const withWasm = areaSampler(img);
-      const plain = areaSampler(img, undefined, { wasm: false });
-      for (const layout of ['hwc', 'chw'] as const) {
-        for (const [win, w, h, fill] of windows) {
-          const a = new Float32Array(w * h * 3);
-          const b = new Float32Array(w * h * 3);
-          withWasm.resample(win, w, h, a, 0, layout, fill);
-          plain.resample(win, w, h, b, 0, layout, fill);
-          expect(bits(a)).toEqual(bits(b));
+  it(
+    'gives areaSampler the same values with and without WebAssembly, ' +
+      'windows outside (fill) and released instances reused',
+    () => {
+      for (let round = 0; round < 3; round++) {
+        // Images of different sizes one after the other: a reused instance's memory holds the last one's data.
+        const img = randomImage(120 - 30 * round, 80 + 10 * round, round + 11);
+        const windows: [Window, number, number, number][] = [
+          [{ x0: 0, y0: 0, x1: img.width, y1: img.height }, 50, 34, 0],
+          [{ x0: -7, y0: -3, x1: 30, y1: 34 }, 24, 24, 0],
+          [{ x0: 60, y0: 40, x1: img.width + 9, y1: img.height + 4 }, 48, 48, 127.5],
+          [{ x0: 10, y0: 10, x1: 34, y1: 40 }, 24, 24, 0],
+        ];
+        const withWasm = areaSampler(img);
+        const plain = areaSampler(img, undefined, { wasm: false });
+        for (const layout of ['hwc', 'chw'] as const) {
+          for (const [win, w, h, fill] of windows) {
+            const a = new Float32Array(w * h * 3);
+            const b = new Float32Array(w * h * 3);
+            withWasm.resample(win, w, h, a, 0, layout, fill);
+            plain.resample(win, w, h, b, 0, layout, fill);
+            expect(bits(a)).toEqual(bits(b));
+          }
         }
+        withWasm.release();
+        plain.release();
       }
-      withWasm.release();
-      plain.release();
-    }
-  });
+    },
+  );
 
-  it('keeps released instances only up to 64 MiB of memory each, two at most, and lets them go on clearWasmArea', () => {
-    clearWasmArea();
-    // 4800x3000: 43 MB of image and 173 MB of table, more than an instance is kept with.
-    const large = wasmArea({ data: new Uint8Array(4800 * 3000 * 3), width: 4800, height: 3000 })!;
-    large.release();
-    expect(wasmAreaHeldBytes()).toBe(0);
-    // Three 640x480 images at once (0.9 + 3.7 MB each): two instances are kept after.
-    const small = [1, 2, 3].map((seed) => wasmArea(randomImage(640, 480, seed))!);
-    for (const s of small) s.release();
-    const held = wasmAreaHeldBytes();
-    expect(held).toBeGreaterThan(2 * 4.6e6);
-    expect(held).toBeLessThanOrEqual(2 * WASM_KEEP_MAX_BYTES);
-    // A kept instance is reused by the next image (its memory is not grown again).
-    const again = wasmArea(randomImage(640, 480, 4))!;
-    expect(wasmAreaHeldBytes()).toBeLessThan(held);
-    again.release();
-    expect(wasmAreaHeldBytes()).toBe(held);
-    clearWasmArea();
-    expect(wasmAreaHeldBytes()).toBe(0);
-  });
+  it(
+    'keeps released instances only up to 64 MiB of memory ' + 'each, two at most, and lets them go on clearWasmArea',
+    () => {
+      clearWasmArea();
+      // 4800x3000: 43 MB of image and 173 MB of table, more than an instance is kept with.
+      const large = wasmArea({ data: new Uint8Array(4800 * 3000 * 3), width: 4800, height: 3000 })!;
+      large.release();
+      expect(wasmAreaHeldBytes()).toBe(0);
+      // Three 640x480 images at once (0.9 + 3.7 MB each): two instances are kept after.
+      const small = [1, 2, 3].map((seed) => wasmArea(randomImage(640, 480, seed))!);
+      for (const s of small) s.release();
+      const held = wasmAreaHeldBytes();
+      expect(held).toBeGreaterThan(2 * 4.6e6);
+      expect(held).toBeLessThanOrEqual(2 * WASM_KEEP_MAX_BYTES);
+      // A kept instance is reused by the next image (its memory is not grown again).
+      const again = wasmArea(randomImage(640, 480, 4))!;
+      expect(wasmAreaHeldBytes()).toBeLessThan(held);
+      again.release();
+      expect(wasmAreaHeldBytes()).toBe(held);
+      clearWasmArea();
+      expect(wasmAreaHeldBytes()).toBe(0);
+    },
+  );
 
   it('holds the compilation of area.wat (scripts/build-wasm.mjs --check)', () => {
     const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));

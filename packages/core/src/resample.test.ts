@@ -243,24 +243,27 @@ describe('chw layout (for NCHW backends)', () => {
 });
 
 describe('areaLut', () => {
-  it('holds, for every integer sum, exactly the value the divisions give; none for windows over 64 pixels', async () => {
-    const { areaLut } = await import('./resample.js');
-    for (const [kh, kw] of [
-      [1, 1],
-      [1, 2],
-      [2, 3],
-      [3, 3],
-      [8, 8],
-      [5, 12],
-    ] as const) {
-      const t = areaLut(kh, kw)!;
-      expect(t).toHaveLength(255 * kh * kw + 1);
-      for (let s = 0; s < t.length; s++) {
-        const v = Math.fround(Math.fround(s / kh) / kw);
-        expect(t[s]).toBe(Math.fround(Math.fround(v - 127.5) * 0.0078125));
+  it(
+    'holds, for every integer sum, exactly the value the ' + 'divisions give; none for windows over 64 pixels',
+    async () => {
+      const { areaLut } = await import('./resample.js');
+      for (const [kh, kw] of [
+        [1, 1],
+        [1, 2],
+        [2, 3],
+        [3, 3],
+        [8, 8],
+        [5, 12],
+      ] as const) {
+        const t = areaLut(kh, kw)!;
+        expect(t).toHaveLength(255 * kh * kw + 1);
+        for (let s = 0; s < t.length; s++) {
+          const v = Math.fround(Math.fround(s / kh) / kw);
+          expect(t[s]).toBe(Math.fround(Math.fround(v - 127.5) * 0.0078125));
+        }
+        expect(areaLut(kh, kw)).toBe(t); // built once
       }
-      expect(areaLut(kh, kw)).toBe(t); // built once
-    }
-    expect(areaLut(9, 8)).toBeUndefined(); // 72 pixels: the divisions are done per value
-  });
+      expect(areaLut(9, 8)).toBeUndefined(); // 72 pixels: the divisions are done per value
+    },
+  );
 });

@@ -48,44 +48,52 @@ describe('serialBackend', () => {
   });
 
   for (const limit of [1, 3]) {
-    it(`inFlight ${limit}: at most ${limit} calls run at once, started in call order; a failed call frees its slot`, async () => {
-      const g = gatedBackend(limit);
-      const s = serialBackend(g.backend);
-      expect(s.inFlight).toBe(limit);
-      const calls = [1, -2, 3, 4, 5, 6].map((v) =>
-        s.runPNet(Float32Array.of(v), 12, 12).then(
-          () => 'ok',
-          () => 'failed',
-        ),
-      );
-      await tick();
-      expect(g.started).toEqual([1, -2, 3, 4, 5, 6].slice(0, limit));
-      // Release one at a time: each release lets exactly one more start.
-      for (let k = 0; k < 6; k++) {
-        g.gates[k]();
+    it(
+      `inFlight ${limit}: at most ${limit} calls run at once, ` +
+        'started in call order; ' +
+        'a failed call frees its slot',
+      async () => {
+        const g = gatedBackend(limit);
+        const s = serialBackend(g.backend);
+        expect(s.inFlight).toBe(limit);
+        const calls = [1, -2, 3, 4, 5, 6].map((v) =>
+          s.runPNet(Float32Array.of(v), 12, 12).then(
+            () => 'ok',
+            () => 'failed',
+          ),
+        );
         await tick();
-        expect(g.started.length).toBe(Math.min(6, limit + k + 1));
-      }
-      expect(await Promise.all(calls)).toEqual(['ok', 'failed', 'ok', 'ok', 'ok', 'ok']);
-      expect(g.started).toEqual([1, -2, 3, 4, 5, 6]);
-      expect(g.maxRunning()).toBe(limit);
-    });
+        expect(g.started).toEqual([1, -2, 3, 4, 5, 6].slice(0, limit));
+        // Release one at a time: each release lets exactly one more start.
+        for (let k = 0; k < 6; k++) {
+          g.gates[k]();
+          await tick();
+          expect(g.started.length).toBe(Math.min(6, limit + k + 1));
+        }
+        expect(await Promise.all(calls)).toEqual(['ok', 'failed', 'ok', 'ok', 'ok', 'ok']);
+        expect(g.started).toEqual([1, -2, 3, 4, 5, 6]);
+        expect(g.maxRunning()).toBe(limit);
+      },
+    );
   }
 
-  it('close() rejects the calls waiting for their turn at once, and every later call; the running one settles', async () => {
-    const g = gatedBackend(1);
-    const net = serialBackend(g.backend);
-    const level = (v: number) => new Float32Array([v]);
-    const first = net.runPNet(level(1), 12, 12);
-    const waiting = [2, 3, 4].map((v) => net.runPNet(level(v), 12, 12));
-    await Promise.resolve();
-    expect(g.started).toEqual([1]);
-    const gone = new Error('disposed');
-    net.close(gone);
-    for (const w of waiting) await expect(w).rejects.toBe(gone);
-    await expect(net.runPNet(level(5), 12, 12)).rejects.toBe(gone);
-    g.gates[0]();
-    await expect(first).resolves.toBeDefined();
-    expect(g.started).toEqual([1]); // nothing else ever reached the backend
-  });
+  it(
+    'close() rejects the calls waiting for their turn at ' + 'once, and every later call; the running one settles',
+    async () => {
+      const g = gatedBackend(1);
+      const net = serialBackend(g.backend);
+      const level = (v: number) => new Float32Array([v]);
+      const first = net.runPNet(level(1), 12, 12);
+      const waiting = [2, 3, 4].map((v) => net.runPNet(level(v), 12, 12));
+      await Promise.resolve();
+      expect(g.started).toEqual([1]);
+      const gone = new Error('disposed');
+      net.close(gone);
+      for (const w of waiting) await expect(w).rejects.toBe(gone);
+      await expect(net.runPNet(level(5), 12, 12)).rejects.toBe(gone);
+      g.gates[0]();
+      await expect(first).resolves.toBeDefined();
+      expect(g.started).toEqual([1]); // nothing else ever reached the backend
+    },
+  );
 });

@@ -9,7 +9,8 @@ const EVALUATOR = `${SHARED_DIR}tools/eval-faces.mjs`;
 const available = existsSync(GT) && existsSync(EVALUATOR);
 if (!available)
   console.warn(
-    `\n!!! SKIPPED compareRuns on FDDB: ${GT} or ${EVALUATOR} not found. Put the project's shared/ folder beside the repository. !!!\n`,
+    `\n!!! SKIPPED compareRuns on FDDB: ${GT} or ${EVALUATOR} not found. ` +
+      `Put the project's shared/ folder beside the repository. !!!\n`,
   );
 
 describe('cutByBorder', () => {

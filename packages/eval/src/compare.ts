@@ -120,9 +120,12 @@ export function formatComparison(c: Comparison, nameA: string, nameB: string): s
   const doubted = (xs: OnlyOne[]) => xs.filter((x) => x.other.overlap > 0.5).length;
   return [
     `${c.images} images, faces with confidence > ${c.threshold}: ${c.imagesDiffering} images differ`,
-    `  faces found by ${nameA} only: ${c.onlyA.length} (${cut(c.onlyA)} cut by the image border; ${doubted(c.onlyA)} of them ${nameB} boxes well, overlap > 0.5, at a lower score)`,
-    `  faces found by ${nameB} only: ${c.onlyB.length} (${cut(c.onlyB)} cut by the image border; ${doubted(c.onlyB)} of them ${nameA} boxes well, overlap > 0.5, at a lower score)`,
-    `  false positives: ${nameA} ${c.falsePositives.a} (${c.falsePositives.aCut} boxes leaving the image), ${nameB} ${c.falsePositives.b} (${c.falsePositives.bCut} leaving it)`,
+    `  faces found by ${nameA} only: ${c.onlyA.length} (${cut(c.onlyA)} cut by the image ` +
+      `border; ${doubted(c.onlyA)} of them ${nameB} boxes well, overlap > 0.5, at a lower score)`,
+    `  faces found by ${nameB} only: ${c.onlyB.length} (${cut(c.onlyB)} cut by the image ` +
+      `border; ${doubted(c.onlyB)} of them ${nameA} boxes well, overlap > 0.5, at a lower score)`,
+    `  false positives: ${nameA} ${c.falsePositives.a} (${c.falsePositives.aCut} boxes ` +
+      `leaving the image), ${nameB} ${c.falsePositives.b} (${c.falsePositives.bCut} leaving it)`,
   ].join('\n');
 }
 
@@ -159,7 +162,10 @@ async function main(argv: string[]): Promise<number> {
       ['B', c.onlyB],
     ] as const) {
       for (const x of xs) {
-        const o = `other run's best: overlap ${x.other.overlap.toFixed(3)} at confidence ${x.other.confidence.toFixed(4)}`;
+        const o =
+          `other run's best: ` +
+          `overlap ${x.other.overlap.toFixed(3)} at ` +
+          `confidence ${x.other.confidence.toFixed(4)}`;
         process.stdout.write(`  ${who} only: ${x.file} face ${x.face}${x.cut ? ' (cut by the border)' : ''}; ${o}\n`);
       }
     }

@@ -12,7 +12,8 @@ const FDDB = `${SHARED_DIR}data/fddb/`;
 const available = existsSync(`${FDDB}annotations.json`) && existsSync(`${SHARED_DIR}tools/eval-faces.mjs`);
 if (!available)
   console.warn(
-    `\n!!! SKIPPED the FDDB evaluation test: ${FDDB} or the evaluator not found. Put the project's shared/ folder beside the repository. !!!\n`,
+    `\n!!! SKIPPED the FDDB evaluation test: ${FDDB} or the evaluator not ` +
+      `found. Put the project's shared/ folder beside the repository. !!!\n`,
   );
 
 const N = 6;
@@ -42,7 +43,8 @@ describe.skipIf(!available)('pnpm eval:fddb', () => {
     expect(r.stdout).toMatch(/curve down to score > 0\.01: TPR [01]\.\d{4} @100/);
     const lines = jsonl(join(out, 'default.t3-0.01.jsonl'));
     expect(lines).toHaveLength(N);
-    expect(Math.min(...lines.flatMap((e) => e.faces.map((f) => f.confidence)))).toBeLessThan(0.7); // the low-threshold run
+    // the low-threshold run
+    expect(Math.min(...lines.flatMap((e) => e.faces.map((f) => f.confidence)))).toBeLessThan(0.7);
     expect(readFileSync(docs, 'utf8')).toMatch(
       new RegExp(
         `^\\| default \\| dev\\[:${N}\\] \\| \`--backend tfjs-wasm\`, final threshold 0\\.7 \\| ${N} / \\d+ \\|`,

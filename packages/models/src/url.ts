@@ -71,11 +71,13 @@ export async function loadWeightsFromUrl(
     if (urls.shard.startsWith('file:')) {
       throw new MtcnnError(
         'WEIGHTS_FETCH',
-        "loadWeightsFromUrl() without a base URL fetches the files bundled with the app; in Node, use loadWeights() from '@mtcnn/models/node'.",
+        'loadWeightsFromUrl() without a base URL fetches the files bundled with ' +
+          "the app; in Node, use loadWeights() from '@mtcnn/models/node'.",
       );
     }
     hint =
-      'Your bundler should have emitted them beside the app (Vite, webpack 5 and Rollup handle new URL(..., import.meta.url)); otherwise serve them and pass their base URL.';
+      'Your bundler should have emitted them beside the app (Vite, webpack 5 and Rollup ' +
+      'handle new URL(..., import.meta.url)); otherwise serve them and pass their base URL.';
   } else {
     const base = String(baseUrl);
     urls = { manifest: joinUrl(base, MANIFEST_FILE), shard: joinUrl(base, SHARD_FILE) };

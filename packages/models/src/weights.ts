@@ -36,7 +36,9 @@ export interface MtcnnWeights {
   readonly byteLength: number;
 }
 
-const REINSTALL = `Reinstall @mtcnn/models (its weights/ directory is ${WEIGHTS_PACKAGE}@${WEIGHTS_PACKAGE_VERSION}'s MTCNN files) or point the loader at an unmodified copy of them.`;
+const REINSTALL =
+  `Reinstall @mtcnn/models (its weights/ directory is ${WEIGHTS_PACKAGE}@${WEIGHTS_PACKAGE_VERSION}'s ` +
+  `MTCNN files) or point the loader at an unmodified copy of them.`;
 
 function toHex(buf: ArrayBuffer): string {
   return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -48,7 +50,8 @@ export async function sha256Hex(bytes: BufferSource): Promise<string> {
   if (!subtle) {
     throw new MtcnnError(
       'WEIGHTS_CHECKSUM',
-      'Cannot verify the MTCNN weights: globalThis.crypto.subtle is unavailable (browsers only expose it in secure contexts, i.e. https or localhost).',
+      'Cannot verify the MTCNN weights: globalThis.crypto.subtle is unavailable ' +
+        '(browsers only expose it in secure contexts, i.e. https or localhost).',
     );
   }
   return toHex(await subtle.digest('SHA-256', bytes));
@@ -94,7 +97,8 @@ function checkManifest(manifest: WeightsManifest): void {
   if (entries.length !== TENSOR_TABLE.length || entries.some((e, i) => e.name !== TENSOR_TABLE[i].name)) {
     throw new MtcnnError(
       'WEIGHTS_SHAPE',
-      `The MTCNN weights manifest lists ${entries.length} tensors or a different order than the expected ${TENSOR_TABLE.length}. ${REINSTALL}`,
+      `The MTCNN weights manifest lists ${entries.length} tensors or a ` +
+        `different order than the expected ${TENSOR_TABLE.length}. ${REINSTALL}`,
     );
   }
 }
@@ -111,7 +115,8 @@ export async function parseWeights(manifest: WeightsManifest, shard: ArrayBuffer
   if (sha256 !== WEIGHTS_SHA256) {
     throw new MtcnnError(
       'WEIGHTS_CHECKSUM',
-      `The MTCNN weights shard has sha256 ${sha256} (${bytes.byteLength} bytes), expected ${WEIGHTS_SHA256} (${WEIGHTS_BYTE_LENGTH} bytes): the file is corrupt or from another version. ${REINSTALL}`,
+      `The MTCNN weights shard has sha256 ${sha256} (${bytes.byteLength} bytes), expected ${WEIGHTS_SHA256} ` +
+        `(${WEIGHTS_BYTE_LENGTH} bytes): the file is corrupt or from another version. ${REINSTALL}`,
     );
   }
   checkManifest(manifest);

@@ -19,7 +19,10 @@ import {
 export interface AddOptions {
   redis: string;
   queue: string;
-  /** Images per job (default 16): fewer round trips and lock renewals than one per image, less redone after a crash than big ones. */
+  /**
+   * Images per job (default 16): fewer round trips and lock renewals than one per image, less redone after a crash than
+   * big ones.
+   */
   chunk?: number;
   run: RunOptions;
 }
@@ -51,7 +54,8 @@ async function claimRunOptions(redis: Redis, queue: string, run: RunOptions): Pr
   if (stored !== mine)
     throw new MtcnnError(
       'INVALID_OPTION',
-      `Queue ${queue} already holds a run with other options (${stored}); these are ${mine}. Use another --queue, or \`mtcnn queue clear\` it first.`,
+      `Queue ${queue} already holds a run with other options (${stored}); these ` +
+        `are ${mine}. Use another --queue, or \`mtcnn queue clear\` it first.`,
     );
 }
 

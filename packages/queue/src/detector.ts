@@ -53,7 +53,8 @@ export function poolDetector(workers: number): FileDetector {
       });
       if ('error' in r) {
         if (!DETECTOR_FAILURES.has(r.error.code)) return { file, error: r.error };
-        // A bug in the worker (INTERNAL_ERROR) killed it like any other failure: WORKER_FAILED, the code kept in the message.
+        // A bug in the worker (INTERNAL_ERROR) killed it like any other failure: WORKER_FAILED, the code kept in the
+        // message.
         if (r.error.code === 'INTERNAL_ERROR')
           throw new MtcnnError('WORKER_FAILED', `INTERNAL_ERROR: ${r.error.message}`);
         throw new MtcnnError(r.error.code as MtcnnErrorCode, r.error.message);

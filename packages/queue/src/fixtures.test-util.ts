@@ -9,7 +9,8 @@ export const FDDB_DIR = `${SHARED_DIR}data/fddb/`;
 export const fddbAvailable = existsSync(`${FDDB_DIR}dev.txt`);
 if (!fddbAvailable)
   console.warn(
-    `\n!!! SKIPPED the queue tests that detect: ${FDDB_DIR}dev.txt not found. Put the project's shared/ folder beside the repository. !!!\n`,
+    `\n!!! SKIPPED the queue tests that detect: ${FDDB_DIR}dev.txt not ` +
+      `found. Put the project's shared/ folder beside the repository. !!!\n`,
   );
 
 /** The first `n` images of FDDB's dev list, as absolute paths. */
@@ -22,7 +23,9 @@ export function fddbDev(n: number): string[] {
     .map((f) => FDDB_DIR + f);
 }
 
-/** Poll `check` every `everyMs` until it returns a value (not undefined); a generous deadline only stops a hung test. */
+/**
+ * Poll `check` every `everyMs` until it returns a value (not undefined); a generous deadline only stops a hung test.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,

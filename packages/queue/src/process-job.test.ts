@@ -80,41 +80,49 @@ describe.skipIf(!fddbAvailable)('processJob', () => {
     expect(log).toEqual([`${files[1]}: BACKEND_FAILED: runtime failed on ${files[1]} (try 1 of 2)`]);
   });
 
-  it('gives a poison image up after its tries, finishes the others, and fails the job with the typed error', async () => {
-    const job = await newJob();
-    const calls: string[] = [];
-    const error = await processJob(job, ctx(flaky(files[1], 'BACKEND_FAILED', Infinity, calls))).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(UnrecoverableError); // no BullMQ retries on top of the image's tries
-    expect((error as Error).message).toBe(
-      `BACKEND_FAILED: ${files[1]}: runtime failed on ${files[1]} (given up after 2 tries)`,
-    );
-    expect(calls.filter((f) => f === files[1])).toHaveLength(2);
-    // The others were done, and every entry is kept for `queue results`, the poison as an error entry.
-    const saved = await redis.hgetall(runKeys('jobs').partial(job.id!));
-    const entries = files.map((_, k) => JSON.parse(saved[`e:${k}`]) as DetectEntry);
-    expect(entries[1]).toEqual({
-      file: files[1],
-      error: { code: 'BACKEND_FAILED', message: `runtime failed on ${files[1]} (given up after 2 tries)` },
-    });
-    for (const k of [0, 2, 3]) expect(entries[k]).toEqual(expected.get(files[k]));
-    expect(JSON.parse(saved.failure)).toEqual({
-      file: files[1],
-      ...(entries[1] as { error: object }).error,
-      images: 1,
-    });
-  });
+  it(
+    'gives a poison image up after its tries, finishes the ' + 'others, and fails the job with the typed error',
+    async () => {
+      const job = await newJob();
+      const calls: string[] = [];
+      const error = await processJob(job, ctx(flaky(files[1], 'BACKEND_FAILED', Infinity, calls))).catch(
+        (e: Error) => e,
+      );
+      expect(error).toBeInstanceOf(UnrecoverableError); // no BullMQ retries on top of the image's tries
+      expect((error as Error).message).toBe(
+        `BACKEND_FAILED: ${files[1]}: runtime failed on ${files[1]} (given up after 2 tries)`,
+      );
+      expect(calls.filter((f) => f === files[1])).toHaveLength(2);
+      // The others were done, and every entry is kept for `queue results`, the poison as an error entry.
+      const saved = await redis.hgetall(runKeys('jobs').partial(job.id!));
+      const entries = files.map((_, k) => JSON.parse(saved[`e:${k}`]) as DetectEntry);
+      expect(entries[1]).toEqual({
+        file: files[1],
+        error: { code: 'BACKEND_FAILED', message: `runtime failed on ${files[1]} (given up after 2 tries)` },
+      });
+      for (const k of [0, 2, 3]) expect(entries[k]).toEqual(expected.get(files[k]));
+      expect(JSON.parse(saved.failure)).toEqual({
+        file: files[1],
+        ...(entries[1] as { error: object }).error,
+        images: 1,
+      });
+    },
+  );
 
-  it('takes a job over where a dead worker left it: finished images are not redone, the one in flight costs a try', async () => {
-    const job = await newJob();
-    const key = runKeys('jobs').partial(job.id!);
-    // What a worker killed during image 1 leaves: image 0 done, image 1 started once, no outcome.
-    await redis.hset(key, 'e:0', JSON.stringify(expected.get(files[0])), 't:1', '1');
-    const calls: string[] = [];
-    const entries = await processJob(job, ctx(flaky('', 'BACKEND_FAILED', 0, calls)));
-    expect(calls).toEqual(files.slice(1));
-    expect(entries).toEqual(files.map((f) => expected.get(f)));
-    expect(await redis.hget(key, 't:1')).toBe('2');
-  });
+  it(
+    'takes a job over where a dead worker left it: finished ' + 'images are not redone, the one in flight costs a try',
+    async () => {
+      const job = await newJob();
+      const key = runKeys('jobs').partial(job.id!);
+      // What a worker killed during image 1 leaves: image 0 done, image 1 started once, no outcome.
+      await redis.hset(key, 'e:0', JSON.stringify(expected.get(files[0])), 't:1', '1');
+      const calls: string[] = [];
+      const entries = await processJob(job, ctx(flaky('', 'BACKEND_FAILED', 0, calls)));
+      expect(calls).toEqual(files.slice(1));
+      expect(entries).toEqual(files.map((f) => expected.get(f)));
+      expect(await redis.hget(key, 't:1')).toBe('2');
+    },
+  );
 
   it('gives up an image that killed its worker on every try, without trying it again', async () => {
     const job = await newJob();

@@ -103,7 +103,8 @@ export async function processJob(job: Job<JobData>, ctx: ProcessContext): Promis
     await write({ failure: JSON.stringify(failure) });
     // Unrecoverable: the tries were the image's; BullMQ's own retries would only redo them.
     throw new UnrecoverableError(
-      `${failure.code}: ${failure.file}: ${failure.message}${givenUp.length > 1 ? ` (and ${givenUp.length - 1} more)` : ''}`,
+      `${failure.code}: ${failure.file}: ${failure.message}` +
+        `${givenUp.length > 1 ? ` (and ${givenUp.length - 1} more)` : ''}`,
     );
   }
   if (Object.keys(unsaved).length > 0) await write({});

@@ -79,7 +79,8 @@ export async function startRedisServer(o: RedisServerOptions = {}): Promise<Redi
     accessSync(REDIS_SERVER_BIN, constants.X_OK);
   } catch {
     throw new Error(
-      `${REDIS_SERVER_BIN} not found: the queue tests need a real Redis. Install it with \`apt-get install -y redis-server\` (.ci/run does).`,
+      `${REDIS_SERVER_BIN} not found: the queue tests need a real Redis. ` +
+        `Install it with \`apt-get install -y redis-server\` (.ci/run does).`,
     );
   }
   const dir = mkdtempSync(join(tmpdir(), 'mtcnn-redis-'));

@@ -56,7 +56,8 @@ export async function connectOnce(url: string): Promise<Redis> {
     redis.disconnect();
     throw new MtcnnError(
       'INVALID_OPTION',
-      `No Redis answers at ${safeUrl(url)} (${(e as Error).message}). Start one (redis-server --port 6379 --appendonly yes) or fix --redis.`,
+      `No Redis answers at ${safeUrl(url)} (${(e as Error).message}). Start ` +
+        `one (redis-server --port 6379 --appendonly yes) or fix --redis.`,
     );
   }
   return redis;

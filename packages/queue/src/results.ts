@@ -17,7 +17,9 @@ export interface ResultsSummary {
   pending: number;
   /** The first pending images (at most 20), to name them. */
   pendingFiles: string[];
-  /** Jobs of the run gone from Redis (removed by hand, or Redis restarted without its data): their images are unknown. */
+  /**
+   * Jobs of the run gone from Redis (removed by hand, or Redis restarted without its data): their images are unknown.
+   */
   missingJobs: number;
 }
 

@@ -146,14 +146,17 @@ export function formatStatus(s: QueueStatus): string {
   const j = s.jobs;
   const lines = [
     `queue ${s.queue}: ${s.done} / ${s.images} images done (${pct}%), ${s.errors} errors`,
-    `jobs: ${j.waiting} waiting, ${j.active} active, ${j.delayed} delayed (retry), ${j.completed} completed, ${j.failed} failed`,
+    `jobs: ${j.waiting} waiting, ${j.active} active, ${j.delayed} ` +
+      `delayed (retry), ${j.completed} completed, ${j.failed} failed`,
     `workers: ${s.workers ?? 'unknown (this Redis refuses CLIENT LIST)'}`,
-    `throughput: ${s.imagesPerSecond ? `${s.imagesPerSecond.toFixed(1)} images/s (last ${RECENT} jobs)` : 'not known yet'}` +
+    'throughput: ' +
+      (s.imagesPerSecond ? `${s.imagesPerSecond.toFixed(1)} images/s (last ${RECENT} jobs)` : 'not known yet') +
       (s.etaSeconds !== undefined ? `, ETA ${duration(s.etaSeconds)}` : s.done >= s.images ? ', finished' : ''),
   ];
   for (const a of s.active.slice(0, 10))
     lines.push(
-      `active job ${a.jobId} on ${a.worker ?? '?'}: image ${a.done + 1} of ${a.images}${a.current ? ` (${a.current})` : ''}`,
+      `active job ${a.jobId} on ${a.worker ?? '?'}: image ${a.done + 1} ` +
+        `of ${a.images}${a.current ? ` (${a.current})` : ''}`,
     );
   for (const f of s.failed.slice(0, 10)) lines.push(`failed job ${f.jobId}: ${f.code}: ${f.file}: ${f.message}`);
   if (s.failed.length > 10) lines.push(`... and ${s.failed.length - 10} more failed jobs`);

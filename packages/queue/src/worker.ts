@@ -85,7 +85,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       });
       const errors = entries.filter((e) => 'error' in e).length;
       info(
-        `job ${job.id}: ${entries.length} images${errors ? ` (${errors} errors)` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `job ${job.id}: ${entries.length} images${errors ? ` (${errors} errors)` : ''} ` +
+          `in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
       return entries;
     },

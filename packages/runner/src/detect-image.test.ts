@@ -37,47 +37,51 @@ describe('detectImage (onnx, in process)', () => {
     expect(aborted).toMatchObject({ error: { code: 'ABORTED' } });
   });
 
-  it("runs the hook with the image, faces and the task's data; the hook's failure is reported beside the detection, which stands", async () => {
-    const seen: string[] = [];
-    const r = await detectImage(
-      detector,
-      { source: { file: SAMPLE }, label: 'collage', hookData: 'd' },
-      {
-        extra: 'x',
-        afterDetect: async ({ label, image, faces, extra, data }) => {
-          seen.push(`${label} ${image.width}x${image.height} ${faces.length} ${extra} ${data}`);
-          return ['drawn'];
+  it(
+    "runs the hook with the image, faces and the task's data; the " +
+      "hook's failure is reported beside the detection, which stands",
+    async () => {
+      const seen: string[] = [];
+      const r = await detectImage(
+        detector,
+        { source: { file: SAMPLE }, label: 'collage', hookData: 'd' },
+        {
+          extra: 'x',
+          afterDetect: async ({ label, image, faces, extra, data }) => {
+            seen.push(`${label} ${image.width}x${image.height} ${faces.length} ${extra} ${data}`);
+            return ['drawn'];
+          },
         },
-      },
-    );
-    expect(seen).toEqual(['collage 800x416 4 x d']);
-    expect(r).toMatchObject({ log: ['drawn'] });
-    const failed = await detectImage(
-      detector,
-      { source: { file: SAMPLE } },
-      {
-        afterDetect: async () => {
-          throw new Error('EACCES: permission denied');
+      );
+      expect(seen).toEqual(['collage 800x416 4 x d']);
+      expect(r).toMatchObject({ log: ['drawn'] });
+      const failed = await detectImage(
+        detector,
+        { source: { file: SAMPLE } },
+        {
+          afterDetect: async () => {
+            throw new Error('EACCES: permission denied');
+          },
         },
-      },
-    );
-    expect(failed).toMatchObject({
-      entry: { width: 800, height: 416, faces: expect.any(Array) },
-      afterDetectError: { code: 'INTERNAL_ERROR', message: 'Error: EACCES: permission denied' },
-    });
-    expect('entry' in failed && failed.entry.faces).toHaveLength(4);
-    // A hook error with a code of its own (the CLI's OUTPUT_EXISTS, WRITE_FAILED) keeps it.
-    const coded = await detectImage(
-      detector,
-      { source: { file: SAMPLE } },
-      {
-        afterDetect: async () => {
-          throw Object.assign(new Error('out.png exists already'), { code: 'OUTPUT_EXISTS' });
+      );
+      expect(failed).toMatchObject({
+        entry: { width: 800, height: 416, faces: expect.any(Array) },
+        afterDetectError: { code: 'INTERNAL_ERROR', message: 'Error: EACCES: permission denied' },
+      });
+      expect('entry' in failed && failed.entry.faces).toHaveLength(4);
+      // A hook error with a code of its own (the CLI's OUTPUT_EXISTS, WRITE_FAILED) keeps it.
+      const coded = await detectImage(
+        detector,
+        { source: { file: SAMPLE } },
+        {
+          afterDetect: async () => {
+            throw Object.assign(new Error('out.png exists already'), { code: 'OUTPUT_EXISTS' });
+          },
         },
-      },
-    );
-    expect(coded).toMatchObject({ afterDetectError: { code: 'OUTPUT_EXISTS', message: 'out.png exists already' } });
-  });
+      );
+      expect(coded).toMatchObject({ afterDetectError: { code: 'OUTPUT_EXISTS', message: 'out.png exists already' } });
+    },
+  );
 
   it("gives TIMEOUT past the task's timeoutMs, also while decoding; a generous limit changes nothing", async () => {
     const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#406080' } })

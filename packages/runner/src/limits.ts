@@ -16,7 +16,8 @@ export function checkWorkers(n: number, flag: string, cores = availableParalleli
   if (!Number.isInteger(n) || n < 1 || n > max) {
     throw new MtcnnError(
       'INVALID_OPTION',
-      `${flag} must be a whole number from 1 to ${max} (4 per core, ${cores} core${cores === 1 ? '' : 's'} here), got ${n}.`,
+      `${flag} must be a whole number from 1 to ${max} (4 per ` +
+        `core, ${cores} core${cores === 1 ? '' : 's'} here), got ${n}.`,
     );
   }
   return n;

@@ -37,7 +37,8 @@ describe('DetectorPool (the built dist/worker.js, real onnx detectors)', () => {
     expect(ok(file).entry.faces).toHaveLength(4); // one per astronaut tile
     expect(ok(file).entry.stages).toBeUndefined();
     expect(ok(buffer).entry).toEqual(ok(file).entry);
-    // Pyramid levels (pipeline step 2, docs/architecture.md): the short side 416 scaled by 12 / minFace, then by 0.709 while
+    // Pyramid levels (pipeline step 2, docs/architecture.md): the short side 416 scaled by 12 / minFace, then by 0.709
+    // while
     // >= 12 px: 249.6 -> 9 levels at the default 20 px, 83.2 -> 6 levels at 60 px.
     expect(ok(stats).entry.stages).toMatchObject({ scales: 9, faces: 4 });
     expect(ok(big).entry.stages?.scales).toBe(6);
@@ -154,7 +155,8 @@ parentPort.on('message', (m) => {
     process.exit(1);
   }
   const timings = { decode: 0, pyramid: 0, pnet: 0, rnet: 0, onet: 0, post: 0, total: 0 };
-  parentPort.postMessage({ type: 'result', id: m.id, result: { entry: { width: 1, height: 1, faces: [] }, timings, log: [file] } });
+  const entry = { width: 1, height: 1, faces: [] };
+  parentPort.postMessage({ type: 'result', id: m.id, result: { entry, timings, log: [file] } });
 });
 parentPort.postMessage({ type: 'ready', backend: 'scripted' });
 `,
@@ -192,7 +194,9 @@ describe('a worker over its heap limit (in a child process, so that a failure ca
       import { openPool } from ${JSON.stringify(pathToFileURL(DIST).href)};
       const big = await sharp(${JSON.stringify(SAMPLE)}).resize(2400).jpeg().toBuffer();
       const pool = await openPool({ workers: 1, backend: 'onnx', resourceLimits: { maxOldGenerationSizeMb: 24 } });
-      const a = await pool.submit({ source: { bytes: big }, options: { thresholds: [0, 0, 0] }, report: { name: 'x' } });
+      const a = await pool.submit(
+        { source: { bytes: big }, options: { thresholds: [0, 0, 0] }, report: { name: 'x' } },
+      );
       const b = await pool.submit({ source: { file: ${JSON.stringify(SAMPLE)} } });
       console.log(JSON.stringify({ a: a.error, b: b.entry?.faces.length, stats: pool.stats() }));
       await pool.close();

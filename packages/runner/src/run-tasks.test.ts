@@ -47,7 +47,8 @@ describe('runTasks', () => {
 parentPort.on('message', (m) => {
   if (m.type !== 'task') return;
   const timings = { decode: 0, pyramid: 0, pnet: 0, rnet: 0, onet: 0, post: 0, total: 0 };
-  parentPort.postMessage({ type: 'result', id: m.id, result: { entry: { width: 1, height: 1, faces: [] }, timings, log: [] } });
+  const entry = { width: 1, height: 1, faces: [] };
+  parentPort.postMessage({ type: 'result', id: m.id, result: { entry, timings, log: [] } });
 });
 parentPort.postMessage({ type: 'ready', backend: 'echo' });
 `,

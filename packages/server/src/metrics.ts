@@ -24,7 +24,9 @@ export function createMetrics(pool: DetectorPool): ServerMetrics {
   });
   const seconds = new Histogram({
     name: 'mtcnn_detection_seconds',
-    help: "Seconds per image in each stage: decode, pyramid (resampling), pnet, rnet, onet, total (the detector's, without decode).",
+    help:
+      'Seconds per image in each stage: decode, pyramid (resampling), ' +
+      "pnet, rnet, onet, total (the detector's, without decode).",
     labelNames: ['stage'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],

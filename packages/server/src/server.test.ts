@@ -29,7 +29,8 @@ type Body = Uint8Array | string | FormData;
 
 async function post(base: string, path: string, body: Body, type = 'application/octet-stream'): Promise<Answer> {
   const headers = body instanceof FormData ? undefined : { 'content-type': type };
-  const init = typeof body === 'string' || body instanceof FormData ? body : new Uint8Array(body); // an ArrayBuffer-backed copy
+  // an ArrayBuffer-backed copy
+  const init = typeof body === 'string' || body instanceof FormData ? body : new Uint8Array(body);
   const r = await fetch(`${base}${path}`, { method: 'POST', body: init, headers });
   const text = await r.text();
   const json = r.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text;

@@ -94,7 +94,8 @@ async function buildApp(
       info: {
         title: 'mtcnn serve',
         description:
-          'MTCNN face detection over HTTP. Send the image itself (raw body or multipart field `image`); the server never fetches URLs.',
+          'MTCNN face detection over HTTP. Send the image itself (raw body ' +
+          'or multipart field `image`); the server never fetches URLs.',
         version: '1',
       },
     },
@@ -131,7 +132,8 @@ async function buildApp(
       schema: {
         summary: 'Detect faces',
         description:
-          'The image as the raw body (image/jpeg, image/png, ..., application/octet-stream) or as the multipart/form-data field `image`. The answer is one entry of `mtcnn detect` JSON.',
+          'The image as the raw body (image/jpeg, image/png, ..., application/octet-stream) or as the ' +
+          'multipart/form-data field `image`. The answer is one entry of `mtcnn detect` JSON.',
         querystring: querySchema(true),
         body: imageBodySchema,
         response: { 200: { description: 'the faces, largest first', ...entrySchema }, ...errorResponses },
@@ -148,7 +150,8 @@ async function buildApp(
       schema: {
         summary: 'HTML report of every stage',
         description:
-          'The self-contained HTML stage report of `mtcnn report` for the image (pyramid, P-Net map, candidates, NMS, R-Net, O-Net), offline.',
+          'The self-contained HTML stage report of `mtcnn report` for the image ' +
+          '(pyramid, P-Net map, candidates, NMS, R-Net, O-Net), offline.',
         querystring: querySchema(false),
         body: imageBodySchema,
         response: {
@@ -192,7 +195,9 @@ class Detection {
     private readonly metrics: ServerMetrics,
   ) {}
 
-  /** The successful result, or `undefined` once an error answer is sent. Throws MtcnnErrors (the error handler answers). */
+  /**
+   * The successful result, or `undefined` once an error answer is sent. Throws MtcnnErrors (the error handler answers).
+   */
   async run(req: FastifyRequest, reply: FastifyReply, report: boolean): Promise<TaskSuccess | undefined> {
     const { options, stats } = this.queryOptions(req.query as Record<string, string | string[]>, report);
     const bytes = await this.image(req);
@@ -253,7 +258,8 @@ class Detection {
       if (!QUERY_NAMES.has(name) || (report && name === 'stats'))
         throw new MtcnnError(
           'INVALID_OPTION',
-          `Unknown query parameter '${name}'; known: ${[...QUERY_NAMES].filter((n) => !report || n !== 'stats').join(', ')}.`,
+          `Unknown query parameter '${name}'; ` +
+            `known: ${[...QUERY_NAMES].filter((n) => !report || n !== 'stats').join(', ')}.`,
         );
       if (Array.isArray(value))
         throw new MtcnnError('INVALID_OPTION', `Query parameter '${name}' is given more than once.`);
@@ -289,7 +295,8 @@ class Detection {
     if (!(body instanceof Uint8Array) || body.length === 0)
       throw new MtcnnError(
         'DECODE_FAILED',
-        'The request has no image: send its bytes as the body (Content-Type image/jpeg, image/png, ...) or as the multipart field image.',
+        'The request has no image: send its bytes as the body (Content-Type ' +
+          'image/jpeg, image/png, ...) or as the multipart field image.',
       );
     return body;
   }

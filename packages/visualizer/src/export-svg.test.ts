@@ -32,35 +32,38 @@ describe('panelToSvg', () => {
     expect(root.querySelector('svg.viz')!.getAttribute('width')).not.toBeNull();
   });
 
-  it('keeps every word of the captions, the legends, the details and the numbers, and no on-screen hint (bug 5)', async () => {
-    const input = await fixtureInput();
-    const sel = container().call(pnetKernelRenderer, input, {});
-    const root = parse(panelToSvg(sel.node()!));
-    const text = textOf(root);
-    // The caption, wrapped onto lines but whole.
-    for (const word of PNET_CAPTION.split(/\s+/)) expect(text).toContain(word);
-    // No line runs past the page (1200 wide, 16 px margins): text wraps.
-    for (const t of Array.from(root.querySelectorAll(':scope > text'))) {
-      const size = Number(t.getAttribute('font-size'));
-      expect(t.textContent!.length * size * 0.55).toBeLessThanOrEqual(1200 - 32 + size);
-    }
-    // Legends and the numbers of the details.
-    expect(text).toMatch(/P\(face\)/);
-    expect(text).toContain('x1 = ⌊(2x + 1) / s⌋');
-    expect(text).toContain(sel.select('.kernel-info .kv .v').text());
-    for (const caption of sel
-      .selectAll<SVGSVGElement, unknown>('svg.viz')
-      .nodes()
-      .map((s) => s.dataset.caption!))
-      for (const word of caption.split(/\s+/)) expect(text).toContain(word);
-    // What only makes sense on screen is left out.
-    expect(text).not.toMatch(/Hover or tap|Click|drag a box/i);
-    // The level view at a readable width, not its 200-odd level pixels.
-    const level = Array.from(root.querySelectorAll('svg.viz')).find(
-      (s) => s.classList.contains('viz') && s.getAttribute('data-caption')!.startsWith('Level'),
-    )!;
-    expect(Number(level.getAttribute('width'))).toBeGreaterThanOrEqual(480);
-  });
+  it(
+    'keeps every word of the captions, the legends, the ' + 'details and the numbers, and no on-screen hint (bug 5)',
+    async () => {
+      const input = await fixtureInput();
+      const sel = container().call(pnetKernelRenderer, input, {});
+      const root = parse(panelToSvg(sel.node()!));
+      const text = textOf(root);
+      // The caption, wrapped onto lines but whole.
+      for (const word of PNET_CAPTION.split(/\s+/)) expect(text).toContain(word);
+      // No line runs past the page (1200 wide, 16 px margins): text wraps.
+      for (const t of Array.from(root.querySelectorAll(':scope > text'))) {
+        const size = Number(t.getAttribute('font-size'));
+        expect(t.textContent!.length * size * 0.55).toBeLessThanOrEqual(1200 - 32 + size);
+      }
+      // Legends and the numbers of the details.
+      expect(text).toMatch(/P\(face\)/);
+      expect(text).toContain('x1 = ⌊(2x + 1) / s⌋');
+      expect(text).toContain(sel.select('.kernel-info .kv .v').text());
+      for (const caption of sel
+        .selectAll<SVGSVGElement, unknown>('svg.viz')
+        .nodes()
+        .map((s) => s.dataset.caption!))
+        for (const word of caption.split(/\s+/)) expect(text).toContain(word);
+      // What only makes sense on screen is left out.
+      expect(text).not.toMatch(/Hover or tap|Click|drag a box/i);
+      // The level view at a readable width, not its 200-odd level pixels.
+      const level = Array.from(root.querySelectorAll('svg.viz')).find(
+        (s) => s.classList.contains('viz') && s.getAttribute('data-caption')!.startsWith('Level'),
+      )!;
+      expect(Number(level.getAttribute('width'))).toBeGreaterThanOrEqual(480);
+    },
+  );
 
   it('wraps long text into lines that fit', () => {
     const lines = wrapText('a '.repeat(300), 200, 10);

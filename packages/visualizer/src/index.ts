@@ -1,4 +1,7 @@
-/** The stage renderers (each `selection.call(renderer, input)`), the viewer that hosts them, their data model, and the explanations (trace in, explanation out). */
+/**
+ * The stage renderers (each `selection.call(renderer, input)`), the viewer that hosts them, their data model, and the
+ * explanations (trace in, explanation out).
+ */
 export * from './colors.js';
 export * from './explain/explanation.js';
 export * from './explain/journey.js';

@@ -57,7 +57,8 @@ export function attachZoom(
     .translateExtent(extent)
     .filter((event: Event) => {
       const e = event as MouseEvent & TouchEvent;
-      if (e.type === 'wheel') return e.ctrlKey || e.metaKey; // plain wheel scrolls the page; a trackpad pinch is ctrl+wheel
+      // plain wheel scrolls the page; a trackpad pinch is ctrl+wheel
+      if (e.type === 'wheel') return e.ctrlKey || e.metaKey;
       if (e.type.startsWith('touch')) return (e.touches?.length ?? 0) >= 2 || tools.drag === 'pan';
       if (e.type === 'mousedown') return tools.drag === 'pan' ? e.button === 0 : e.button === 1 || e.altKey;
       return false;

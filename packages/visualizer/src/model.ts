@@ -3,7 +3,10 @@ import { defaultFocus, lineageOf, type Lineage, type NodeRef } from './explain/l
 import type { QueryAnswer, Region } from './explain/query.js';
 import type { ViewTools } from './interact.js';
 
-/** The image the trace was computed on: `href` for display (a data URL, so exported SVGs stand alone), `rgb` for the exact pixels. */
+/**
+ * The image the trace was computed on: `href` for display (a data URL, so exported SVGs stand alone), `rgb` for the
+ * exact pixels.
+ */
 export interface VizImage {
   href: string;
   /** The decoded pixels the detector saw. Without them, levels and crops are drawn without pixels. */

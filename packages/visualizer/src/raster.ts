@@ -227,7 +227,9 @@ export function cropAtlas(
 ): Pending {
   if (!rgb || windows.length === 0) return none;
   const { size, cols, pitchX, pitchY, inset } = layout;
-  const key = `atlas ${size} ${cols} ${pitchX} ${pitchY} ${inset} ${fill} ${given ? 'given' : ''} ${windows.map((w) => `${w.x0},${w.y0},${w.x1},${w.y1}`).join(';')}`;
+  const key =
+    `atlas ${size} ${cols} ${pitchX} ${pitchY} ${inset} ${fill} ${given ? 'given' : ''} ` +
+    `${windows.map((w) => `${w.x0},${w.y0},${w.x1},${w.y1}`).join(';')}`;
   return schedule(rgb, key, (sampler) => {
     const rows = Math.ceil(windows.length / cols);
     const W = Math.min(cols, windows.length) * pitchX;

@@ -13,7 +13,8 @@ import type { VizInput } from './model.js';
  * `../shared`.
  */
 // A path, not a URL: under jsdom the global URL is jsdom's, which node:url does not take.
-export const DEV_DIR = `${join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'images', 'dev')}/`;
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const DEV_DIR = `${join(HERE, '..', '..', '..', '..', 'shared', 'images', 'dev')}/`;
 export const sharedAvailable = existsSync(`${DEV_DIR}multiface.jpg`);
 
 export function warnSharedMissing(what: string): void {

@@ -12,32 +12,45 @@ export function tourSteps(o: ResolvedOptions | undefined): Array<{ stage: StageI
     {
       stage: 'pyramid',
       title: 'The pyramid',
-      text: `P-Net only looks at 12×12 pixels, so the image is shrunk step by step (×${f}, starting at 12 / ${m}) until every face, whatever its size, is about 12 px tall on some level.`,
+      text:
+        `P-Net only looks at 12×12 pixels, so the image is shrunk step by step (×${f}, starting at ` +
+        `12 / ${m}) until every face, whatever its size, is about 12 px tall on some level.`,
     },
     {
       stage: 'pnet',
       title: 'P-Net',
-      text: 'P-Net slides a 12×12 window over every level, 2 px at a time, and scores each window: press Play to watch it build the heat map, one window after the other.',
+      text:
+        'P-Net slides a 12×12 window over every level, 2 px at a time, and scores each ' +
+        'window: press Play to watch it build the heat map, one window after the other.',
     },
     {
       stage: 'candidates',
       title: 'Candidates',
-      text: `Every window scoring P ≥ ${t[0]} becomes a candidate: its 12×12 window divided by the level's scale gives a box in the original image.`,
+      text:
+        `Every window scoring P ≥ ${t[0]} becomes a candidate: its 12×12 window ` +
+        `divided by the level's scale gives a box in the original image.`,
     },
     {
       stage: 'nms',
       title: 'NMS, regression, squaring',
-      text: `Overlapping candidates are thinned out (the best box suppresses any other overlapping it by IoU > ${n[0]}), then each survivor moves by its predicted offsets and becomes a square.`,
+      text:
+        `Overlapping candidates are thinned out (the best box suppresses any other overlapping it by ` +
+        `IoU > ${n[0]}), then each survivor moves by its predicted offsets and becomes a square.`,
     },
     {
       stage: 'rnet',
       title: 'R-Net',
-      text: `Each square is cut out at 24×24 and R-Net scores it again: boxes at ${t[1]} or below are rejected, and that is where most false boxes end.`,
+      text:
+        `Each square is cut out at 24×24 and R-Net scores it again: boxes ` +
+        `at ${t[1]} or below are rejected, and that is where most false boxes end.`,
     },
     {
       stage: 'onet',
       title: 'O-Net',
-      text: `O-Net looks at 48×48 crops and gives the final score (> ${t[2]}), a refined box and five keypoints; the journey strip above follows any face back to its first window, and dragging a box on any image asks why it was (not) found.`,
+      text:
+        `O-Net looks at 48×48 crops and gives the final score (> ${t[2]}), a refined box ` +
+        `and five keypoints; the journey strip above follows any face back to its first ` +
+        `window, and dragging a box on any image asks why it was (not) found.`,
     },
   ];
 }

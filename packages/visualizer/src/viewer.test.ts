@@ -115,20 +115,23 @@ describe('the journey: one lineage in every panel', () => {
     expect(viewer.stage).toBe('rnet');
   });
 
-  it('keeps the picked box when the same image is detected again with other thresholds (found by its P-Net window)', async () => {
-    const viewer = mount();
-    const input = await fixtureInput();
-    viewer.update(input);
-    const other = input.trace.pnet.candidates.find((c) => c.level === 2 && !c.scaleNms.kept)!;
-    viewer.pick({ stage: 'pnet', id: other.id });
-    const again = await fixtureInput({ thresholds: [0.6, 0.75, 0.7] });
-    viewer.update(again);
-    const l = viewer.lineage!;
-    expect([l.pnet.level, ...l.pnet.cell]).toEqual([other.level, ...other.cell]);
-    // A new image: back to its own best face.
-    viewer.update(asImage(again, 'data:image/png;base64,AA=='));
-    expect(viewer.lineage).toEqual(lineageOf(again.trace, defaultFocus(again.trace)!));
-  });
+  it(
+    'keeps the picked box when the same image is detected ' + 'again with other thresholds (found by its P-Net window)',
+    async () => {
+      const viewer = mount();
+      const input = await fixtureInput();
+      viewer.update(input);
+      const other = input.trace.pnet.candidates.find((c) => c.level === 2 && !c.scaleNms.kept)!;
+      viewer.pick({ stage: 'pnet', id: other.id });
+      const again = await fixtureInput({ thresholds: [0.6, 0.75, 0.7] });
+      viewer.update(again);
+      const l = viewer.lineage!;
+      expect([l.pnet.level, ...l.pnet.cell]).toEqual([other.level, ...other.cell]);
+      // A new image: back to its own best face.
+      viewer.update(asImage(again, 'data:image/png;base64,AA=='));
+      expect(viewer.lineage).toEqual(lineageOf(again.trace, defaultFocus(again.trace)!));
+    },
+  );
 
   it('answers a question about a region and follows the box that decided it', async () => {
     const viewer = mount();

@@ -12,7 +12,10 @@ import { tour, type Tour } from './tour.js';
 import { keepFocus } from './view.js';
 
 export interface Viewer {
-  /** Draws a new trace. Same image: each panel keeps its choices and the picked box (found again by its P-Net window). New image: every panel opens on the most confident face. */
+  /**
+   * Draws a new trace. Same image: each panel keeps its choices and the picked box (found again by its P-Net window).
+   * New image: every panel opens on the most confident face.
+   */
   update(input: VizInput): void;
   select(id: StageId): void;
   /** Follows a box's lineage in every panel (as a click on it does). */

@@ -41,7 +41,8 @@ export function chromiumMissing(): boolean {
   if (existsSync(CHROMIUM)) return false;
   const line = '!'.repeat(100);
   console.warn(
-    `${line}\nBROWSER TESTS SKIPPED: ${CHROMIUM} is missing. Install it with \`apt-get install -y chromium\` (.ci/run does).\n${line}`,
+    `${line}\nBROWSER TESTS SKIPPED: ${CHROMIUM} is missing. Install it ` +
+      `with \`apt-get install -y chromium\` (.ci/run does).\n${line}`,
   );
   return true;
 }

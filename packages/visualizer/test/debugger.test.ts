@@ -167,62 +167,66 @@ describe.skipIf(chromiumMissing() || !sharedAvailable)('the visualizer debugger 
     }
   });
 
-  it('answers "why not detected?" for the face at [622, 198, 73, 99] with min face 150: the stage and score that lost it', async () => {
-    await page.fill('input[name="min-face-value"]', '150');
-    await page.press('input[name="min-face-value"]', 'Tab');
-    await nextRun();
-    const t = await trace();
-    expect(t.options.minFaceSize).toBe(150);
-    await stage('candidates');
-    // Drag the face's box on the image view (image pixels to screen through the SVG's own transform).
-    await page.locator('.panel .image-view svg').scrollIntoViewIfNeeded();
-    const corners = await page.evaluate(() => {
-      const layer = document.querySelector('.panel .image-view g.layer') as SVGGElement;
-      const m = layer.getScreenCTM()!;
-      const at = (x: number, y: number): [number, number] => {
-        const p = new DOMPoint(x, y).matrixTransform(m);
-        return [p.x, p.y];
-      };
-      return [at(622, 198), at(622 + 73, 198 + 99)];
-    });
-    await page.mouse.move(corners[0][0], corners[0][1]);
-    await page.mouse.down();
-    await page.mouse.move((corners[0][0] + corners[1][0]) / 2, (corners[0][1] + corners[1][1]) / 2, { steps: 4 });
-    await page.mouse.move(corners[1][0], corners[1][1], { steps: 4 });
-    await page.mouse.up();
-    await page.waitForSelector('.query-answer:not([hidden]) .query-summary');
-    const summary = (await page.textContent('.query-summary'))!;
-    // From the trace: every R-Net crop over the face scored <= 0.7; the best of them lost it.
-    const region = [622, 198, 622 + 73, 198 + 99];
-    const over = t.rnet.inputs.filter((c) => iou(c.box, region) >= 0.3);
-    expect(over.length).toBeGreaterThan(0);
-    expect(over.every((c) => !c.passed)).toBe(true);
-    expect(
-      t.faces.some((f) => iou([f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]], region) >= 0.5),
-    ).toBe(false);
-    const best = over.reduce((a, b) => (b.score > a.score ? b : a));
-    expect(summary).toContain('Lost at R-Net');
-    expect(summary).toContain(`#${best.id}`);
-    expect(summary).toContain(`scored ${fmt.score(best.score)} ≤ 0.7`);
-    expect(await page.getAttribute('.query-summary', 'data-verdict')).toBe('rnet-threshold');
-    // Every R-Net crop over it is listed with its fate.
-    const listed = await page.$$eval('.query-stage[data-stage="rnet"] .ref-link', (els) =>
-      els.map((e) => e.getAttribute('data-ref')),
-    );
-    expect(listed.sort()).toEqual(over.map((c) => `rnet:${c.id}`).sort());
-    expect(await page.textContent('.query-answer')).toMatch(/smaller than the min face size \(150 px\)/);
-    // The journey follows the crop that decided it, and ends there.
-    expect(await page.getAttribute('.journey-step:last-child', 'data-step')).toBe('rnet');
-    expect(await page.getAttribute('.journey-step:last-child', 'class')).toContain('fail');
-    await shot('laptop-why-not-detected');
-    // The explanation as a file says the same.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.download-explanation')]);
-    const text = await readFile((await download.path())!, 'utf8');
-    expect(text).toContain(`Answer: ${summary}`);
-    await page.fill('input[name="min-face-value"]', '20');
-    await page.press('input[name="min-face-value"]', 'Tab');
-    await nextRun();
-  });
+  it(
+    'answers "why not detected?" for the face at [622, 198, 73, ' +
+      '99] with min face 150: the stage and score that lost it',
+    async () => {
+      await page.fill('input[name="min-face-value"]', '150');
+      await page.press('input[name="min-face-value"]', 'Tab');
+      await nextRun();
+      const t = await trace();
+      expect(t.options.minFaceSize).toBe(150);
+      await stage('candidates');
+      // Drag the face's box on the image view (image pixels to screen through the SVG's own transform).
+      await page.locator('.panel .image-view svg').scrollIntoViewIfNeeded();
+      const corners = await page.evaluate(() => {
+        const layer = document.querySelector('.panel .image-view g.layer') as SVGGElement;
+        const m = layer.getScreenCTM()!;
+        const at = (x: number, y: number): [number, number] => {
+          const p = new DOMPoint(x, y).matrixTransform(m);
+          return [p.x, p.y];
+        };
+        return [at(622, 198), at(622 + 73, 198 + 99)];
+      });
+      await page.mouse.move(corners[0][0], corners[0][1]);
+      await page.mouse.down();
+      await page.mouse.move((corners[0][0] + corners[1][0]) / 2, (corners[0][1] + corners[1][1]) / 2, { steps: 4 });
+      await page.mouse.move(corners[1][0], corners[1][1], { steps: 4 });
+      await page.mouse.up();
+      await page.waitForSelector('.query-answer:not([hidden]) .query-summary');
+      const summary = (await page.textContent('.query-summary'))!;
+      // From the trace: every R-Net crop over the face scored <= 0.7; the best of them lost it.
+      const region = [622, 198, 622 + 73, 198 + 99];
+      const over = t.rnet.inputs.filter((c) => iou(c.box, region) >= 0.3);
+      expect(over.length).toBeGreaterThan(0);
+      expect(over.every((c) => !c.passed)).toBe(true);
+      expect(
+        t.faces.some((f) => iou([f.box[0], f.box[1], f.box[0] + f.box[2], f.box[1] + f.box[3]], region) >= 0.5),
+      ).toBe(false);
+      const best = over.reduce((a, b) => (b.score > a.score ? b : a));
+      expect(summary).toContain('Lost at R-Net');
+      expect(summary).toContain(`#${best.id}`);
+      expect(summary).toContain(`scored ${fmt.score(best.score)} ≤ 0.7`);
+      expect(await page.getAttribute('.query-summary', 'data-verdict')).toBe('rnet-threshold');
+      // Every R-Net crop over it is listed with its fate.
+      const listed = await page.$$eval('.query-stage[data-stage="rnet"] .ref-link', (els) =>
+        els.map((e) => e.getAttribute('data-ref')),
+      );
+      expect(listed.sort()).toEqual(over.map((c) => `rnet:${c.id}`).sort());
+      expect(await page.textContent('.query-answer')).toMatch(/smaller than the min face size \(150 px\)/);
+      // The journey follows the crop that decided it, and ends there.
+      expect(await page.getAttribute('.journey-step:last-child', 'data-step')).toBe('rnet');
+      expect(await page.getAttribute('.journey-step:last-child', 'class')).toContain('fail');
+      await shot('laptop-why-not-detected');
+      // The explanation as a file says the same.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('.download-explanation')]);
+      const text = await readFile((await download.path())!, 'utf8');
+      expect(text).toContain(`Answer: ${summary}`);
+      await page.fill('input[name="min-face-value"]', '20');
+      await page.press('input[name="min-face-value"]', 'Tab');
+      await nextRun();
+    },
+  );
 
   it('draws P-Net, R-Net and O-Net from the architecture data of @mtcnn/models', async () => {
     for (const [panel, net] of [
@@ -288,7 +292,8 @@ describe.skipIf(chromiumMissing() || !sharedAvailable)('the visualizer debugger 
     expect(hrefs.every((h) => h?.startsWith('blob:'))).toBe(true);
     const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
     console.log(
-      `bug 6: longest task on the page while detecting and drawing a 2048x1991 image: ${Math.max(0, ...long).toFixed(0)} ms (load average ${loadavg()[0].toFixed(1)})`,
+      `bug 6: longest task on the page while detecting and drawing a 2048x1991 ` +
+        `image: ${Math.max(0, ...long).toFixed(0)} ms (load average ${loadavg()[0].toFixed(1)})`,
     );
     // Narrower panel: the rows are laid out again.
     const wide = await page.getAttribute('.panel .pyramid-view svg', 'viewBox');
@@ -332,28 +337,31 @@ describe.skipIf(chromiumMissing() || !sharedAvailable)('the visualizer debugger 
     await onPage.close();
   });
 
-  it('bug 7: Enter on a level chip keeps the focus there; crops are reached with Tab and picked with Enter', async () => {
-    await stage('pnet');
-    await page.focus('.panel .chips[aria-label="Level"] .chip[data-value="2"]');
-    await page.keyboard.press('Enter');
-    expect(await pressed('Level')).toBe('2');
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.focusKey)).toBe('chip:Level:2');
-    await stage('rnet');
-    const first = await page.getAttribute('.panel g.crop:nth-of-type(2)', 'data-id');
-    await page.focus('.panel g.crop[data-focus-key]');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (document.activeElement as SVGElement).dataset.id)).toBe(first);
-    await page.keyboard.press('Enter');
-    expect(await page.getAttribute('.panel g.crop.selected', 'data-id')).toBe(first);
-    expect(await page.evaluate(() => (document.activeElement as SVGElement).dataset.id)).toBe(first);
-    // NMS boxes: the image is a tab stop, the arrows pick boxes by score (and do not change the stage).
-    await stage('nms');
-    await page.focus('.panel .image-view svg.viz');
-    const before = await page.textContent('.panel .details');
-    await page.keyboard.press('ArrowRight');
-    expect(await page.getAttribute('.panel', 'data-stage')).toBe('nms');
-    expect(await page.textContent('.panel .details')).not.toBe(before);
-  });
+  it(
+    'bug 7: Enter on a level chip keeps the focus there; ' + 'crops are reached with Tab and picked with Enter',
+    async () => {
+      await stage('pnet');
+      await page.focus('.panel .chips[aria-label="Level"] .chip[data-value="2"]');
+      await page.keyboard.press('Enter');
+      expect(await pressed('Level')).toBe('2');
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.focusKey)).toBe('chip:Level:2');
+      await stage('rnet');
+      const first = await page.getAttribute('.panel g.crop:nth-of-type(2)', 'data-id');
+      await page.focus('.panel g.crop[data-focus-key]');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (document.activeElement as SVGElement).dataset.id)).toBe(first);
+      await page.keyboard.press('Enter');
+      expect(await page.getAttribute('.panel g.crop.selected', 'data-id')).toBe(first);
+      expect(await page.evaluate(() => (document.activeElement as SVGElement).dataset.id)).toBe(first);
+      // NMS boxes: the image is a tab stop, the arrows pick boxes by score (and do not change the stage).
+      await stage('nms');
+      await page.focus('.panel .image-view svg.viz');
+      const before = await page.textContent('.panel .details');
+      await page.keyboard.press('ArrowRight');
+      expect(await page.getAttribute('.panel', 'data-stage')).toBe('nms');
+      expect(await page.textContent('.panel .details')).not.toBe(before);
+    },
+  );
 
   it('bug 11: every image view zooms (and zooms to the selected box)', async () => {
     // The most confident face again (a face near the middle of multiface.jpg, so it can be centred).

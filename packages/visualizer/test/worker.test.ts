@@ -64,8 +64,10 @@ describe.skipIf(chromiumMissing())('the visualizer detects in a worker', () => {
       const inWorker = await open(browser, `${server.url}?backend=${backend}`);
       const onPage = await open(browser, `${server.url}?backend=${backend}&worker=0`);
       console.log(
-        `${backend}: in the worker ${inWorker.detectMs.toFixed(0)} ms, ${inWorker.frames} frames, longest gap ${inWorker.longestGap.toFixed(0)} ms; ` +
-          `on the page ${onPage.detectMs.toFixed(0)} ms, ${onPage.frames} frames, longest gap ${onPage.longestGap.toFixed(0)} ms`,
+        `${backend}: in the worker ${inWorker.detectMs.toFixed(0)} ms, ${inWorker.frames} ` +
+          `frames, longest gap ${inWorker.longestGap.toFixed(0)} ms; ` +
+          `on the page ${onPage.detectMs.toFixed(0)} ms, ${onPage.frames} ` +
+          `frames, longest gap ${onPage.longestGap.toFixed(0)} ms`,
       );
       expect([inWorker.worker, onPage.worker]).toEqual(['true', 'false']);
       expect(inWorker.counts).toEqual(onPage.counts);

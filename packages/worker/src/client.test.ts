@@ -47,23 +47,26 @@ function pair(hooks: Partial<Parameters<typeof serveDetector>[0]> = {}) {
 const image = { data: new Uint8Array(40 * 30 * 3), width: 40, height: 30 };
 
 describe('createWorkerDetector + serveDetector', () => {
-  it('creates the backend in the worker with the page options, detects, and returns counts, timings and the trace', async () => {
-    const { worker, calls } = pair();
-    const d = await createWorkerDetector(worker, { backend: 'fake-id', init: { assets: 'x' }, minFaceSize: 15 });
-    expect(calls.created).toEqual([['fake-id', { assets: 'x' }]]);
-    expect(d.backendName).toBe('fake');
-    expect(d.options.minFaceSize).toBe(15);
-    const r = await d.detectWithStats(image, { trace: true });
-    expect(r.faces).toEqual([]);
-    // 30 px at minFaceSize 15: 30 * 0.8 = 24, then 17.0, 12.07 (>= 12), 8.6: 3 levels.
-    expect(r.counts.scales).toBe(3);
-    expect(calls.pnet).toBe(3);
-    expect(r.trace!.pyramid).toHaveLength(3);
-    expect(typeof r.timings.total).toBe('number');
-    // The caller's pixels are copied for the trip, not taken.
-    expect(image.data.byteLength).toBe(40 * 30 * 3);
-    d.dispose();
-  });
+  it(
+    'creates the backend in the worker with the page options, ' + 'detects, and returns counts, timings and the trace',
+    async () => {
+      const { worker, calls } = pair();
+      const d = await createWorkerDetector(worker, { backend: 'fake-id', init: { assets: 'x' }, minFaceSize: 15 });
+      expect(calls.created).toEqual([['fake-id', { assets: 'x' }]]);
+      expect(d.backendName).toBe('fake');
+      expect(d.options.minFaceSize).toBe(15);
+      const r = await d.detectWithStats(image, { trace: true });
+      expect(r.faces).toEqual([]);
+      // 30 px at minFaceSize 15: 30 * 0.8 = 24, then 17.0, 12.07 (>= 12), 8.6: 3 levels.
+      expect(r.counts.scales).toBe(3);
+      expect(calls.pnet).toBe(3);
+      expect(r.trace!.pyramid).toHaveLength(3);
+      expect(typeof r.timings.total).toBe('number');
+      // The caller's pixels are copied for the trip, not taken.
+      expect(image.data.byteLength).toBe(40 * 30 * 3);
+      d.dispose();
+    },
+  );
 
   it('changes options in the worker, keeping the backend', async () => {
     const { worker, calls } = pair();

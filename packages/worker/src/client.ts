@@ -155,7 +155,8 @@ export async function createWorkerDetector(worker: Worker, options: WorkerDetect
     failAll(
       new MtcnnError(
         'BACKEND_FAILED',
-        `The detector's worker failed: ${ev.message ?? 'unknown error'} (is the worker script a module that calls serveDetector?).`,
+        `The detector's worker failed: ${ev.message ?? 'unknown error'} ` +
+          `(is the worker script a module that calls serveDetector?).`,
       ),
     );
   });

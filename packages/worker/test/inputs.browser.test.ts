@@ -170,7 +170,8 @@ describe.skipIf(chromiumMissing())('browser input kinds in Chromium', () => {
 
   for (const backend of ['onnx-wasm', 'tfjs-wasm'] as const) {
     for (const image of IMAGES) {
-      it(`${backend}, ${image.name}: all seven kinds give Node's pixels and faces; a <video> and its VideoFrame give their canvas's`, async () => {
+      it(`${backend}, ${image.name}: all seven kinds give Node's pixels ` +
+        `and faces; a <video> and its VideoFrame give their canvas's`, async () => {
         const t0 = performance.now();
         const errorsBefore = errors.length;
         const r = await page.evaluate(
@@ -186,7 +187,8 @@ describe.skipIf(chromiumMissing())('browser input kinds in Chromium', () => {
         expect(r.backendName).toBe(backend);
         const ref = r.kinds.ImageData;
         console.log(
-          `${backend} ${image.name}: ${(performance.now() - t0).toFixed(0)} ms; ${ref.faces.length} faces, counts ${JSON.stringify(ref.counts)}; ` +
+          `${backend} ${image.name}: ${(performance.now() - t0).toFixed(0)} ` +
+            `ms; ${ref.faces.length} faces, counts ${JSON.stringify(ref.counts)}; ` +
             `video ${r.video?.mimeType}, ${r.video?.bytes} bytes`,
         );
         expect(Object.keys(r.kinds).sort()).toEqual([...STILL_KINDS].sort());
@@ -238,7 +240,9 @@ describe.skipIf(chromiumMissing())('browser input kinds in Chromium', () => {
   // The bad inputs fail in readImage, before any network runs: one backend is enough.
   {
     const backend = 'onnx-wasm';
-    it(`${backend}: bad browser inputs reject with MtcnnError INVALID_IMAGE, and the detector still works`, async () => {
+    it(`${backend}: bad browser inputs reject ` +
+      `with MtcnnError INVALID_IMAGE, and the ` +
+      `detector still works`, async () => {
       const image = IMAGES[0];
       const otherOrigin = server.url.replace('127.0.0.1', 'localhost');
       const errorsBefore = errors.length;

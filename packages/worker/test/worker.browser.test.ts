@@ -83,8 +83,10 @@ describe.skipIf(chromiumMissing())('@mtcnn/worker in Chromium', () => {
       await page.close();
       const { worker, main } = r;
       console.log(
-        `${backend}: worker ${worker.ms.toFixed(0)} ms, ${worker.frames} frames drawn meanwhile, longest gap ${worker.longestFrameGap.toFixed(0)} ms; ` +
-          `main thread ${main.ms.toFixed(0)} ms, ${main.frames} frames, longest gap ${main.longestFrameGap.toFixed(0)} ms`,
+        `${backend}: worker ${worker.ms.toFixed(0)} ms, ${worker.frames} frames ` +
+          `drawn meanwhile, longest gap ${worker.longestFrameGap.toFixed(0)} ms; ` +
+          `main thread ${main.ms.toFixed(0)} ms, ${main.frames} ` +
+          `frames, longest gap ${main.longestFrameGap.toFixed(0)} ms`,
       );
       expect(r.backendName).toBe(backend);
       expect(r.aborted).toBe('ABORTED');

@@ -149,21 +149,25 @@ describe('loadImage, hostile inputs (issue 16)', () => {
     expect(f.message).toMatch(/premature end|corrupt/i);
   });
 
-  it('refuses SVG (a 184-byte one with a blur filter ran 8 minutes) as UNSUPPORTED_FORMAT, before libvips sees it', async () => {
-    const svg = Buffer.from(
-      '<svg xmlns="http://www.w3.org/2000/svg" width="9000" height="9000"><filter id="b"><feGaussianBlur stdDeviation="999"/></filter><rect width="100%" height="100%" filter="url(#b)"/></svg>',
-    );
-    expect(svg.length).toBeLessThan(200);
-    const path = join(dir, 'bomb.png');
-    writeFileSync(path, svg);
-    // Bounded even if the refusal regressed: libvips would be stopped after 10 s, the wait after 60.
-    const bounded = { timeoutSeconds: 10, signal: AbortSignal.timeout(60_000) };
-    for (const source of [svg, path]) {
-      const f = await failure(loadImage(source, bounded));
-      expect(f.code).toBe('UNSUPPORTED_FORMAT');
-      expect(f.message).toContain('SVG');
-    }
-  });
+  it(
+    'refuses SVG (a 184-byte one with a blur filter ran 8 ' + 'minutes) as UNSUPPORTED_FORMAT, before libvips sees it',
+    async () => {
+      const svg = Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9000" height="9000"><filter id="b"><feGaussianBlur ' +
+          'stdDeviation="999"/></filter><rect width="100%" height="100%" filter="url(#b)"/></svg>',
+      );
+      expect(svg.length).toBeLessThan(200);
+      const path = join(dir, 'bomb.png');
+      writeFileSync(path, svg);
+      // Bounded even if the refusal regressed: libvips would be stopped after 10 s, the wait after 60.
+      const bounded = { timeoutSeconds: 10, signal: AbortSignal.timeout(60_000) };
+      for (const source of [svg, path]) {
+        const f = await failure(loadImage(source, bounded));
+        expect(f.code).toBe('UNSUPPORTED_FORMAT');
+        expect(f.message).toContain('SVG');
+      }
+    },
+  );
 
   it('an abort takes effect while the image is decoded', async () => {
     const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#406080' } })
@@ -176,18 +180,21 @@ describe('loadImage, hostile inputs (issue 16)', () => {
     expect((await failure(loadImage(big, { signal: AbortSignal.abort() }))).code).toBe('ABORTED');
   });
 
-  it('validates maxPixels against what the decoder can do (2^30), and honours values over sharp default 268 MP', async () => {
-    for (const maxPixels of [1e300, 2 ** 53, 0, Number.NaN]) {
-      const f = await failure(loadImage(readFileSync(SAMPLE), { maxPixels }));
-      expect(f.code).toBe('INVALID_OPTION');
-    }
-    // A PNG header claiming 20000x15000 = 300 MP (with room for it, so only the decoder can object).
-    const png = Buffer.concat([await sharp(SAMPLE).resize(16).png().toBuffer(), Buffer.alloc(400_000)]);
-    png.writeUInt32BE(20_000, 16);
-    png.writeUInt32BE(15_000, 20);
-    expect((await failure(loadImage(png))).code).toBe('IMAGE_TOO_LARGE'); // default 100 MP
-    const over = await failure(loadImage(png, { maxPixels: 2 ** 30 }));
-    expect(over.code).toBe('DECODE_FAILED'); // read past the header: not refused by sharp's 0x3FFF^2 default
-    expect(over.message).not.toMatch(/pixel limit/);
-  });
+  it(
+    'validates maxPixels against what the decoder can do ' + '(2^30), and honours values over sharp default 268 MP',
+    async () => {
+      for (const maxPixels of [1e300, 2 ** 53, 0, Number.NaN]) {
+        const f = await failure(loadImage(readFileSync(SAMPLE), { maxPixels }));
+        expect(f.code).toBe('INVALID_OPTION');
+      }
+      // A PNG header claiming 20000x15000 = 300 MP (with room for it, so only the decoder can object).
+      const png = Buffer.concat([await sharp(SAMPLE).resize(16).png().toBuffer(), Buffer.alloc(400_000)]);
+      png.writeUInt32BE(20_000, 16);
+      png.writeUInt32BE(15_000, 20);
+      expect((await failure(loadImage(png))).code).toBe('IMAGE_TOO_LARGE'); // default 100 MP
+      const over = await failure(loadImage(png, { maxPixels: 2 ** 30 }));
+      expect(over.code).toBe('DECODE_FAILED'); // read past the header: not refused by sharp's 0x3FFF^2 default
+      expect(over.message).not.toMatch(/pixel limit/);
+    },
+  );
 });

@@ -38,7 +38,9 @@ async function getSharp(): Promise<Sharp> {
       // Named plainly: without it the failure would surface from wherever the first image is read.
       throw new MtcnnError(
         'MISSING_DEPENDENCY',
-        `Decoding image files and bytes in Node needs sharp, an optional peer dependency of @mtcnn/core that is not installed here (${String(cause)}): npm install sharp. Raw pixels ({ data, width, height, channels }) need no decoder.`,
+        `Decoding image files and bytes in Node needs sharp, an optional peer ` +
+          `dependency of @mtcnn/core that is not installed here (${String(cause)}): npm ` +
+          `install sharp. Raw pixels ({ data, width, height, channels }) need no decoder.`,
         { cause },
       );
     },
@@ -73,13 +75,15 @@ async function readRegularFile(path: string, maxBytes: number, signal?: AbortSig
     if (!st.isFile()) {
       throw new MtcnnError(
         'DECODE_FAILED',
-        `${path} is ${kindOf(st)}, not a regular file: only regular files are read as images (a device or a pipe can be endless).`,
+        `${path} is ${kindOf(st)}, not a regular file: only regular ` +
+          `files are read as images (a device or a pipe can be endless).`,
       );
     }
     if (st.size > maxBytes) {
       throw new MtcnnError(
         'IMAGE_TOO_LARGE',
-        `${path} is ${st.size} bytes, over maxFileBytes (${maxBytes}). Raise maxFileBytes (or maxPixels, which sizes its default) if it is a real image.`,
+        `${path} is ${st.size} bytes, over maxFileBytes (${maxBytes}). Raise ` +
+          `maxFileBytes (or maxPixels, which sizes its default) if it is a real image.`,
       );
     }
     const bytes = Buffer.allocUnsafe(st.size);
@@ -105,7 +109,8 @@ function checkLimits(options: LoadImageOptions): { maxPixels: number; maxFileByt
   if (typeof maxPixels !== 'number' || !(maxPixels >= 1 && maxPixels <= MAX_PIXELS_LIMIT)) {
     throw new MtcnnError(
       'INVALID_OPTION',
-      `maxPixels must be a number in [1, ${MAX_PIXELS_LIMIT}] (2^30: the most the decoder and the detector's tables can hold), got ${maxPixels}.`,
+      `maxPixels must be a number in [1, ${MAX_PIXELS_LIMIT}] (2^30: the most ` +
+        `the decoder and the detector's tables can hold), got ${maxPixels}.`,
     );
   }
   const maxFileBytes = options.maxFileBytes ?? defaultMaxFileBytes(maxPixels);
@@ -155,13 +160,16 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
   if (claim && claim.width * claim.height > maxPixels) {
     throw new MtcnnError(
       'IMAGE_TOO_LARGE',
-      `${what} is ${claim.width}x${claim.height} = ${claim.width * claim.height} pixels, over maxPixels (${maxPixels}). Downscale it, or raise maxPixels.`,
+      `${what} is ${claim.width}x${claim.height} = ${claim.width * claim.height} ` +
+        `pixels, over maxPixels (${maxPixels}). Downscale it, or raise maxPixels.`,
     );
   }
   if (claim && bytes.length < claim.minBytes) {
     throw new MtcnnError(
       'DECODE_FAILED',
-      `${what}: its ${format.toUpperCase()} header claims ${claim.width}x${claim.height} pixels, but the file is ${bytes.length} bytes and a complete one needs at least ${claim.minBytes} (${claim.rule}): it is truncated or corrupt.`,
+      `${what}: its ${format.toUpperCase()} header claims ${claim.width}x${claim.height} ` +
+        `pixels, but the file is ${bytes.length} bytes and a complete one needs at ` +
+        `least ${claim.minBytes} (${claim.rule}): it is truncated or corrupt.`,
     );
   }
   try {
@@ -171,7 +179,8 @@ export async function loadImage(source: string | Uint8Array, options: LoadImageO
     if (meta.width !== undefined && meta.height !== undefined && meta.width * meta.height > maxPixels) {
       throw new MtcnnError(
         'IMAGE_TOO_LARGE',
-        `${what} is ${meta.width}x${meta.height} = ${meta.width * meta.height} pixels, over maxPixels (${maxPixels}). Downscale it, or raise maxPixels.`,
+        `${what} is ${meta.width}x${meta.height} = ${meta.width * meta.height} ` +
+          `pixels, over maxPixels (${maxPixels}). Downscale it, or raise maxPixels.`,
       );
     }
     // ignoreIcc: the reference (PIL), and the data the networks were trained on, use the stored

@@ -89,32 +89,46 @@ describe('runOnCrops', () => {
     expect(split.windows).toEqual(whole.windows);
   });
 
-  it('depth 3: chunks of clamp(ceil(n / 6), min, max), at most 3 in flight, outputs concatenated in box order equal to one batch', async () => {
-    const img = image();
-    const one = await runOnCrops(network(12).run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), {
-      depth: 1,
-      minChunk: 4,
-      maxChunk: 8,
-    });
-    for (const [min, max, chunk] of [
-      [4, 8, 7],
-      [2, 5, 5],
-      [10, 64, 10],
-    ] as const) {
-      const net = network(12);
-      const got = await runOnCrops(net.run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), {
-        depth: 3,
-        minChunk: min,
-        maxChunk: max,
-      });
-      const sizes = Array.from({ length: Math.ceil(37 / chunk) }, (_, k) => Math.min(chunk, 37 - k * chunk));
-      expect(net.counts).toEqual(sizes);
-      expect(net.maxRunning()).toBeLessThanOrEqual(3);
-      expect(Array.from(got.out.logit)).toEqual(Array.from(one.out.logit));
-      expect(Array.from(got.out.reg)).toEqual(Array.from(one.out.reg));
-      expect(got.windows).toEqual(one.windows);
-    }
-  });
+  it(
+    'depth 3: chunks of clamp(ceil(n / 6), min, max), at most 3 in ' +
+      'flight, outputs concatenated in box order equal to one batch',
+    async () => {
+      const img = image();
+      const one = await runOnCrops(
+        network(12).run,
+        img,
+        boxes,
+        12,
+        'grey-pad',
+        areaSampler(img),
+        'chw',
+        scratchPool(),
+        {
+          depth: 1,
+          minChunk: 4,
+          maxChunk: 8,
+        },
+      );
+      for (const [min, max, chunk] of [
+        [4, 8, 7],
+        [2, 5, 5],
+        [10, 64, 10],
+      ] as const) {
+        const net = network(12);
+        const got = await runOnCrops(net.run, img, boxes, 12, 'grey-pad', areaSampler(img), 'chw', scratchPool(), {
+          depth: 3,
+          minChunk: min,
+          maxChunk: max,
+        });
+        const sizes = Array.from({ length: Math.ceil(37 / chunk) }, (_, k) => Math.min(chunk, 37 - k * chunk));
+        expect(net.counts).toEqual(sizes);
+        expect(net.maxRunning()).toBeLessThanOrEqual(3);
+        expect(Array.from(got.out.logit)).toEqual(Array.from(one.out.logit));
+        expect(Array.from(got.out.reg)).toEqual(Array.from(one.out.reg));
+        expect(got.windows).toEqual(one.windows);
+      }
+    },
+  );
 
   it('a failed chunk rejects the whole batch, after the chunks in flight have settled', async () => {
     const img = image();

@@ -29,24 +29,28 @@ function pnetMap(height: number, width: number, hot: Hot[]): PNetOutput {
 }
 
 describe('pnetCandidates', () => {
-  it('keeps cells with prob >= threshold: the smallest logit giving float32(0.6) passes, the float32 logit below it does not', () => {
-    let at = logitOf(0.6);
-    expect(faceProbability(at, 'divide')).toBe(Math.fround(0.6));
-    while (faceProbability(f32Step(at, -1), 'divide') >= Math.fround(0.6)) at = f32Step(at, -1);
-    const below = f32Step(at, -1);
-    expect(faceProbability(below, 'divide')).toBeLessThan(Math.fround(0.6));
-    const out = pnetMap(1, 3, [
-      { x: 0, y: 0, p: 0, logit: at },
-      { x: 1, y: 0, p: 0, logit: below },
-      { x: 2, y: 0, p: 0.99 },
-    ]);
-    const c = pnetCandidates(out, 1, 0, 0.6);
-    expect(c.map((k) => k.cell)).toEqual([
-      [0, 0],
-      [2, 0],
-    ]);
-    expect(c[0].score).toBe(Math.fround(0.6));
-  });
+  it(
+    'keeps cells with prob >= threshold: the smallest logit giving ' +
+      'float32(0.6) passes, the float32 logit below it does not',
+    () => {
+      let at = logitOf(0.6);
+      expect(faceProbability(at, 'divide')).toBe(Math.fround(0.6));
+      while (faceProbability(f32Step(at, -1), 'divide') >= Math.fround(0.6)) at = f32Step(at, -1);
+      const below = f32Step(at, -1);
+      expect(faceProbability(below, 'divide')).toBeLessThan(Math.fround(0.6));
+      const out = pnetMap(1, 3, [
+        { x: 0, y: 0, p: 0, logit: at },
+        { x: 1, y: 0, p: 0, logit: below },
+        { x: 2, y: 0, p: 0.99 },
+      ]);
+      const c = pnetCandidates(out, 1, 0, 0.6);
+      expect(c.map((k) => k.cell)).toEqual([
+        [0, 0],
+        [2, 0],
+      ]);
+      expect(c[0].score).toBe(Math.fround(0.6));
+    },
+  );
 
   it('lists cells in row-major order, with cell = [x, y]', () => {
     const out = pnetMap(2, 3, [
@@ -139,64 +143,72 @@ describe('kthLargest', () => {
 });
 
 describe('pnetCandidates with a cap (maxCandidatesPerLevel)', () => {
-  it('keeps the `max` highest-scoring cells, ties in row-major order, listed in row-major order, and reports how many passed', () => {
-    // 3x4 map: scores by cell index; 0.9 twice, 0.8 three times.
-    const scores = [0.1, 0.9, 0.8, 0.7, 0.8, 0.5, 0.9, 0.8, 0.6, 0.65, 0.2, 0.7];
-    const out = pnetMap(
-      3,
-      4,
-      scores.map((p, i) => ({ x: i % 4, y: Math.floor(i / 4), p })),
-    );
-    const passing = { count: 0 };
-    const idx = (c: { cell: [number, number] }) => c.cell[1] * 4 + c.cell[0];
-    // Threshold 0.5: 10 cells pass. Top 4: both 0.9 (1, 6), then the first two 0.8 in row-major order (2, 4).
-    expect(pnetCandidates(out, 1, 0, 0.5, 4, passing).map(idx)).toEqual([1, 2, 4, 6]);
-    expect(passing.count).toBe(10);
-    expect(pnetCandidates(out, 1, 0, 0.5, 2).map(idx)).toEqual([1, 6]);
-    expect(pnetCandidates(out, 1, 0, 0.5, 5).map(idx)).toEqual([1, 2, 4, 6, 7]);
-    // At or under the cap: exactly the uncapped list.
-    expect(pnetCandidates(out, 1, 0, 0.5, 10)).toEqual(pnetCandidates(out, 1, 0, 0.5));
-    // Threshold 0 on a map of probability 0 everywhere: every cell passes, the cap keeps the first ones.
-    const zeros = pnetMap(100, 100, []);
-    const all = { count: 0 };
-    expect(pnetCandidates(zeros, 1, 0, 0, 7, all).map(idx)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(all.count).toBe(10_000);
-  });
-
-  it('equals the definition on random logits: every cell with faceProbability >= threshold, scores bit-identical; capped, its `max` best', () => {
-    let seed = 11;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
-    const h = 40;
-    const w = 50;
-    // Logits in [-4, 4] (probabilities 0.018 .. 0.982), a quarter of them repeated to make ties.
-    const logit = new Float32Array(h * w);
-    for (let i = 0; i < logit.length; i++) logit[i] = i % 4 === 3 ? logit[i - 1] : rand() * 8 - 4;
-    const out: PNetOutput = { logit, reg: new Float32Array(h * w * 4), height: h, width: w };
-    for (const t of [0, 0.3, 0.6, 0.9]) {
-      const defined: Array<{ i: number; p: number }> = [];
-      for (let i = 0; i < logit.length; i++) {
-        const p = faceProbability(logit[i], 'divide');
-        if (p >= Math.fround(t)) defined.push({ i, p });
-      }
-      const idx = (c: { cell: [number, number] }) => c.cell[1] * w + c.cell[0];
-      const all = pnetCandidates(out, 1, 0, t);
-      expect(all.map((c) => [idx(c), c.score])).toEqual(defined.map((d) => [d.i, d.p]));
-      // The `max` best: a stable sort by score, descending (ties in row-major order), back in row-major order.
-      const max = Math.floor(defined.length / 3);
-      const best = defined
-        .slice()
-        .sort((a, b) => b.p - a.p || a.i - b.i)
-        .slice(0, max)
-        .sort((a, b) => a.i - b.i);
+  it(
+    'keeps the `max` highest-scoring cells, ties in row-major ' +
+      'order, listed in row-major order, and reports how many passed',
+    () => {
+      // 3x4 map: scores by cell index; 0.9 twice, 0.8 three times.
+      const scores = [0.1, 0.9, 0.8, 0.7, 0.8, 0.5, 0.9, 0.8, 0.6, 0.65, 0.2, 0.7];
+      const out = pnetMap(
+        3,
+        4,
+        scores.map((p, i) => ({ x: i % 4, y: Math.floor(i / 4), p })),
+      );
       const passing = { count: 0 };
-      const capped = pnetCandidates(out, 1, 0, t, max, passing);
-      expect(capped.map((c) => [idx(c), c.score])).toEqual(best.map((d) => [d.i, d.p]));
-      expect(passing.count).toBe(defined.length);
-    }
-  });
+      const idx = (c: { cell: [number, number] }) => c.cell[1] * 4 + c.cell[0];
+      // Threshold 0.5: 10 cells pass. Top 4: both 0.9 (1, 6), then the first two 0.8 in row-major order (2, 4).
+      expect(pnetCandidates(out, 1, 0, 0.5, 4, passing).map(idx)).toEqual([1, 2, 4, 6]);
+      expect(passing.count).toBe(10);
+      expect(pnetCandidates(out, 1, 0, 0.5, 2).map(idx)).toEqual([1, 6]);
+      expect(pnetCandidates(out, 1, 0, 0.5, 5).map(idx)).toEqual([1, 2, 4, 6, 7]);
+      // At or under the cap: exactly the uncapped list.
+      expect(pnetCandidates(out, 1, 0, 0.5, 10)).toEqual(pnetCandidates(out, 1, 0, 0.5));
+      // Threshold 0 on a map of probability 0 everywhere: every cell passes, the cap keeps the first ones.
+      const zeros = pnetMap(100, 100, []);
+      const all = { count: 0 };
+      expect(pnetCandidates(zeros, 1, 0, 0, 7, all).map(idx)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(all.count).toBe(10_000);
+    },
+  );
+
+  it(
+    'equals the definition on random logits: every cell with faceProbability ' +
+      '>= threshold, scores bit-identical; capped, its `max` best',
+    () => {
+      let seed = 11;
+      const rand = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      const h = 40;
+      const w = 50;
+      // Logits in [-4, 4] (probabilities 0.018 .. 0.982), a quarter of them repeated to make ties.
+      const logit = new Float32Array(h * w);
+      for (let i = 0; i < logit.length; i++) logit[i] = i % 4 === 3 ? logit[i - 1] : rand() * 8 - 4;
+      const out: PNetOutput = { logit, reg: new Float32Array(h * w * 4), height: h, width: w };
+      for (const t of [0, 0.3, 0.6, 0.9]) {
+        const defined: Array<{ i: number; p: number }> = [];
+        for (let i = 0; i < logit.length; i++) {
+          const p = faceProbability(logit[i], 'divide');
+          if (p >= Math.fround(t)) defined.push({ i, p });
+        }
+        const idx = (c: { cell: [number, number] }) => c.cell[1] * w + c.cell[0];
+        const all = pnetCandidates(out, 1, 0, t);
+        expect(all.map((c) => [idx(c), c.score])).toEqual(defined.map((d) => [d.i, d.p]));
+        // The `max` best: a stable sort by score, descending (ties in row-major order), back in row-major order.
+        const max = Math.floor(defined.length / 3);
+        const best = defined
+          .slice()
+          .sort((a, b) => b.p - a.p || a.i - b.i)
+          .slice(0, max)
+          .sort((a, b) => a.i - b.i);
+        const passing = { count: 0 };
+        const capped = pnetCandidates(out, 1, 0, t, max, passing);
+        expect(capped.map((c) => [idx(c), c.score])).toEqual(best.map((d) => [d.i, d.p]));
+        expect(passing.count).toBe(defined.length);
+      }
+    },
+  );
 
   it('runPNetStage applies the option per level, counts what it dropped, and traces it', async () => {
     const image: RgbImage = { data: new Uint8Array(24 * 24 * 3), width: 24, height: 24 };
@@ -289,66 +301,79 @@ describe('runPNetStage', () => {
     expect(t.candidates[2].squared).toEqual([0.625, 2, 28.125, 29.5]);
   });
 
-  it('with calls in flight (inFlight 3): level k + 1 is resampled before level k settles, levels settle out of order, the result is the sequential one', async () => {
-    // 96x96, minFaceSize 12, factor 0.5: levels 97 (map 44), 49 (20), 25 (8), 13 (2).
-    const image: RgbImage = { data: new Uint8Array(96 * 96 * 3).map((_, i) => (i * 7) % 251), width: 96, height: 96 };
-    const opts = resolveOptions({ minFaceSize: 12, scaleFactor: 0.5 });
-    /** Candidates hashed from the level's pixels, so each level's map depends on its own input. */
-    const mapOf = (level: Float32Array, height: number, width: number): PNetOutput => {
-      const mh = pnetOutputSize(height);
-      const mw = pnetOutputSize(width);
-      const hot: Hot[] = [];
-      for (let i = 0; i < mh * mw; i += 3)
-        hot.push({
-          x: i % mw,
-          y: Math.floor(i / mw),
-          p: 0.5 + 0.5 * Math.abs(Math.sin(level[(i * 3) % level.length] * 1000 + i)),
-          reg: [0.01, -0.02, 0.03, 0.04],
-        });
-      return pnetMap(mh, mw, hot);
-    };
-    /** Runs wait until released (`gates`, by level height); with `auto`, each is released as it starts. */
-    const make = (
-      inFlight: number | undefined,
-      events: string[],
-      gates: Map<number, () => void>,
-      auto: boolean,
-    ): MtcnnBackend => ({
-      name: 'fake',
-      inFlight,
-      async runPNet(level, height, width) {
-        events.push(`start ${height}`);
-        const copy = level.slice();
-        if (!auto) await new Promise<void>((r) => gates.set(height, r));
-        events.push(`end ${height}`);
-        return mapOf(copy, height, width);
-      },
-      runRNet: () => Promise.reject(new Error('unused')),
-      runONet: () => Promise.reject(new Error('unused')),
-      dispose() {},
-    });
-    const until = async (ok: () => boolean): Promise<void> => {
-      while (!ok()) await new Promise((r) => setTimeout(r, 0));
-    };
-    const seqEvents: string[] = [];
-    const parEvents: string[] = [];
-    const gates = new Map<number, () => void>();
-    const seq = await runPNetStage(make(undefined, seqEvents, gates, true), image, opts, true, () => {});
-    const running = runPNetStage(make(3, parEvents, gates, false), image, opts, true, () => {});
-    // Three levels in flight before any settles; release them out of order (49 before 97).
-    await until(() => gates.size === 3);
-    expect(parEvents).toEqual(['start 97', 'start 49', 'start 25']);
-    for (const h of [49, 97, 25]) {
-      gates.get(h)!();
-      await until(() => parEvents.includes(`end ${h}`));
-    }
-    await until(() => gates.has(13));
-    gates.get(13)!();
-    const par = await running;
-    expect(seqEvents).toEqual(['start 97', 'end 97', 'start 49', 'end 49', 'start 25', 'end 25', 'start 13', 'end 13']);
-    expect(par.candidateCount).toBeGreaterThan(100);
-    expect({ ...par, pyramidMs: 0, postMs: 0 }).toEqual({ ...seq, pyramidMs: 0, postMs: 0 });
-  });
+  it(
+    'with calls in flight (inFlight 3): level k + 1 is resampled before level k ' +
+      'settles, levels settle out of order, the result is the sequential one',
+    async () => {
+      // 96x96, minFaceSize 12, factor 0.5: levels 97 (map 44), 49 (20), 25 (8), 13 (2).
+      const image: RgbImage = { data: new Uint8Array(96 * 96 * 3).map((_, i) => (i * 7) % 251), width: 96, height: 96 };
+      const opts = resolveOptions({ minFaceSize: 12, scaleFactor: 0.5 });
+      /** Candidates hashed from the level's pixels, so each level's map depends on its own input. */
+      const mapOf = (level: Float32Array, height: number, width: number): PNetOutput => {
+        const mh = pnetOutputSize(height);
+        const mw = pnetOutputSize(width);
+        const hot: Hot[] = [];
+        for (let i = 0; i < mh * mw; i += 3)
+          hot.push({
+            x: i % mw,
+            y: Math.floor(i / mw),
+            p: 0.5 + 0.5 * Math.abs(Math.sin(level[(i * 3) % level.length] * 1000 + i)),
+            reg: [0.01, -0.02, 0.03, 0.04],
+          });
+        return pnetMap(mh, mw, hot);
+      };
+      /** Runs wait until released (`gates`, by level height); with `auto`, each is released as it starts. */
+      const make = (
+        inFlight: number | undefined,
+        events: string[],
+        gates: Map<number, () => void>,
+        auto: boolean,
+      ): MtcnnBackend => ({
+        name: 'fake',
+        inFlight,
+        async runPNet(level, height, width) {
+          events.push(`start ${height}`);
+          const copy = level.slice();
+          if (!auto) await new Promise<void>((r) => gates.set(height, r));
+          events.push(`end ${height}`);
+          return mapOf(copy, height, width);
+        },
+        runRNet: () => Promise.reject(new Error('unused')),
+        runONet: () => Promise.reject(new Error('unused')),
+        dispose() {},
+      });
+      const until = async (ok: () => boolean): Promise<void> => {
+        while (!ok()) await new Promise((r) => setTimeout(r, 0));
+      };
+      const seqEvents: string[] = [];
+      const parEvents: string[] = [];
+      const gates = new Map<number, () => void>();
+      const seq = await runPNetStage(make(undefined, seqEvents, gates, true), image, opts, true, () => {});
+      const running = runPNetStage(make(3, parEvents, gates, false), image, opts, true, () => {});
+      // Three levels in flight before any settles; release them out of order (49 before 97).
+      await until(() => gates.size === 3);
+      expect(parEvents).toEqual(['start 97', 'start 49', 'start 25']);
+      for (const h of [49, 97, 25]) {
+        gates.get(h)!();
+        await until(() => parEvents.includes(`end ${h}`));
+      }
+      await until(() => gates.has(13));
+      gates.get(13)!();
+      const par = await running;
+      expect(seqEvents).toEqual([
+        'start 97',
+        'end 97',
+        'start 49',
+        'end 49',
+        'start 25',
+        'end 25',
+        'start 13',
+        'end 13',
+      ]);
+      expect(par.candidateCount).toBeGreaterThan(100);
+      expect({ ...par, pyramidMs: 0, postMs: 0 }).toEqual({ ...seq, pyramidMs: 0, postMs: 0 });
+    },
+  );
 
   it('an abort with levels in flight rejects only after they have settled', async () => {
     const image: RgbImage = { data: new Uint8Array(96 * 96 * 3), width: 96, height: 96 };

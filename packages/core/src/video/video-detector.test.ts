@@ -110,27 +110,30 @@ describe('createVideoDetector', () => {
     expect(t.keypoints.nose[0]).toBeCloseTo(20 + 41 * 0.5 - 1, 4);
   });
 
-  it('looks for a lost face around where it should be (onLost local), or runs the full cascade (onLost full)', async () => {
-    for (const onLost of ['local', 'full'] as const) {
-      const f = fakes(() => [face(20, 20, 40)]);
-      const video = createVideoDetector(f.detector, { ...still, onLost });
-      await video.detect(frame);
-      f.setReject(true);
-      const r = await video.detectWithStats(frame);
-      expect(r.lost).toBe(1);
-      if (onLost === 'local') {
-        // P-Net on the region 3x the face around it, inside the frame: x -20..100 -> 0..100, y 0..100.
-        expect(r.mode).toBe('tracked');
-        expect(f.calls.full).toBe(1);
-        expect(f.calls.pnet.length).toBeGreaterThan(0);
-        expect(f.calls.pnet[0]).toEqual([Math.floor(100 * 0.6 + 1), Math.floor(100 * 0.6 + 1)]);
-      } else {
-        expect(r.mode).toBe('full');
-        expect(f.calls.full).toBe(2);
-        expect(f.calls.pnet).toEqual([]);
+  it(
+    'looks for a lost face around where it should be ' + '(onLost local), or runs the full cascade (onLost full)',
+    async () => {
+      for (const onLost of ['local', 'full'] as const) {
+        const f = fakes(() => [face(20, 20, 40)]);
+        const video = createVideoDetector(f.detector, { ...still, onLost });
+        await video.detect(frame);
+        f.setReject(true);
+        const r = await video.detectWithStats(frame);
+        expect(r.lost).toBe(1);
+        if (onLost === 'local') {
+          // P-Net on the region 3x the face around it, inside the frame: x -20..100 -> 0..100, y 0..100.
+          expect(r.mode).toBe('tracked');
+          expect(f.calls.full).toBe(1);
+          expect(f.calls.pnet.length).toBeGreaterThan(0);
+          expect(f.calls.pnet[0]).toEqual([Math.floor(100 * 0.6 + 1), Math.floor(100 * 0.6 + 1)]);
+        } else {
+          expect(r.mode).toBe('full');
+          expect(f.calls.full).toBe(2);
+          expect(f.calls.pnet).toEqual([]);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('watches the edge new content comes in at while the faces drift', async () => {
     // Full frames 0 and 2 see the face at x = 20, then 26: it drifts right 3 px per frame, so new

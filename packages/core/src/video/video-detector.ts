@@ -21,7 +21,10 @@ export interface VideoDetectorOptions {
    * full frame, up to N - 1 frames late.
    */
   fullEvery?: number;
-  /** A tracked face is searched for in its last box (moved by its velocity), squared and grown by this fraction of its side. Default 0.2. */
+  /**
+   * A tracked face is searched for in its last box (moved by its velocity), squared and grown by this fraction of its
+   * side. Default 0.2.
+   */
   margin?: number;
   /** Least IoU between a face and a track's last box for the face to keep the track's id. Default 0.3. */
   matchIou?: number;
@@ -44,7 +47,10 @@ export interface VideoDetectorOptions {
    * be (3x its side); `'full'` runs the full cascade on the frame. Default `'local'`.
    */
   onLost?: 'local' | 'full';
-  /** For frames given as paths or encoded bytes (e.g. extracted JPEG frames): in Node, `loadImage` from `@mtcnn/core/node`. */
+  /**
+   * For frames given as paths or encoded bytes (e.g. extracted JPEG frames): in Node, `loadImage` from
+   * `@mtcnn/core/node`.
+   */
   decoder?: ImageDecoder;
 }
 

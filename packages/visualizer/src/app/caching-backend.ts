@@ -23,7 +23,9 @@ export interface CachingBackend extends MtcnnBackend {
   clear(): void;
 }
 
-/** Two independent 32-bit hashes of the bytes (plus the length): collisions are not a practical concern at these sizes. */
+/**
+ * Two independent 32-bit hashes of the bytes (plus the length): collisions are not a practical concern at these sizes.
+ */
 export function contentKey(data: Float32Array, start = 0, end = data.length): string {
   const words = new Uint32Array(data.buffer, data.byteOffset + start * 4, end - start);
   let h1 = 0x811c9dc5;

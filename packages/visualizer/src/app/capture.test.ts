@@ -28,29 +28,34 @@ describe('toRgba', () => {
 });
 
 describe('createCapturingBackend', () => {
-  it('pictures every level once per image and every crop in input (trace id) order, without changing the result', async () => {
-    const plain = await createDetector(fakeBackend(), FIXTURE_OPTIONS).detectWithStats(FIXTURE_IMAGE, { trace: true });
-    const capture = createCapturingBackend(fakeBackend(), encode);
-    const detector = createDetector(capture, FIXTURE_OPTIONS);
-    capture.begin();
-    const r = await detector.detectWithStats(FIXTURE_IMAGE, { trace: true });
-    expect(r.faces).toEqual(plain.faces);
-    const got = await capture.take();
-    const t = r.trace!;
-    expect(Object.keys(got.levels).sort()).toEqual(t.pyramid.map((l) => `${l.width}x${l.height}`).sort());
-    expect(got.rnet!.length).toBe(t.rnet.inputs.length * 24 * 24 * 4);
-    expect(got.onet!.length).toBe(t.onet.inputs.length * 48 * 48 * 4);
-    // Again on the same image: the levels were already sent; the crops are sent every time.
-    capture.begin();
-    await detector.detectWithStats(FIXTURE_IMAGE);
-    const again = await capture.take();
-    expect(again.levels).toEqual({});
-    expect(again.rnet!.length).toBe(got.rnet!.length);
-    capture.forgetLevels();
-    capture.begin();
-    await detector.detectWithStats(FIXTURE_IMAGE);
-    expect(Object.keys((await capture.take()).levels)).toHaveLength(t.pyramid.length);
-  });
+  it(
+    'pictures every level once per image and every crop in ' + 'input (trace id) order, without changing the result',
+    async () => {
+      const plain = await createDetector(fakeBackend(), FIXTURE_OPTIONS).detectWithStats(FIXTURE_IMAGE, {
+        trace: true,
+      });
+      const capture = createCapturingBackend(fakeBackend(), encode);
+      const detector = createDetector(capture, FIXTURE_OPTIONS);
+      capture.begin();
+      const r = await detector.detectWithStats(FIXTURE_IMAGE, { trace: true });
+      expect(r.faces).toEqual(plain.faces);
+      const got = await capture.take();
+      const t = r.trace!;
+      expect(Object.keys(got.levels).sort()).toEqual(t.pyramid.map((l) => `${l.width}x${l.height}`).sort());
+      expect(got.rnet!.length).toBe(t.rnet.inputs.length * 24 * 24 * 4);
+      expect(got.onet!.length).toBe(t.onet.inputs.length * 48 * 48 * 4);
+      // Again on the same image: the levels were already sent; the crops are sent every time.
+      capture.begin();
+      await detector.detectWithStats(FIXTURE_IMAGE);
+      const again = await capture.take();
+      expect(again.levels).toEqual({});
+      expect(again.rnet!.length).toBe(got.rnet!.length);
+      capture.forgetLevels();
+      capture.begin();
+      await detector.detectWithStats(FIXTURE_IMAGE);
+      expect(Object.keys((await capture.take()).levels)).toHaveLength(t.pyramid.length);
+    },
+  );
 
   it("pictures a crop as the network's input: the crop of a box inside the image is the image's pixels", async () => {
     // A flat grey image: every crop inside it is that grey.

@@ -14,9 +14,14 @@ export interface RunSummary {
 const NAME = { pnet: 'P-Net', rnet: 'R-Net', onet: 'O-Net' } as const;
 
 export function describeRun(r: RunSummary): string {
-  const head = `${r.faces} face${r.faces === 1 ? '' : 's'} in ${r.ms.toFixed(0)} ms (post-processing ${r.post.toFixed(1)} ms) on ${r.backend ?? '?'}`;
+  const head =
+    `${r.faces} face${r.faces === 1 ? '' : 's'} in ${r.ms.toFixed(0)} ms ` +
+    `(post-processing ${r.post.toFixed(1)} ms) on ${r.backend ?? '?'}`;
   if (r.levels === 0)
-    return `${head}: the image is smaller than the min face size (${r.minFaceSize} px), so there is no pyramid level and no network ran.`;
+    return (
+      `${head}: the image is smaller than the min face size (${r.minFaceSize} ` +
+      `px), so there is no pyramid level and no network ran.`
+    );
   const nets = (['pnet', 'rnet', 'onet'] as const).map((n) => ({ n, ...r.nets[n] }));
   const ran = nets.filter((x) => x.ran > 0);
   const cached = nets.filter((x) => x.ran === 0 && x.cached > 0);

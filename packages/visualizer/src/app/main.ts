@@ -22,7 +22,8 @@ head
   .append('p')
   .attr('class', 'lede')
   .text(
-    'Three small networks find faces in turn: P-Net scans a pyramid of the image, R-Net and O-Net re-check the best windows. Drop, pick or paste an image and follow every decision.',
+    'Three small networks find faces in turn: P-Net scans a pyramid of the image, R-Net and ' +
+      'O-Net re-check the best windows. Drop, pick or paste an image and follow every decision.',
   );
 
 const bar = app.append('section').attr('class', 'source card');

@@ -1,6 +1,8 @@
 import type { BrowserBackendId } from './backends.js';
 
-/** What the browser says about its WebGL: whether it has one, and whether it runs on the CPU (a software rasteriser). */
+/**
+ * What the browser says about its WebGL: whether it has one, and whether it runs on the CPU (a software rasteriser).
+ */
 export interface GpuInfo {
   webgl: boolean;
   /** The unmasked renderer string, when the browser tells it. */
@@ -46,7 +48,9 @@ export function defaultBackend(gpu: GpuInfo): { id: BrowserBackendId; why: strin
   if (!gpu.webgl) return { id: 'onnx-wasm', why: 'picked: this browser has no WebGL, WebAssembly runs everywhere' };
   return {
     id: 'onnx-wasm',
-    why: `picked: no GPU found (WebGL runs in software here, ${softwareName(gpu.renderer)}), and WebAssembly is much faster then`,
+    why:
+      `picked: no GPU found (WebGL runs in software ` +
+      `here, ${softwareName(gpu.renderer)}), and WebAssembly is much faster then`,
   };
 }
 
@@ -55,7 +59,9 @@ export function slowHint(id: BrowserBackendId, gpu: GpuInfo, lastMs?: number): s
   if (id === 'onnx-wasm') return undefined;
   if (id === 'tfjs-webgl' && gpu.software)
     return 'WebGL runs in software in this browser (no GPU): ONNX Runtime · WebAssembly is several times faster.';
-  if (lastMs !== undefined && lastMs > 4000)
-    return `That took ${(lastMs / 1000).toFixed(1)} s: ONNX Runtime · WebAssembly is usually the fastest without a GPU.`;
+  if (lastMs !== undefined && lastMs > 4000) {
+    const seconds = (lastMs / 1000).toFixed(1);
+    return `That took ${seconds} s: ONNX Runtime · WebAssembly is usually the fastest without a GPU.`;
+  }
   return undefined;
 }

@@ -59,7 +59,8 @@ export class DetectionSession {
       if (ticket !== this.waiting) return undefined;
       const { backend, image } = this;
       if (!backend || !image) return undefined;
-      const detector = createDetector(backend, options); // validates the options; never disposed (it would dispose the backend)
+      // validates the options; never disposed (it would dispose the backend)
+      const detector = createDetector(backend, options);
       backend.resetCounts();
       const report = await detector.detectWithStats(image.rgb, { trace: true });
       const input: VizInput = {

@@ -24,20 +24,28 @@ export function explanationText(
   const o = trace.options;
   const lines = [
     `MTCNN explanation: ${input.image.name ?? 'image'} (${trace.image.width}×${trace.image.height})`,
-    `backend ${input.run?.backend ?? '?'} · min face ${o.minFaceSize} px · scale factor ${o.scaleFactor} · thresholds ${o.thresholds.join(' / ')} · NMS ${o.nmsThresholds.join(' / ')} · border ${o.borderMode}`,
-    `stages: ${trace.counts.scales} levels, ${trace.counts.pnet} P-Net candidates, ${trace.counts.pnetNms} after NMS, ${trace.counts.rnet} passed R-Net, ${trace.counts.rnetNms} after its NMS, ${trace.counts.onet} passed O-Net, ${trace.counts.faces} faces`,
+    `backend ${input.run?.backend ?? '?'} · min face ${o.minFaceSize} px · scale factor ${o.scaleFactor} · ` +
+      `thresholds ${o.thresholds.join(' / ')} · NMS ${o.nmsThresholds.join(' / ')} · border ${o.borderMode}`,
+    `stages: ${trace.counts.scales} levels, ${trace.counts.pnet} P-Net candidates, ${trace.counts.pnetNms} ` +
+      `after NMS, ${trace.counts.rnet} passed R-Net, ${trace.counts.rnetNms} after its ` +
+      `NMS, ${trace.counts.onet} passed O-Net, ${trace.counts.faces} faces`,
     '',
   ];
   if (lineage) {
     lines.push(
-      `Journey of ${lineage.face !== undefined ? `face ${lineage.face + 1}` : `P-Net candidate #${lineage.pnet.id}`}: ${lineageVerdict(trace, lineage)}`,
+      'Journey of ' +
+        `${lineage.face !== undefined ? `face ${lineage.face + 1}` : `P-Net candidate #${lineage.pnet.id}`}: ` +
+        `${lineageVerdict(trace, lineage)}`,
     );
     lines.push(journeyText(trace, lineage), '');
   }
   if (answer) {
     const r = answer.region;
     lines.push(
-      `Question: ${r.kind === 'point' ? `the point (${r.x.toFixed(1)}, ${r.y.toFixed(1)})` : `the region [${r.box.map((v) => v.toFixed(1)).join(', ')}] (x1, y1, x2, y2)`}`,
+      'Question: ' +
+        (r.kind === 'point'
+          ? `the point (${r.x.toFixed(1)}, ${r.y.toFixed(1)})`
+          : `the region [${r.box.map((v) => v.toFixed(1)).join(', ')}] (x1, y1, x2, y2)`),
       `Answer: ${answer.summary}`,
       ...answer.notes,
     );

@@ -38,7 +38,8 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
       title: 'P-Net window',
       parts: [
         link(pref, `candidate #${pnet.id}`),
-        `: level L${pnet.level} (×${fmt.scale(level?.scale ?? NaN)}), cell (${pnet.cell[0]}, ${pnet.cell[1]}), P ${fmt.score(pnet.score)} ≥ ${o.thresholds[0]}`,
+        `: level L${pnet.level} (×${fmt.scale(level?.scale ?? NaN)}), cell ` +
+          `(${pnet.cell[0]}, ${pnet.cell[1]}), P ${fmt.score(pnet.score)} ≥ ${o.thresholds[0]}`,
       ],
       status: 'pass',
     },
@@ -55,7 +56,15 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
       : [
           'suppressed by ',
           link(other(s.by!), `#${s.by}`),
-          ` (P ${scorePair(pnet.score, trace.pnet.candidates[s.by!]?.score, pnet.logit, trace.pnet.candidates[s.by!]?.logit)}): IoU ${s.overlap!.toFixed(3)} > ${o.nmsThresholds[0]}`,
+          ' (P ' +
+            scorePair(
+              pnet.score,
+              trace.pnet.candidates[s.by!]?.score,
+              pnet.logit,
+              trace.pnet.candidates[s.by!]?.logit,
+            ) +
+            '): ' +
+            `IoU ${s.overlap!.toFixed(3)} > ${o.nmsThresholds[0]}`,
         ],
     status: s.kept ? 'pass' : 'fail',
   });
@@ -72,7 +81,16 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
         : [
             'suppressed by ',
             link(other(c.by!), `#${c.by}`),
-            ` (L${trace.pnet.candidates[c.by!]?.level}, P ${scorePair(pnet.score, trace.pnet.candidates[c.by!]?.score, pnet.logit, trace.pnet.candidates[c.by!]?.logit)}): IoU ${c.overlap!.toFixed(3)} > ${o.nmsThresholds[1]}`,
+            ` (L${trace.pnet.candidates[c.by!]?.level}, ` +
+              'P ' +
+              scorePair(
+                pnet.score,
+                trace.pnet.candidates[c.by!]?.score,
+                pnet.logit,
+                trace.pnet.candidates[c.by!]?.logit,
+              ) +
+              '): ' +
+              `IoU ${c.overlap!.toFixed(3)} > ${o.nmsThresholds[1]}`,
           ],
       status: c.kept ? 'pass' : 'fail',
     });
@@ -155,7 +173,9 @@ function cropParts(
       ...head,
       ` > ${thr}, then suppressed by `,
       link({ stage, id: by.id }, `#${by.id}`),
-      ` (score ${scorePair(c.score, by.score, c.logit, by.logit)}): ${overlapName} ${c.nms.overlap!.toFixed(3)} > ${nmsThr}`,
+      ` ` +
+        `(score ${scorePair(c.score, by.score, c.logit, by.logit)}): ${overlapName} ${c.nms.overlap!.toFixed(3)} ` +
+        `> ${nmsThr}`,
     ];
   }
   return [...head, ` > ${thr}, kept by NMS`];
@@ -176,9 +196,15 @@ export function lineageVerdict(trace: StageTrace, lineage: Lineage): string {
     case 'face':
       return `Detected: face ${e.index + 1} (confidence ${fmt.score(trace.faces[e.index].confidence)}).`;
     case 'pnet-scale-nms':
-      return `Lost in P-Net's NMS on level L${lineage.pnet.level}: suppressed by #${e.by} (IoU ${e.overlap.toFixed(3)} > ${o.nmsThresholds[0]}).`;
+      return (
+        `Lost in P-Net's NMS on level L${lineage.pnet.level}: suppressed by ` +
+        `#${e.by} (IoU ${e.overlap.toFixed(3)} > ${o.nmsThresholds[0]}).`
+      );
     case 'pnet-cross-nms':
-      return `Lost in P-Net's NMS across levels: suppressed by #${e.by} (IoU ${e.overlap.toFixed(3)} > ${o.nmsThresholds[1]}).`;
+      return (
+        `Lost in P-Net's NMS across levels: suppressed by #${e.by} ` +
+        `(IoU ${e.overlap.toFixed(3)} > ${o.nmsThresholds[1]}).`
+      );
     case 'rnet-threshold':
       return `Lost at R-Net: score ${fmt.score(e.score)} ≤ ${o.thresholds[1]}.`;
     case 'rnet-nms':
@@ -186,6 +212,9 @@ export function lineageVerdict(trace: StageTrace, lineage: Lineage): string {
     case 'onet-threshold':
       return `Lost at O-Net: score ${fmt.score(e.score)} ≤ ${o.thresholds[2]}.`;
     case 'onet-nms':
-      return `Lost in O-Net's NMS: suppressed by crop #${e.by} (overlap ${e.overlap.toFixed(3)} > ${o.nmsThresholds[3]}, over the smaller box).`;
+      return (
+        `Lost in O-Net's NMS: suppressed by crop #${e.by} ` +
+        `(overlap ${e.overlap.toFixed(3)} > ${o.nmsThresholds[3]}, over the smaller box).`
+      );
   }
 }

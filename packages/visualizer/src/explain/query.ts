@@ -138,7 +138,8 @@ export function queryRegion(trace: StageTrace, region: Region): QueryAnswer {
       cover: cv,
       fate: d ? 'suppressed' : 'kept',
       why: d
-        ? `suppressed ${d === c.scaleNms ? `in L${c.level}'s NMS` : 'across levels'} by #${d.by} (IoU ${d.overlap!.toFixed(3)})`
+        ? `suppressed ${d === c.scaleNms ? `in L${c.level}'s NMS` : 'across levels'} ` +
+          `by #${d.by} (IoU ${d.overlap!.toFixed(3)})`
         : 'survived both NMS rounds: on to R-Net',
     });
   }
@@ -220,13 +221,15 @@ export function queryRegion(trace: StageTrace, region: Region): QueryAnswer {
   const cell = hits['pnet-cell'][0];
   if (cell) {
     return answer(
-      `Lost at P-Net: the best window over it scored P ${fmt.score(cell.score)} < ${thr[0]} (level L${cell.level}, cell (${cell.cell![0]}, ${cell.cell![1]})).`,
+      `Lost at P-Net: the best window over it scored P ${fmt.score(cell.score)} ` +
+        `< ${thr[0]} (level L${cell.level}, cell (${cell.cell![0]}, ${cell.cell![1]})).`,
       { at: 'pnet-threshold', level: cell.level!, cell: cell.cell!, score: cell.score },
     );
   }
   if (trace.pyramid.length === 0)
     return answer(
-      `Never looked at: the image's short side is below the min face size (${o.minFaceSize} px), so there is no pyramid level.`,
+      `Never looked at: the image's short side is below the min face ` +
+        `size (${o.minFaceSize} px), so there is no pyramid level.`,
       { at: 'no-level' },
     );
   return answer(
@@ -243,11 +246,20 @@ function lostLine(trace: StageTrace, l: Lineage): string {
   const e = l.end;
   switch (e.at) {
     case 'rnet-threshold':
-      return `Lost at R-Net: the best crop over it, #${l.rnet!.id} (from P-Net candidate #${l.pnet.id}), scored ${fmt.score(e.score)} ≤ ${o.thresholds[1]}.`;
+      return (
+        `Lost at R-Net: the best crop over it, #${l.rnet!.id} (from P-Net candidate ` +
+        `#${l.pnet.id}), scored ${fmt.score(e.score)} ≤ ${o.thresholds[1]}.`
+      );
     case 'onet-threshold':
-      return `Lost at O-Net: the best crop over it, #${l.onet!.id} (from R-Net crop #${l.rnet!.id}), scored ${fmt.score(e.score)} ≤ ${o.thresholds[2]}.`;
+      return (
+        `Lost at O-Net: the best crop over it, #${l.onet!.id} (from R-Net crop ` +
+        `#${l.rnet!.id}), scored ${fmt.score(e.score)} ≤ ${o.thresholds[2]}.`
+      );
     case 'face':
-      return `Its best box became face ${e.index + 1}, which regression moved off this region (${fmt.box(l.onet!.regressed ?? l.onet!.box)}).`;
+      return (
+        `Its best box became face ${e.index + 1}, which regression moved off ` +
+        `this region (${fmt.box(l.onet!.regressed ?? l.onet!.box)}).`
+      );
     default: {
       const by = byRef(l);
       const then = by ? lineageOf(trace, by) : undefined;
@@ -277,7 +289,10 @@ function noFitReason(trace: StageTrace, box: Box): string {
   const min = sides[0];
   const max = sides[sides.length - 1];
   if (side < min)
-    return `it is about ${Math.round(side)} px, the smallest window is ${Math.round(min)} px (min face size ${trace.options.minFaceSize}); lower the min face size to about ${Math.max(12, Math.floor(side))}`;
+    return (
+      `it is about ${Math.round(side)} px, the smallest window is ${Math.round(min)} px (min face ` +
+      `size ${trace.options.minFaceSize}); lower the min face size to about ${Math.max(12, Math.floor(side))}`
+    );
   if (side > max) return `it is about ${Math.round(side)} px, the largest window is ${Math.round(max)} px`;
   return `it is about ${Math.round(side)} px; no window of the right size lines up with it`;
 }
@@ -295,12 +310,15 @@ function contextNotes(trace: StageTrace, region: Region, hits: Record<HitStage, 
     const k = sides.reduce((b, s, i) => (Math.abs(s - h) < Math.abs(sides[b] - h) ? i : b), 0);
     const l = trace.pyramid[k];
     notes.push(
-      `P-Net's windows are 12 px on every level, i.e. ${sides.map((s) => Math.round(s)).join(', ')} px in the image; the level where this region is nearest to 12 px tall is L${k} (×${fmt.scale(l.scale)}: ${(h * l.scale).toFixed(1)} px).`,
+      `P-Net's windows are 12 px on every level, i.e. ${sides.map((s) => Math.round(s)).join(', ')} ` +
+        `px in the image; the level where this region is nearest to 12 px tall is L${k} ` +
+        `(×${fmt.scale(l.scale)}: ${(h * l.scale).toFixed(1)} px).`,
     );
   }
   if (Math.max(w, h) < trace.options.minFaceSize)
     notes.push(
-      `It is smaller than the min face size (${trace.options.minFaceSize} px): every window is larger than it, so even a window around it sees mostly background.`,
+      `It is smaller than the min face size (${trace.options.minFaceSize} px): every ` +
+        `window is larger than it, so even a window around it sees mostly background.`,
     );
   if (hits.pnet.length > 0 && hits.rnet.length === 0 && hits.pnet.every((c) => c.fate === 'suppressed'))
     notes.push('Every P-Net candidate over it was suppressed by a better box elsewhere.');

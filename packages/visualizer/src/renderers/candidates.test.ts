@@ -51,7 +51,8 @@ describe('candidatesRenderer defaults', () => {
     const withAny = input.trace.pyramid.filter((l) => l.candidates > 0);
     expect(withAny.length).toBeLessThan(input.trace.pyramid.length);
     expect(sel.select('.details').text()).toContain(
-      `on ${withAny.length} of ${input.trace.pyramid.length} levels (${withAny.map((l) => `L${l.index}: ${l.candidates}`).join(', ')})`,
+      `on ${withAny.length} of ${input.trace.pyramid.length} levels ` +
+        `(${withAny.map((l) => `L${l.index}: ${l.candidates}`).join(', ')})`,
     );
   });
 

@@ -17,7 +17,8 @@ export interface CandidatesState extends ClickMemo {
 
 export const CANDIDATES_TITLE = '3 · Candidates: windows that look like a face';
 export const CANDIDATES_CAPTION =
-  'Every window with P(face) ≥ the P-Net threshold, mapped back to the image. P-Net also predicts 4 offsets per window; they are applied after NMS (panel 4), so here the boxes are the raw windows.';
+  'Every window with P(face) ≥ the P-Net threshold, mapped back to the image. P-Net also predicts 4 ' +
+  'offsets per window; they are applied after NMS (panel 4), so here the boxes are the raw windows.';
 
 /** P-Net's regressed box for a candidate (the trace's, or the core's `regressPNet` on its offsets for older traces). */
 export function regressedBox(c: PNetCandidateTrace): [number, number, number, number] {
@@ -125,8 +126,10 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
     info
       .append('p')
       .text(
-        `${all.length} window${all.length === 1 ? '' : 's'} scored ≥ ${thr} on ${withAny.length} of ${trace.pyramid.length} levels` +
-          `${withAny.length > 0 ? ` (${withAny.map((l) => `L${l.index}: ${l.candidates}`).join(', ')})` : ''}. Click a box to follow one.`,
+        `${all.length} window${all.length === 1 ? '' : 's'} scored ` +
+          `≥ ${thr} on ${withAny.length} of ${trace.pyramid.length} levels` +
+          `${withAny.length > 0 ? ` (${withAny.map((l) => `L${l.index}: ${l.candidates}`).join(', ')})` : ''}. ` +
+          `Click a box to follow one.`,
       );
     return;
   }
@@ -141,12 +144,14 @@ export function candidatesRenderer(sel: Container, input: VizInput, state: Candi
   };
   kv(
     'candidate',
-    `#${c.id} · level ${c.level} (×${fmt.scale(l.scale)}) · cell (${c.cell[0]}, ${c.cell[1]}) · P(face) ${fmt.scoreLong(c.score, c.logit)}`,
+    `#${c.id} · level ${c.level} (×${fmt.scale(l.scale)}) · cell ` +
+      `(${c.cell[0]}, ${c.cell[1]}) · P(face) ${fmt.scoreLong(c.score, c.logit)}`,
   );
   kv('window', `${fmt.box(c.box)} in the image`);
   kv(
     'offsets',
-    `dx1 ${c.offsets[0].toFixed(3)}, dy1 ${c.offsets[1].toFixed(3)}, dx2 ${c.offsets[2].toFixed(3)}, dy2 ${c.offsets[3].toFixed(3)} (× the window's width / height)`,
+    `dx1 ${c.offsets[0].toFixed(3)}, dy1 ${c.offsets[1].toFixed(3)}, ` +
+      `dx2 ${c.offsets[2].toFixed(3)}, dy2 ${c.offsets[3].toFixed(3)} (× the window's width / height)`,
   );
   kv(
     'next',

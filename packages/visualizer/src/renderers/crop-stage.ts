@@ -45,11 +45,20 @@ export interface CropStageConfig {
 export function borderNote(mode: StageTrace['options']['borderMode']): string {
   switch (mode) {
     case 'grey-pad':
-      return 'grey-pad: the crop keeps the box’s geometry and the part outside the image is mid-grey, which is 0 after normalisation: “no information” to the network.';
+      return (
+        'grey-pad: the crop keeps the box’s geometry and the part outside the image is ' +
+        'mid-grey, which is 0 after normalisation: “no information” to the network.'
+      );
     case 'zero-pad':
-      return 'zero-pad: the crop keeps the box’s geometry and the part outside the image is black (−1 after normalisation), as the original algorithm describes; the network sees a black band.';
+      return (
+        'zero-pad: the crop keeps the box’s geometry and the part outside the image is black (−1 ' +
+        'after normalisation), as the original algorithm describes; the network sees a black band.'
+      );
     case 'stretch':
-      return 'stretch: only the part inside the image is cropped and stretched to the full square (the reference’s behaviour), so the face looks squeezed and the box’s geometry is lost.';
+      return (
+        'stretch: only the part inside the image is cropped and stretched to the full square (the ' +
+        'reference’s behaviour), so the face looks squeezed and the box’s geometry is lost.'
+      );
   }
 }
 
@@ -151,7 +160,9 @@ export function cropStageRenderer(cfg: CropStageConfig) {
       cols: cfg.cols,
       selected: state.selected,
       onSelect: (id) => pick(state.selected === id && !input.link ? undefined : { stage: cfg.stage, id }),
-      caption: `${cfg.size}×${cfg.size} crops as the network saw them, best score first${visible.length < list.length ? ` (first ${visible.length} of ${list.length})` : ''}.`,
+      caption:
+        `${cfg.size}×${cfg.size} crops as the network saw them, best score ` +
+        `first${visible.length < list.length ? ` (first ${visible.length} of ${list.length})` : ''}.`,
       hint: 'Click a crop, or Tab to it and press Enter.',
     });
     if (visible.length < list.length) {
@@ -207,7 +218,9 @@ export function cropStageRenderer(cfg: CropStageConfig) {
     const net = networkDiagram(
       side,
       NETWORKS[cfg.stage],
-      `${cfg.stage === 'rnet' ? 'R-Net' : 'O-Net'}: every ${cfg.size}×${cfg.size} crop goes through these layers; the heads give its score and box offsets${cfg.stage === 'onet' ? ' and the five landmarks' : ''}.`,
+      `${cfg.stage === 'rnet' ? 'R-Net' : 'O-Net'}: every ${cfg.size}×${cfg.size} ` +
+        `crop goes through these layers; the heads give its score and box ` +
+        `offsets${cfg.stage === 'onet' ? ' and the five landmarks' : ''}.`,
     );
     const notes = cfg.surprises?.(trace) ?? [];
     if (!c) {
@@ -215,7 +228,8 @@ export function cropStageRenderer(cfg: CropStageConfig) {
       info
         .append('p')
         .text(
-          `${inputs.length} crops in: ${counts.rejected} scored ≤ ${thr}, ${counts.suppressed} removed by NMS (${cfg.overlapName} > ${nmsThr}), ${counts.kept} kept. Click a crop for its numbers.`,
+          `${inputs.length} crops in: ${counts.rejected} scored ≤ ${thr}, ${counts.suppressed} removed by ` +
+            `NMS (${cfg.overlapName} > ${nmsThr}), ${counts.kept} kept. Click a crop for its numbers.`,
         );
       for (const n of notes) info.append('p').attr('class', 'surprise').text(n);
       return;

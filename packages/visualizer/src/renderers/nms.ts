@@ -8,7 +8,10 @@ import { boxRect, chips, imageView, legend, panelHeader, type Any, type Containe
 import { scoreOpacity } from './candidates.js';
 
 export interface NmsState extends ClickMemo {
-  /** 'scale': NMS inside each level; 'cross': across levels, on each level's survivors; 'regress': what happens to the survivors next. */
+  /**
+   * 'scale': NMS inside each level; 'cross': across levels, on each level's survivors; 'regress': what happens to the
+   * survivors next.
+   */
   round?: 'scale' | 'cross' | 'regress';
   /** For the per-scale round: one level or all (default: the level of the best face's candidate). */
   level?: number | 'all';
@@ -20,7 +23,9 @@ export interface NmsState extends ClickMemo {
 
 export const NMS_TITLE = '4 · Non-maximum suppression, then regression: one box per face';
 export const NMS_CAPTION =
-  'Overlapping candidates are thinned out: the best-scoring box stays and suppresses every box overlapping it by more than the IoU threshold. Only then does each survivor move by its offsets and become a square, the shape R-Net takes.';
+  'Overlapping candidates are thinned out: the best-scoring box stays and suppresses ' +
+  'every box overlapping it by more than the IoU threshold. Only then does each ' +
+  'survivor move by its offsets and become a square, the shape R-Net takes.';
 
 /** The P-Net NMS rounds (per level, across levels) and the regression and squaring after them. */
 export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {}): void {
@@ -136,7 +141,8 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
       hint:
         round === 'regress'
           ? 'Click one to replay its moves.'
-          : 'Click a box (its edge, for nested ones; again to cycle) to see its verdict; Tab to the image and use the arrow keys.',
+          : 'Click a box (its edge, for nested ones; again to cycle) to ' +
+            'see its verdict; Tab to the image and use the arrow keys.',
       pickables: () => pool.map((c) => ({ ref: { stage: 'pnet', id: c.id }, box: c.box })),
       memo: state,
       onPick: pick,
@@ -196,11 +202,13 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
     const p = info.append('p');
     if (round === 'scale')
       p.text(
-        `Inside each level, boxes are taken best score first; a box overlapping a kept one by IoU > ${scaleIou} is suppressed. Select a box (click it, or focus the image and use the arrow keys).`,
+        `Inside each level, boxes are taken best score first; a box overlapping a kept one by IoU ` +
+          `> ${scaleIou} is suppressed. Select a box (click it, or focus the image and use the arrow keys).`,
       );
     else if (round === 'cross') {
       p.text(
-        `The survivors of all levels together, again best first, IoU > ${crossIou} suppressed. The ${crossKept} kept go on to be regressed and squared.`,
+        `The survivors of all levels together, again best first, IoU > ${crossIou} ` +
+          `suppressed. The ${crossKept} kept go on to be regressed and squared.`,
       );
       info
         .append('p')
@@ -223,13 +231,15 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
     boxRect(focus, selected.box, 'victim', COLORS.suppressed, 4, '6 3');
     const [ps, pb] = fmt.scores(selected.score, by.score);
     line.text(
-      `Box #${selected.id} (L${selected.level}, P ${ps}) was suppressed by box #${by.id} (L${by.level}, P ${pb}): IoU ${d.overlap!.toFixed(3)} > ${iou}.`,
+      `Box #${selected.id} (L${selected.level}, P ${ps}) was suppressed by box ` +
+        `#${by.id} (L${by.level}, P ${pb}): IoU ${d.overlap!.toFixed(3)} > ${iou}.`,
     );
     info
       .append('p')
       .attr('class', 'iou-numbers')
       .text(
-        `IoU = intersection ÷ union = ${fmt.px(parts.interArea)} px² ÷ (${fmt.px(parts.areaA)} + ${fmt.px(parts.areaB)} − ${fmt.px(parts.interArea)}) px² = ${parts.value.toFixed(3)}` +
+        `IoU = intersection ÷ union = ${fmt.px(parts.interArea)} px² ÷ (${fmt.px(parts.areaA)} ` +
+          `+ ${fmt.px(parts.areaB)} − ${fmt.px(parts.interArea)}) px² = ${parts.value.toFixed(3)}` +
           ` (boxes ${fmt.box(selected.box)} and ${fmt.box(by.box)}; the shaded part is the intersection).`,
       );
   } else {
@@ -237,7 +247,11 @@ export function nmsRenderer(sel: Container, input: VizInput, state: NmsState = {
     boxRect(focus, selected.box, 'suppressor', COLORS.kept, 4);
     for (const v of victims) boxRect(focus, v.box, 'victim', COLORS.suppressed, 2, '6 3');
     line.text(
-      `Box #${selected.id} (L${selected.level}, P ${fmt.score(selected.score)}) was kept${victims.length ? ` and suppressed ${victims.length} box${victims.length === 1 ? '' : 'es'}` : ': no better box overlapped it'}.`,
+      `Box #${selected.id} (L${selected.level}, P ${fmt.score(selected.score)}) was kept` +
+        (victims.length
+          ? ` and suppressed ${victims.length} box${victims.length === 1 ? '' : 'es'}`
+          : ': no better box overlapped it') +
+        '.',
     );
     if (victims.length > 0) {
       const list = info.append('p').attr('class', 'victims');
@@ -321,22 +335,29 @@ function drawRegress(g: Any, c: PNetCandidateTrace, info: Container): void {
   kv('window', `#${c.id}: ${fmt.box(c.box)}, ${fmt.px(w)} × ${fmt.px(h)} px (the box NMS compared)`);
   kv(
     '1 · regress',
-    `x1 + dx1·w = ${fmt.px(x1)} + ${d1.toFixed(3)}·${fmt.px(w)}, y1 + dy1·h = ${fmt.px(y1)} + ${d2.toFixed(3)}·${fmt.px(h)}, ` +
-      `x2 + dx2·w = ${fmt.px(x2)} + ${d3.toFixed(3)}·${fmt.px(w)}, y2 + dy2·h = ${fmt.px(y2)} + ${d4.toFixed(3)}·${fmt.px(h)} → ${fmt.box(c.regressed)}`,
+    `x1 + dx1·w = ${fmt.px(x1)} + ${d1.toFixed(3)}·${fmt.px(w)}, y1 ` +
+      `+ dy1·h = ${fmt.px(y1)} + ${d2.toFixed(3)}·${fmt.px(h)}, ` +
+      `x2 + dx2·w = ${fmt.px(x2)} + ${d3.toFixed(3)}·${fmt.px(w)}, y2 + dy2·h ` +
+      `= ${fmt.px(y2)} + ${d4.toFixed(3)}·${fmt.px(h)} → ${fmt.box(c.regressed)}`,
   );
   if (c.squared) {
     const rw = c.regressed[2] - c.regressed[0];
     const rh = c.regressed[3] - c.regressed[1];
     kv(
       '2 · square',
-      `side = max(w, h) = max(${rw.toFixed(1)}, ${rh.toFixed(1)}) = ${Math.max(rw, rh).toFixed(1)}, same centre → ${fmt.box(c.squared)}: R-Net's input box`,
+      `side = max(w, h) = max(${rw.toFixed(1)}, ${rh.toFixed(1)}) ` +
+        `= ${Math.max(rw, rh).toFixed(1)}, same centre → ${fmt.box(c.squared)}: R-Net's input box`,
     );
   }
   info.append('p').attr('class', 'surprise').text(regressNote());
 }
 
 function regressNote(): string {
-  return 'Why in this order: NMS compares the windows exactly as P-Net scored them; the offsets are applied only to the survivors (after NMS, before squaring), and the box is made square because R-Net takes a square 24×24 crop.';
+  return (
+    'Why in this order: NMS compares the windows exactly as P-Net scored them; ' +
+    'the offsets are applied only to the survivors (after NMS, before squaring), ' +
+    'and the box is made square because R-Net takes a square 24×24 crop.'
+  );
 }
 
 /**
@@ -345,8 +366,16 @@ function regressNote(): string {
  */
 export function crossLevelNote(factor: number, threshold: number, removed: number): string {
   const max = factor * factor;
-  const head = `Windows of adjacent levels differ in size by 1/${factor} ≈ ${(1 / factor).toFixed(2)}×, so two of them overlap by at most ${factor}² ≈ ${max.toFixed(2)} IoU (one inside the other)`;
+  const head =
+    `Windows of adjacent levels differ in size by 1/${factor} ≈ ${(1 / factor).toFixed(2)}×, so ` +
+    `two of them overlap by at most ${factor}² ≈ ${max.toFixed(2)} IoU (one inside the other)`;
   if (max <= threshold)
-    return `${head}, below the ${threshold} threshold: this round cannot remove two windows of different levels${removed === 0 ? ', which is why it removed nothing here' : ''}.`;
-  return `${head}, above the ${threshold} threshold with this scale factor: this round can remove near-nested windows of adjacent levels (${removed} here).`;
+    return (
+      `${head}, below the ${threshold} threshold: this round cannot remove two windows of ` +
+      `different levels${removed === 0 ? ', which is why it removed nothing here' : ''}.`
+    );
+  return (
+    `${head}, above the ${threshold} threshold with this scale factor: this round ` +
+    `can remove near-nested windows of adjacent levels (${removed} here).`
+  );
 }

@@ -40,24 +40,27 @@ describe('onetRenderer', () => {
 });
 
 describe('onetRenderer result and legend', () => {
-  it('shows the result first and large: every face numbered, a list, and the JSON detect() returns (bug 12)', async () => {
-    const input = await fixtureInput();
-    const sel = container().call(onetRenderer, input);
-    const result = sel.select('.result').node() as HTMLElement;
-    // Before the crops.
-    expect(
-      result.compareDocumentPosition(sel.select('.crop-grid').node() as Node) & Node.DOCUMENT_POSITION_FOLLOWING,
-    ).toBeTruthy();
-    expect(sel.selectAll('.result rect.result-face').size()).toBe(input.trace.faces.length);
-    expect(sel.selectAll('.result circle.result-landmark').size()).toBe(5 * input.trace.faces.length);
-    const rows = sel.selectAll('.result-list tbody tr').size();
-    expect(rows).toBe(input.trace.faces.length);
-    expect(JSON.parse(sel.select('.result-json pre').text())).toEqual(JSON.parse(JSON.stringify(input.trace.faces)));
-    // One figure of its own, not a column next to the crops.
-    expect((sel.select('.result-view').node() as HTMLElement).parentElement!.classList.contains('result-views')).toBe(
-      true,
-    );
-  });
+  it(
+    'shows the result first and large: every face numbered, ' + 'a list, and the JSON detect() returns (bug 12)',
+    async () => {
+      const input = await fixtureInput();
+      const sel = container().call(onetRenderer, input);
+      const result = sel.select('.result').node() as HTMLElement;
+      // Before the crops.
+      expect(
+        result.compareDocumentPosition(sel.select('.crop-grid').node() as Node) & Node.DOCUMENT_POSITION_FOLLOWING,
+      ).toBeTruthy();
+      expect(sel.selectAll('.result rect.result-face').size()).toBe(input.trace.faces.length);
+      expect(sel.selectAll('.result circle.result-landmark').size()).toBe(5 * input.trace.faces.length);
+      const rows = sel.selectAll('.result-list tbody tr').size();
+      expect(rows).toBe(input.trace.faces.length);
+      expect(JSON.parse(sel.select('.result-json pre').text())).toEqual(JSON.parse(JSON.stringify(input.trace.faces)));
+      // One figure of its own, not a column next to the crops.
+      expect((sel.select('.result-view').node() as HTMLElement).parentElement!.classList.contains('result-views')).toBe(
+        true,
+      );
+    },
+  );
 
   it('names the landmark colours and the final box in its legend (bug 4)', async () => {
     const input = await fixtureInput();

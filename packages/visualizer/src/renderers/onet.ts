@@ -9,7 +9,8 @@ export type { CropStageState as ONetState } from './crop-stage.js';
 
 export const ONET_TITLE = '6 · O-Net: 48×48, the final answer';
 export const ONET_CAPTION =
-  'A bigger net looks at 48×48 crops and gives the final score, box and five landmarks; a last NMS (overlap over the smaller box) removes nested duplicates.';
+  'A bigger net looks at 48×48 crops and gives the final score, box and five ' +
+  'landmarks; a last NMS (overlap over the smaller box) removes nested duplicates.';
 
 /** O-Net's inputs as crops, and the final faces with their landmarks on the image. */
 export const onetRenderer = cropStageRenderer({

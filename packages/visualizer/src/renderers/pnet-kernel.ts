@@ -31,9 +31,14 @@ export const SLOW_RATE = 4;
 
 export const PNET_TITLE = '2 · P-Net: a 12×12 window slides over each level';
 export const PNET_CAPTION =
-  'P-Net is fully convolutional: running it on a whole level is the same as sliding a 12×12 window over it, 2 px at a time, and scoring each window. Each output cell holds two answers for its window: P(face), and 4 offsets that would move the box onto the face.';
+  'P-Net is fully convolutional: running it on a whole level is the same as sliding a 12×12 ' +
+  'window over it, 2 px at a time, and scoring each window. Each output cell holds two ' +
+  'answers for its window: P(face), and 4 offsets that would move the box onto the face.';
 
-/** The level that produced the most confident final face (or the box that got furthest), else the one with the highest P-Net score. */
+/**
+ * The level that produced the most confident final face (or the box that got furthest), else the one with the highest
+ * P-Net score.
+ */
 export function defaultLevel(trace: StageTrace): number {
   const { pnet } = bestFacePath(trace);
   if (pnet) return pnet.level;
@@ -183,7 +188,8 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
   const lsvg = figure(
     views,
     'level-view',
-    `Level ${level.index} (×${fmt.scale(level.scale)}, ${level.width}×${level.height} px) with P-Net's probability map (${level.mapWidth}×${level.mapHeight} windows).`,
+    `Level ${level.index} (×${fmt.scale(level.scale)}, ${level.width}×${level.height} px) ` +
+      `with P-Net's probability map (${level.mapWidth}×${level.mapHeight} windows).`,
     [-2, -2, level.width + 4, level.height + 4],
   );
   lsvg.attr('aria-label', 'Level view: arrow keys move the window');
@@ -291,7 +297,9 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
   const net = networkDiagram(
     side,
     PNET,
-    `P-Net for one 12×12 window: the 1×1 output is that window's answer. On this level the same layers turn ${level.width}×${level.height}×3 into a ${level.mapWidth}×${level.mapHeight} map: one answer per window.`,
+    `P-Net for one 12×12 window: the 1×1 output is that window's answer. On ` +
+      `this level the same layers turn ${level.width}×${level.height}×3 into ` +
+      `a ${level.mapWidth}×${level.mapHeight} map: one answer per window.`,
   );
 
   const iv = imageView(
@@ -357,7 +365,8 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     };
     line(
       'window',
-      `cell (${cell[0]}, ${cell[1]}) of the ${level.mapWidth}×${level.mapHeight} map: level pixels ${fmt.box(lb)} (x from 2·${cell[0]}, 12 px wide)`,
+      `cell (${cell[0]}, ${cell[1]}) of the ${level.mapWidth}×${level.mapHeight} ` +
+        `map: level pixels ${fmt.box(lb)} (x from 2·${cell[0]}, 12 px wide)`,
     );
     line(
       'P(face)',
@@ -367,16 +376,20 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     const t = mappingTerms(level, cell);
     line(
       'to the image',
-      `x1 = ⌊(2x + 1) / s⌋ = ⌊${t.x1.num} / ${t.s}⌋ = ⌊${t.x1.q}⌋ = ${ib[0]},  x2 = ⌊(2x + 12) / s⌋ = ⌊${t.x2.num} / ${t.s}⌋ = ⌊${t.x2.q}⌋ = ${ib[2]}`,
+      `x1 = ⌊(2x + 1) / s⌋ = ⌊${t.x1.num} / ${t.s}⌋ = ⌊${t.x1.q}⌋ = ${ib[0]},  x2 ` +
+        `= ⌊(2x + 12) / s⌋ = ⌊${t.x2.num} / ${t.s}⌋ = ⌊${t.x2.q}⌋ = ${ib[2]}`,
     );
     line(
       '',
-      `y1 = ⌊(2y + 1) / s⌋ = ⌊${t.y1.num} / ${t.s}⌋ = ⌊${t.y1.q}⌋ = ${ib[1]},  y2 = ⌊(2y + 12) / s⌋ = ⌊${t.y2.num} / ${t.s}⌋ = ⌊${t.y2.q}⌋ = ${ib[3]}  → ${fmt.box(ib)}`,
+      `y1 = ⌊(2y + 1) / s⌋ = ⌊${t.y1.num} / ${t.s}⌋ = ⌊${t.y1.q}⌋ = ${ib[1]},  y2 = ⌊(2y + ` +
+        `12) / s⌋ = ⌊${t.y2.num} / ${t.s}⌋ = ⌊${t.y2.q}⌋ = ${ib[3]}  → ${fmt.box(ib)}`,
     );
     if (cand)
       line(
         'offsets',
-        `dx1 ${cand.offsets[0].toFixed(3)}, dy1 ${cand.offsets[1].toFixed(3)}, dx2 ${cand.offsets[2].toFixed(3)}, dy2 ${cand.offsets[3].toFixed(3)} × the box's width / height → ${fmt.box(cand.regressed)} (applied after NMS)`,
+        `dx1 ${cand.offsets[0].toFixed(3)}, dy1 ${cand.offsets[1].toFixed(3)}, ` +
+          `dx2 ${cand.offsets[2].toFixed(3)}, dy2 ${cand.offsets[3].toFixed(3)} × the ` +
+          `box's width / height → ${fmt.box(cand.regressed)} (applied after NMS)`,
       );
     else line('offsets', `not in the trace: the core keeps P-Net's offsets only for windows with P ≥ ${thr}`);
   };
@@ -384,7 +397,10 @@ export function pnetKernelRenderer(sel: Container, input: VizInput, state: PNetK
     .append('p')
     .attr('class', 'surprise')
     .text(
-      `Why "2x + 1": the window covers level pixels 2x … 2x+11, but the reference maps it back from 2x + 1 (the original MATLAB code counted from 1), so the box starts one level pixel late and is 11 / s wide. The core keeps the quirk so that its boxes are the reference's; s is the float32 scale ${f32Scale(level.scale)}.`,
+      `Why "2x + 1": the window covers level pixels 2x … 2x+11, but the reference maps it ` +
+        `back from 2x + 1 (the original MATLAB code counted from 1), so the box starts one ` +
+        `level pixel late and is 11 / s wide. The core keeps the quirk so that its boxes ` +
+        `are the reference's; s is the float32 scale ${f32Scale(level.scale)}.`,
     );
   setCell(state.cell);
   reveal();
@@ -519,7 +535,8 @@ export function drawOffsetArrows(g: Any, from: readonly number[], to: readonly n
       .attr('class', 'arrow-head')
       .attr(
         'd',
-        `M${x2},${y2} L${x2 - ux * a - uy * a * 0.6},${y2 - uy * a + ux * a * 0.6} L${x2 - ux * a + uy * a * 0.6},${y2 - uy * a - ux * a * 0.6} Z`,
+        `M${x2},${y2} L${x2 - ux * a - uy * a * 0.6},${y2 - uy * a + ux * a * 0.6} ` +
+          `L${x2 - ux * a + uy * a * 0.6},${y2 - uy * a - ux * a * 0.6} Z`,
       )
       .attr('fill', COLORS.regressed);
   }

@@ -12,7 +12,8 @@ export interface PyramidState {
 
 export const PYRAMID_TITLE = '1 · Image pyramid';
 export const PYRAMID_CAPTION =
-  'P-Net only looks at 12×12 windows, so the image is shrunk step by step: a face of any size is about 12 px tall at some level.';
+  'P-Net only looks at 12×12 windows, so the image is shrunk step by ' +
+  'step: a face of any size is about 12 px tall at some level.';
 
 /** Largest display scale (screen pixels per image pixel): a tiny image is drawn at most this big. */
 export const MAX_ZOOM = 6;
@@ -177,8 +178,10 @@ export function pyramidRenderer(sel: Container, input: VizInput, state: PyramidS
     .text(
       levels.length === 0
         ? `The image's short side is below the smallest face (${o.minFaceSize} px): no level, nothing to detect.`
-        : `Min face ${o.minFaceSize} px → first scale 12 / ${o.minFaceSize} = ${fmt.scale(first.scale)}; each next level ×${o.scaleFactor}; ` +
-            `${levels.length} levels, the last ${last.width}×${last.height} px (its 12×12 window covers ${fmt.px(12 / last.scale)} px of the original).`,
+        : `Min face ${o.minFaceSize} px → first scale 12 / ${o.minFaceSize} ` +
+            `= ${fmt.scale(first.scale)}; each next level ×${o.scaleFactor}; ` +
+            `${levels.length} levels, the last ${last.width}×${last.height} px (its ` +
+            `12×12 window covers ${fmt.px(12 / last.scale)} px of the original).`,
     );
   if (state.onPickLevel) details.append('p').attr('class', 'hint').text('Click a level to see P-Net on it.');
   const fl = faceLevels(trace);
@@ -188,7 +191,8 @@ export function pyramidRenderer(sel: Container, input: VizInput, state: PyramidS
       `Where each face was found: ${fl
         .map(
           (f) =>
-            `face ${f.face + 1} (${Math.round(f.height)} px tall) on L${f.level}, where it is ${f.scaled.toFixed(1)} px`,
+            `face ${f.face + 1} (${Math.round(f.height)} px tall) on ` +
+            `L${f.level}, where it is ${f.scaled.toFixed(1)} px`,
         )
         .join('; ')}. That is the level where the face is about 12 px, P-Net's window.`,
     );

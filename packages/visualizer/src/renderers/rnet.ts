@@ -7,7 +7,8 @@ export type { CropStageState as RNetState } from './crop-stage.js';
 
 export const RNET_TITLE = '5 · R-Net: a second look at 24×24';
 export const RNET_CAPTION =
-  'Each surviving box is cut out and shrunk to 24×24; R-Net scores it again, NMS removes duplicates, and the kept boxes are regressed and made square for O-Net.';
+  'Each surviving box is cut out and shrunk to 24×24; R-Net scores it again, NMS ' +
+  'removes duplicates, and the kept boxes are regressed and made square for O-Net.';
 
 /** R-Net's inputs as crops (kept / suppressed / rejected) and, on the image, the regressed and squared boxes. */
 export const rnetRenderer = cropStageRenderer({
@@ -46,7 +47,10 @@ export const rnetRenderer = cropStageRenderer({
     if (dups.length === 0) return [];
     const [a, b, v] = dups[0];
     return [
-      `Why near-duplicates reach O-Net: R-Net's NMS compares the boxes it was given, before its own regression. ${dups.length} pair${dups.length === 1 ? '' : 's'} of O-Net inputs overlap by more than IoU ${trace.options.nmsThresholds[2]} after it (e.g. #${a} and #${b}, ${v.toFixed(2)}): both scored high, their offsets moved them onto the same face, and O-Net's final NMS removes one.`,
+      `Why near-duplicates reach O-Net: R-Net's NMS compares the boxes it was given, before its own ` +
+        `regression. ${dups.length} pair${dups.length === 1 ? '' : 's'} of O-Net inputs overlap by more ` +
+        `than IoU ${trace.options.nmsThresholds[2]} after it (e.g. #${a} and #${b}, ${v.toFixed(2)}): both ` +
+        `scored high, their offsets moved them onto the same face, and O-Net's final NMS removes one.`,
     ];
   },
 });

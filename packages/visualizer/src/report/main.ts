@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     .append('footer')
     .attr('class', 'app-foot')
     .text(
-      'A report from `mtcnn report`: everything is inside this file and works offline. The trace is fixed; to move the thresholds, open the image in the visualizer app (`pnpm viz`).',
+      'A report from `mtcnn report`: everything is inside this file and works offline. The trace ' +
+        'is fixed; to move the thresholds, open the image in the visualizer app (`pnpm viz`).',
     );
   const rgb = await decodeToRgb(await (await fetch(data.image)).blob());
   viewer.update({ trace, image: { href: data.image, rgb, name: data.name }, run: { backend: data.backend } });
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
     .attr('data-state', 'done')
     .attr('data-faces', trace.counts.faces)
     .text(
-      `${trace.counts.faces} face${trace.counts.faces === 1 ? '' : 's'} in ${trace.timings.total.toFixed(0)} ms on ${data.backend}.`,
+      `${trace.counts.faces} face${trace.counts.faces === 1 ? '' : 's'} ` +
+        `in ${trace.timings.total.toFixed(0)} ms on ${data.backend}.`,
     );
 }
 

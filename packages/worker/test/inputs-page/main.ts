@@ -27,7 +27,8 @@ export interface Read {
 }
 
 async function sha256(data: Uint8Array | Float32Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data.slice())); // slice: an ArrayBuffer-backed copy
+  // slice: an ArrayBuffer-backed copy
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data.slice()));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

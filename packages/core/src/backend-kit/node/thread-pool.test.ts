@@ -113,8 +113,9 @@ describe('a pool and the process', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   };
+  const poolModule = new URL('../../../dist/backend-kit/node/thread-pool.js', import.meta.url).href;
   const setup = `
-    import { createThreadPool } from ${JSON.stringify(new URL('../../../dist/backend-kit/node/thread-pool.js', import.meta.url).href)};
+    import { createThreadPool } from ${JSON.stringify(poolModule)};
     const pool = await createThreadPool({
       url: new URL(${JSON.stringify(FIXTURE.href)}),
       workerData: { mode: 'echo', shared: new SharedArrayBuffer(16) },

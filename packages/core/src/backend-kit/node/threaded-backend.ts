@@ -43,7 +43,9 @@ export interface ThreadedBackendOptions {
   split?: {
     /** How many strips a `height` x `width` P-Net level goes in (default 1: whole, on one thread). */
     pnet?(height: number, width: number, threads: number): number;
-    /** R-Net / O-Net batches are split between the threads in parts of at least this many crops (default: not split). */
+    /**
+     * R-Net / O-Net batches are split between the threads in parts of at least this many crops (default: not split).
+     */
     minCrops?: number;
   };
 }
