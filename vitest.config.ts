@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'scripts/*.test.ts'],
     // The consumer test (pack, npm install, build) runs on its own: pnpm test:consumer.
     exclude: ['**/node_modules/**', 'packages/consumer-test/**'],
     testTimeout: 120_000,
