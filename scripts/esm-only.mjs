@@ -9,5 +9,6 @@ const message = `${name} is ESM only (Node >= 20.19): use import, or await impor
 mkdirSync('dist', { recursive: true });
 writeFileSync(
   'dist/require.cjs',
-  `'use strict';\n// ${name} ships ES modules only; see its README.\nconst error = new Error(${JSON.stringify(message)});\nerror.code = 'ERR_REQUIRE_ESM';\nthrow error;\n`,
+  `'use strict';\n// ${name} ships ES modules only; see its README.\n` +
+    `const error = new Error(${JSON.stringify(message)});\nerror.code = 'ERR_REQUIRE_ESM';\nthrow error;\n`,
 );
