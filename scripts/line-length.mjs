@@ -22,17 +22,6 @@ export const GENERATED = new Map([
   ],
 ]);
 
-/**
- * Files allowed, for now, as many long lines as they had when this check came in (a new one still fails), each with
- * the reason. Drop an entry once its file is fixed.
- */
-export const TOLERATED = new Map([
-  [
-    'packages/runner/src/option-strings.ts',
-    { lines: 2, reason: 'two help texts; the file was being reworked by another change when this check came in' },
-  ],
-]);
-
 /** A line that is nothing but a URL (bare, in a comment or as a string literal) may be as long as it needs. */
 const URL_ONLY = /^\s*(?:\/\/|\/?\*+|<!--)?\s*<?(['"`]?)https?:\/\/\S+\1>?[,;)]*\s*(?:\*\/|-->)?$/;
 
@@ -70,7 +59,6 @@ export function report(root) {
       throw error;
     }
     const found = longLines(text);
-    if (found.length <= (TOLERATED.get(path)?.lines ?? 0)) continue;
     for (const { line, length } of found) problems.push(`${path}:${line}: ${length} characters`);
   }
   return problems;

@@ -88,14 +88,17 @@ export const DETECTOR_PARAMS: readonly DetectorParam[] = [
   {
     name: 'nms',
     option: 'nmsThresholds',
-    description: `NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default ${D.nmsThresholds.join(',')})`,
+    description:
+      'NMS thresholds: P-Net per scale, across scales, R-Net, O-Net Min (default ' + `${D.nmsThresholds.join(',')})`,
     schema: { type: 'string', pattern: '^[^,]+,[^,]+,[^,]+,[^,]+$', examples: ['0.5,0.7,0.7,0.7'] },
     parse: (v, name) => parseNumberList(name, v, 4) as [number, number, number, number],
   },
   {
     name: 'border',
     option: 'borderMode',
-    description: `out-of-image part of a crop: grey-pad (mid-grey), zero-pad (black) or stretch (the reference preset's); default ${D.borderMode}`,
+    description:
+      'out-of-image part of a crop: grey-pad (mid-grey), zero-pad (black) or stretch ' +
+      `(the reference preset's); default ${D.borderMode}`,
     schema: { type: 'string', enum: [...BORDER_MODES] },
     parse: (v, name) => parseChoice(name, v, BORDER_MODES),
   },
