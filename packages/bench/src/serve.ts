@@ -38,13 +38,16 @@ const log = (line: string): void => {
 const parts = a.only ? [a.only] : ['service', 'queue'];
 const machine = describeMachine();
 const machineLine = `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}`;
-// Busy when the 1-minute load went over the cores at either end of a part: then the figures say so.
-const busy = (): boolean => loadavg()[0] > availableParallelism();
+// Busy when the 1-minute load went over the cores plus one at either end of a part: the benchmark's
+// own processes (the load generator, Redis, beside the workers) and the previous part's tail count in
+// that average, so a quiet machine reads about the core count.
+const busy = (): boolean => loadavg()[0] > availableParallelism() + 1;
 const busyNote = (wasBusy: boolean): string =>
   wasBusy
     ? ' The machine was shared with other work during this run (load above the core count): the ' +
       'figures are lower, and noisier, than on a quiet machine; rerun there for the reference figures.'
-    : ' The load stayed at or below the core count: nothing else competed for the cores.';
+    : " The load stayed at or below the core count plus one (this benchmark's own processes: the load " +
+      "generator or Redis beside the workers, and the previous part's tail): nothing else competed for the cores.";
 const loadLine = (): string =>
   `load average ${loadavg()
     .map((l) => l.toFixed(1))
