@@ -35,6 +35,7 @@ export interface NodeOnnxBackendOptions {
   maxBatch?: OnnxBackendOptions['maxBatch'];
   maxPNetPixels?: OnnxBackendOptions['maxPNetPixels'];
   prelu?: OnnxBackendOptions['prelu'];
+  staticPNetShapes?: OnnxBackendOptions['staticPNetShapes'];
 }
 
 /**
@@ -111,5 +112,6 @@ export async function createNodeOnnxBackend(options: NodeOnnxBackendOptions = {}
     maxBatch: options.maxBatch,
     maxPNetPixels: options.maxPNetPixels,
     prelu: options.prelu,
+    staticPNetShapes: options.staticPNetShapes,
   });
 }
