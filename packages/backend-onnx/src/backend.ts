@@ -114,8 +114,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
   const maxRNet = positiveInt(options.maxBatch?.rnet, isOrtNode ? 64 : 512, 'maxBatch.rnet');
   const maxONet = positiveInt(options.maxBatch?.onet, isOrtNode ? 16 : 128, 'maxBatch.onet');
   const sessionOptions = { ...DEFAULT_SESSION_OPTIONS, ...options.sessionOptions };
-  const maxStatic =
-    options.staticPNetShapes === 0 ? 0 : positiveInt(options.staticPNetShapes, 0, 'staticPNetShapes');
+  const maxStatic = options.staticPNetShapes === 0 ? 0 : positiveInt(options.staticPNetShapes, 0, 'staticPNetShapes');
   const pnetModel = (height: number | 'H', width: number | 'W'): Uint8Array =>
     buildOnnxModel(weights, NETWORKS.pnet, {
       inputLayout,
