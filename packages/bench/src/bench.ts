@@ -4,12 +4,12 @@
  * MatMul peak, memory over 200 detections and the CLI's --jobs scaling, all in one run. Prints the
  * tables, writes docs/benchmarks.md (full runs only), `--json` prints the results as JSON.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCliThroughput, devList } from './cli-throughput.js';
-import { keepSections } from './doc-sections.js';
+import { keepSections, writeFormatted } from './doc-sections.js';
 import { describeMachine } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { OurInfo, RunMs } from './ours.js';
@@ -238,9 +238,10 @@ if (a.json) {
 if (writeDocs) {
   const docPath = join(REPO_DIR, 'docs/benchmarks.md');
   // The Service / Queue sections come from pnpm bench:serve: kept as they are.
-  writeFileSync(
+  writeFormatted(
     docPath,
     keepSections(benchmarksDoc(results), existsSync(docPath) ? readFileSync(docPath, 'utf8') : ''),
+    REPO_DIR,
   );
   log(`wrote docs/benchmarks.md (${elapsed()})`);
 } else {

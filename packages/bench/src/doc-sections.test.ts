@@ -1,5 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { keepSections, sectionsOf, withSection } from './doc-sections.js';
+import { keepSections, sectionsOf, withSection, writeFormatted } from './doc-sections.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('benchmark doc sections', () => {
   it('replaces a section in place, appends a new one, and keeps the others through a rewrite', () => {
@@ -13,5 +19,16 @@ describe('benchmark doc sections', () => {
     const rewritten = keepSections('# Benchmarks\n\nnew backends\n', doc);
     expect(rewritten.startsWith('# Benchmarks\n\nnew backends\n')).toBe(true);
     expect(sectionsOf(rewritten).map((s) => s.text)).toEqual(sectionsOf(doc).map((s) => s.text));
+  });
+
+  it('writes a document formatted as pnpm lint expects (a Markdown table aligned by Biome)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doc-'));
+    try {
+      const path = join(dir, 'b.md');
+      writeFormatted(path, '# T\n\n| a | bb |\n| --- | ---: |\n| 1 | 2 |\n', REPO);
+      expect(readFileSync(path, 'utf8')).toBe('# T\n\n| a   |  bb |\n| --- | --: |\n| 1   |   2 |\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

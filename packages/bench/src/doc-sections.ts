@@ -3,6 +3,25 @@
  * `pnpm bench:serve` its "Service" (and "Queue") sections. A section lives between
  * `<!-- section:NAME -->` and `<!-- /section:NAME -->`; each writer replaces its own and keeps the others.
  */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+/**
+ * Writes a generated document and formats it as the repository's lint expects (Biome formats
+ * Markdown tables), so that a benchmark run never leaves `pnpm lint` red. A missing Biome only warns.
+ */
+export function writeFormatted(path: string, text: string, repoDir: string): void {
+  const biome = join(repoDir, 'node_modules/.bin/biome');
+  // Through stdin, with the repository's configuration (cwd), wherever the file is.
+  const r = spawnSync(biome, ['format', `--stdin-file-path=${basename(path)}`], {
+    cwd: repoDir,
+    input: text,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) process.stderr.write(`(${path} not formatted: ${r.error?.message ?? r.stderr.trim()})\n`);
+  writeFileSync(path, r.status === 0 ? r.stdout : text);
+}
 
 const open = (name: string): string => `<!-- section:${name} -->`;
 const close = (name: string): string => `<!-- /section:${name} -->`;

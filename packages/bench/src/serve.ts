@@ -11,11 +11,11 @@
  *   --queue-images N|all   FDDB dev images of the queue part (default all: 2,207)
  *   --no-docs              print only
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, uptime } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { withSection } from './doc-sections.js';
+import { withSection, writeFormatted } from './doc-sections.js';
 import { describeMachine } from './machine.js';
 import { REPO_DIR, SHARED_DIR } from './protocol.js';
 import { devList, FDDB_DIR } from './cli-throughput.js';
@@ -91,6 +91,6 @@ for (const s of sections) console.log(`\n${s.markdown}\n`);
 if (!a['no-docs'] && sections.length > 0) {
   let doc = readFileSync(docPath, 'utf8');
   for (const s of sections) doc = withSection(doc, s.name, s.markdown);
-  writeFileSync(docPath, doc);
+  writeFormatted(docPath, doc, REPO_DIR);
   log(`wrote ${sections.map((s) => s.name).join(', ')} in docs/benchmarks.md`);
 }

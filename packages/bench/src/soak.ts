@@ -5,12 +5,13 @@
  * and writing the "Soak" section of docs/reliability.md. Not part of CI (it takes tens of
  * minutes); `--count N` for a shorter run.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import { OUR_BACKENDS, REPO_DIR, SHARED_DIR, type OurBackend } from './protocol.js';
+import { writeFormatted } from './doc-sections.js';
 import { runTask } from './spawn.js';
 
 const { values: a } = parseArgs({
@@ -129,6 +130,6 @@ ${table}
   } else {
     doc = doc.replace(/\s*$/, '\n\n') + section;
   }
-  writeFileSync(path, doc);
+  writeFormatted(path, doc, REPO_DIR);
   process.stderr.write(`wrote the Soak section of docs/reliability.md\n`);
 }
