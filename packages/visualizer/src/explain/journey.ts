@@ -45,6 +45,16 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
     },
   ];
   const other = (id: number): NodeRef => ({ stage: 'pnet', id });
+  /** "suppressed by #n (`where`P ours vs its): IoU x > t" for a P-Net NMS round. */
+  const suppressedBy = (by: number, overlap: number, threshold: number, where: string): Part[] => {
+    const winner = trace.pnet.candidates[by];
+    const scores = scorePair(pnet.score, winner?.score, pnet.logit, winner?.logit);
+    return [
+      'suppressed by ',
+      link(other(by), `#${by}`),
+      ` (${where}P ${scores}): IoU ${overlap.toFixed(3)} > ${threshold}`,
+    ];
+  };
   const s = pnet.scaleNms;
   steps.push({
     key: 'scale-nms',
@@ -53,19 +63,7 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
     title: `NMS in L${pnet.level}`,
     parts: s.kept
       ? ['kept: no better box of its level overlaps it by IoU > ', String(o.nmsThresholds[0])]
-      : [
-          'suppressed by ',
-          link(other(s.by!), `#${s.by}`),
-          ' (P ' +
-            scorePair(
-              pnet.score,
-              trace.pnet.candidates[s.by!]?.score,
-              pnet.logit,
-              trace.pnet.candidates[s.by!]?.logit,
-            ) +
-            '): ' +
-            `IoU ${s.overlap!.toFixed(3)} > ${o.nmsThresholds[0]}`,
-        ],
+      : suppressedBy(s.by!, s.overlap!, o.nmsThresholds[0], ''),
     status: s.kept ? 'pass' : 'fail',
   });
   if (!s.kept) return steps;
@@ -78,20 +76,7 @@ export function journeySteps(trace: StageTrace, lineage: Lineage): JourneyStep[]
       title: 'NMS across levels',
       parts: c.kept
         ? ['kept: no better box of any level overlaps it by IoU > ', String(o.nmsThresholds[1])]
-        : [
-            'suppressed by ',
-            link(other(c.by!), `#${c.by}`),
-            ` (L${trace.pnet.candidates[c.by!]?.level}, ` +
-              'P ' +
-              scorePair(
-                pnet.score,
-                trace.pnet.candidates[c.by!]?.score,
-                pnet.logit,
-                trace.pnet.candidates[c.by!]?.logit,
-              ) +
-              '): ' +
-              `IoU ${c.overlap!.toFixed(3)} > ${o.nmsThresholds[1]}`,
-          ],
+        : suppressedBy(c.by!, c.overlap!, o.nmsThresholds[1], `L${trace.pnet.candidates[c.by!]?.level}, `),
       status: c.kept ? 'pass' : 'fail',
     });
     if (!c.kept) return steps;
