@@ -52,8 +52,9 @@ export interface OnnxBackendOptions {
    */
   maxPNetPixels?: number;
   /**
-   * How PReLU is written in the graphs (prelu.ts): `relu-sum` (default on onnxruntime-node, much
-   * faster there, bit for bit equal) or the standard `prelu` node (default elsewhere).
+   * How PReLU is written in the graphs (prelu.ts): `pool-first` (default on onnxruntime-node,
+   * much faster there, bit for bit equal), `relu-sum` (the same without moving P-Net's first PReLU
+   * after its pool), or the standard `prelu` node (default elsewhere).
    */
   prelu?: PReluForm;
   /**
@@ -105,7 +106,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions): Promise<On
     options.maxPNetPixels === Infinity
       ? Infinity
       : positiveInt(options.maxPNetPixels, isOrtNode ? 131_072 : Infinity, 'maxPNetPixels');
-  const preluForm: PReluForm = options.prelu ?? (isOrtNode ? 'relu-sum' : 'prelu');
+  const preluForm: PReluForm = options.prelu ?? (isOrtNode ? 'pool-first' : 'prelu');
   // ORT's CPU provider blocks channels by 8 or 16 (AVX2 / AVX-512): maps padded to 16 stay in that
   // layout through the pools (build.ts). onnxruntime-web has no blocked layout: padding would only add work.
   const padChannels = isOrtNode ? 16 : 1;

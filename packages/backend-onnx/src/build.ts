@@ -14,7 +14,7 @@ import {
   type NetworkName,
   type NetworkSpec,
 } from '@mtcnn/models';
-import { preluReluSum, type PReluForm } from './prelu.js';
+import { convPReluPool, poolFirstFits, preluReluSum, type PReluForm } from './prelu.js';
 import { encodeModel, floatTensor, floatValueInfo, int64Tensor, node, type AttributeValue, type Dim } from './proto.js';
 
 /** IR version 8 (ONNX 1.10+) and opset 17: what standard checkers and every ORT since 1.13 accept. */
@@ -37,7 +37,8 @@ export interface BuildOnnxOptions {
   /**
    * `prelu` (default): the standard `PRelu` node, what other tools expect in an exported file.
    * `relu-sum`: the same values bit for bit from ops ONNX Runtime's CPU provider runs much faster
-   * (see prelu.ts); what the backend runs.
+   * (see prelu.ts). `pool-first`: `relu-sum`, with a PReLU between a convolution and a max-pool
+   * moved after the pool where that is free (`convPReluPool`); what the backend runs.
    */
   prelu?: PReluForm;
   /**
@@ -46,7 +47,9 @@ export interface BuildOnnxOptions {
    * convolutions and pools run in, pads channels internally anyway; but a map of 10 (P-Net) or 28
    * (R-Net) channels fell out of that layout at the MaxPool (a reorder to NCHW, a plain pool, a
    * reorder back). Padded channels are exactly 0 (zero filter, zero bias, PReLU(0) = 0) and meet
-   * zero weights in the next convolution, so the outputs do not change (tested bit for bit).
+   * zero weights in the next convolution; the outputs change only in their last bits, because the
+   * convolutions that then run blocked sum in another order (P-Net: most values differ by an ulp or
+   * so, measured; tested within 1e-5). Parity with the reference is measured on the padded graphs.
    */
   padChannels?: number;
   /**
@@ -169,8 +172,39 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
   }
   let channels: number = spec.inputChannels; // of the current map, padding included
   let isMap = true;
+  const skip = new Set<number>(); // trunk layers already built with the one before
+
+  const poolAttrs = (layer: Extract<NetworkSpec['trunk'][number], { kind: 'maxpool' }>) => ({
+    kernel_shape: [layer.size, layer.size],
+    strides: [layer.stride, layer.stride],
+    ceil_mode: 1,
+  });
   spec.trunk.forEach((layer, i) => {
     const id = `${net}/${i}_${layer.kind}`;
+    if (skip.has(i)) return;
+    const prelu = spec.trunk[i + 1];
+    const pool = spec.trunk[i + 2];
+    if (
+      preluForm === 'pool-first' &&
+      layer.kind === 'conv' &&
+      prelu?.kind === 'prelu' &&
+      pool?.kind === 'maxpool' &&
+      poolFirstFits(weights.get(prelu.alpha).data, block)
+    ) {
+      const out = convPReluPool({ add, init }, x, {
+        kernel: padKernel(convKernelOIHW(weights.get(layer.weights)), layer.outChannels, channels),
+        bias: weights.get(layer.bias).data,
+        alpha: weights.get(prelu.alpha).data,
+        convAttrs: { kernel_shape: [layer.kernel, layer.kernel], strides: [layer.stride, layer.stride] },
+        poolAttrs: poolAttrs(pool),
+        block,
+        id: `${net}/${i}_conv_prelu_pool`,
+      });
+      x = out.output;
+      channels = out.channels;
+      skip.add(i + 1).add(i + 2);
+      return;
+    }
     switch (layer.kind) {
       case 'conv': {
         const out = padded.get(i)!;
@@ -195,11 +229,7 @@ export function buildOnnxModel(weights: MtcnnWeights, spec: NetworkSpec, options
         break;
       }
       case 'maxpool':
-        x = add('MaxPool', [x], id, {
-          kernel_shape: [layer.size, layer.size],
-          strides: [layer.stride, layer.stride],
-          ceil_mode: 1,
-        });
+        x = add('MaxPool', [x], id, poolAttrs(layer));
         break;
       case 'flatten': {
         // fc1 expects the stored flatten order (see @mtcnn/models layout): move those axes last, in that order.
