@@ -51,18 +51,32 @@ const ONCE_DIFFERENT = [
  * Faces no ordering can reach: the networks' own float32 arithmetic (ONNX Runtime's and tfjs's
  * kernels sum in another order than PyTorch's) moves an output by a few ulps, and here that moves
  * a box edge across an integer, so the next stage crops a different pixel window. Measured on the
- * full 2,207-image run; each entry says which value crossed.
+ * full 2,207-image run; each entry names the reference face that differs (its box's top-left
+ * corner) and which value crossed. Those images are still checked: every other face must match,
+ * and this one must still differ (if it comes to match, the entry is stale and the test says so).
  */
-const IMG_379 =
-  "an O-Net input's x2 is 300.99994 here, 301 in the reference (R-Net's regression): its crop is one column narrower";
-const NETWORK_ROUNDING: Record<string, Record<string, string>> = {
+interface RoundingMiss {
+  /** `[x1, y1]` of the reference face that differs (to 0.1 px). */
+  refCorner: [number, number];
+  why: string;
+}
+const IMG_379: RoundingMiss = {
+  refCorner: [231.1, 164.1],
+  why:
+    "an O-Net input's x2 is 300.99994 here, 301 in the reference (R-Net's regression): " +
+    'its crop is one column narrower',
+};
+const NETWORK_ROUNDING: Record<string, Record<string, RoundingMiss>> = {
   onnx: { '2002/08/03/big/img_379.jpg': IMG_379 },
   'onnx-wasm': { '2002/08/03/big/img_379.jpg': IMG_379 },
   'tfjs-wasm': {
     '2002/08/03/big/img_379.jpg': IMG_379,
-    '2003/01/15/big/img_1252.jpg':
-      "an O-Net input's x2 is 101 here, 100.99998 in the reference (R-Net's regression): its crop is one " +
-      "column wider, and the face's O-Net score 0.636 instead of the reference's 0.701 (threshold 0.7)",
+    '2003/01/15/big/img_1252.jpg': {
+      refCorner: [3.2, 266.6],
+      why:
+        "an O-Net input's x2 is 101 here, 100.99998 in the reference (R-Net's regression): its crop is one " +
+        "column wider, and the face's O-Net score 0.636 instead of the reference's 0.701 (threshold 0.7)",
+    },
   },
 };
 
@@ -110,6 +124,31 @@ describe.skipIf(!available).each(BACKENDS)('parity on FDDB dev images, $name', (
   it('every listed image is in the reference output', () => {
     for (const p of [...ONCE_DIFFERENT, ...images]) expect(oracle[keyOf(p)], p).toBeDefined();
   });
+
+  const misses = Object.entries(NETWORK_ROUNDING[name] ?? {});
+  it.skipIf(misses.length === 0)(
+    'differs only in the known network-rounding faces',
+    async () => {
+      for (const [path, miss] of misses) {
+        const ref = oracle[keyOf(path)].faces;
+        const faces = await detector.detect(await loadImage(`${FDDB_DIR}images/${path}`, { autoOrient: false }));
+        const { matches } = matchFaces(ref, faces);
+        const isMiss = (m: (typeof matches)[number]) =>
+          Math.abs(m.ref.box[0] - miss.refCorner[0]) < 0.1 && Math.abs(m.ref.box[1] - miss.refCorner[1]) < 0.1;
+        expect(matches.filter(isMiss), `${path}: the listed face is in the reference`).toHaveLength(1);
+        for (const m of matches) {
+          if (isMiss(m)) {
+            expect(m.iou, `${path} ${miss.refCorner}: now matches, remove it from NETWORK_ROUNDING`).toBeLessThan(0.99);
+          } else {
+            expect(m.iou, path).toBeGreaterThanOrEqual(0.99);
+            expect(m.landmarkDev, path).toBeLessThan(0.05);
+            expect(m.probDev, path).toBeLessThan(1e-3);
+          }
+        }
+      }
+    },
+    120_000,
+  );
 
   it('matches the reference face by face', async () => {
     for (const path of images) {
