@@ -11,6 +11,20 @@ beforeAll(async () => {
   weights = await loadWeights();
 });
 
+type OrtTensor = InstanceType<Awaited<ReturnType<typeof loadOrt>>['Tensor']>;
+
+/** One run of `model` in onnxruntime-node (2 threads, all graph optimisations): its outputs' data. */
+async function runOnce(model: Uint8Array, input: OrtTensor): Promise<Record<string, Float32Array>> {
+  const ort = await loadOrt('node');
+  const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', intraOpNumThreads: 2 });
+  try {
+    const out = await session.run({ [INPUT_NAME]: input });
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]));
+  } finally {
+    await session.release();
+  }
+}
+
 describe("PReLU as Relu(x) + (-a) * Relu(-x) ('relu-sum')", () => {
   it('has no PRelu node', () => {
     for (const spec of Object.values(NETWORKS)) {
@@ -41,17 +55,7 @@ describe("PReLU as Relu(x) + (-a) * Relu(-x) ('relu-sum')", () => {
       const outputs = [];
       for (const prelu of ['prelu', 'relu-sum', 'pool-first'] as const) {
         // Padded to 16 lanes as the backend runs them ('pool-first' needs the padding lanes).
-        const model = buildOnnxModel(weights, NETWORKS[net], { prelu, padChannels: 16 });
-        const session = await ort.InferenceSession.create(model, {
-          graphOptimizationLevel: 'all',
-          intraOpNumThreads: 2,
-        });
-        try {
-          const out = await session.run({ [INPUT_NAME]: input });
-          outputs.push(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array])));
-        } finally {
-          await session.release();
-        }
+        outputs.push(await runOnce(buildOnnxModel(weights, NETWORKS[net], { prelu, padChannels: 16 }), input));
       }
       for (const other of outputs.slice(1)) {
         expect(Object.keys(other)).toEqual(Object.keys(outputs[0]));
@@ -72,18 +76,8 @@ describe('channels padded to 16 lanes (padChannels)', () => {
     const size = shape.reduce((a: number, b: number) => a * b, 1);
     const input = new ort.Tensor('float32', randomInput(size, size), [...shape]);
     const outputs: Record<string, Float32Array>[] = [];
-    for (const padChannels of [1, 16]) {
-      const session = await ort.InferenceSession.create(buildOnnxModel(weights, NETWORKS[net], { padChannels }), {
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: 2,
-      });
-      try {
-        const out = await session.run({ [INPUT_NAME]: input });
-        outputs.push(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array])));
-      } finally {
-        await session.release();
-      }
-    }
+    for (const padChannels of [1, 16])
+      outputs.push(await runOnce(buildOnnxModel(weights, NETWORKS[net], { padChannels }), input));
     for (const k of Object.keys(outputs[0])) expect(maxAbsDiff(outputs[1][k], outputs[0][k])).toBeLessThan(1e-5);
   });
 });
