@@ -64,7 +64,7 @@ export interface ConvPReluPool {
   id: string;
 }
 
-/** How many of `alpha`'s slopes are negative (each needs one more convolution output, see below). */
+/** The channels whose slope is negative (each needs one more convolution output, see below). */
 const negativeSlopes = (alpha: Float32Array): number[] => [...alpha.keys()].filter((k) => alpha[k] < 0);
 
 /**
