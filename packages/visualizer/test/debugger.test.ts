@@ -427,11 +427,15 @@ describe.skipIf(chromiumMissing() || !sharedAvailable)('the visualizer debugger 
       expect(n, s).toBeGreaterThan(0);
       for (let i = 0; i < n; i++) {
         const view = views.nth(i);
+        // Poll until the 200 ms transition ends: a loaded machine can take longer than any fixed wait.
+        const viewScale = async (): Promise<number> => {
+          const t = (await view.locator('g.zoom').first().getAttribute('transform')) ?? '';
+          return Number(/scale\(([\d.]+)\)/.exec(t)?.[1] ?? 1);
+        };
         await view.locator('.zoom-in').click();
-        await page.waitForTimeout(400); // the 200 ms transition
-        expect(await view.locator('g.zoom').first().getAttribute('transform'), `${s} view ${i}`).toMatch(/scale\(1\.6/);
+        await expect.poll(viewScale, { message: `${s} view ${i}`, timeout: 10_000 }).toBeCloseTo(1.6, 6);
         await view.locator('.zoom-reset').click();
-        await page.waitForTimeout(400);
+        await expect.poll(viewScale, { message: `${s} view ${i} reset`, timeout: 10_000 }).toBe(1);
       }
     }
   });
