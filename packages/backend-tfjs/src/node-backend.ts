@@ -1,6 +1,7 @@
 import { MtcnnError } from '@mtcnn/core';
 import { wholeNumberOption } from '@mtcnn/core/backend-kit';
 import type { MtcnnWeights } from '@mtcnn/models';
+import { quietCpuAdvice } from './tf.js';
 import { createTfjsBackend, type TfjsBackend, type TfjsBackendOptions } from './backend.js';
 
 export type NodeTfjsBackendKind = 'wasm' | 'cpu';
@@ -21,6 +22,12 @@ export interface NodeTfjsBackendOptions {
    * application is taken to parallelise already (e.g. `mtcnn detect --jobs`).
    */
   threads?: number;
+  /**
+   * Compute in a worker thread even with `threads` 1 (default false). tfjs has one active backend
+   * per JavaScript realm: a second tfjs backend of another kind in the same realm (the `tfjs-cpu`
+   * that decides boxes on a pixel edge next to a `tfjs-wasm`, `@mtcnn/backends`) needs a thread of its own.
+   */
+  ownThread?: boolean;
 }
 
 /**
@@ -41,6 +48,7 @@ export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}
     }
     if (!(await tf.setBackend(kind))) throw new Error(`tf.setBackend('${kind}') returned false`);
     await tf.ready();
+    quietCpuAdvice(tf);
   } catch (cause) {
     throw new MtcnnError(
       'BACKEND_FAILED',
@@ -53,7 +61,7 @@ export async function createNodeTfjsBackend(options: NodeTfjsBackendOptions = {}
   const { availableParallelism } = await import('node:os');
   const { isMainThread } = await import('node:worker_threads');
   const threads = options.threads ?? (isMainThread ? availableParallelism() : 1);
-  if (threads > 1) {
+  if (threads > 1 || options.ownThread) {
     const { createThreadedTfjsBackend } = await import('./threads.js');
     return createThreadedTfjsBackend({ kind, weights: await weightsOf(options), threads, maxBatch: options.maxBatch });
   }

@@ -9,6 +9,7 @@
  */
 import { builtModule, createThreadedBackend } from '@mtcnn/core/backend-kit/node';
 import { weightsFromTransfer, weightsTransfer, type MtcnnWeights, type WeightsTransfer } from '@mtcnn/models';
+import { quietCpuAdvice } from './tf.js';
 import { createTfjsBackend, type TfjsBackend } from './backend.js';
 
 /** What each thread gets to create its backend (`createThreadBackend`). */
@@ -43,6 +44,7 @@ export async function createThreadBackend(o: TfjsThreadOptions): Promise<TfjsBac
   }
   if (!(await tf.setBackend(o.kind))) throw new Error(`tf.setBackend('${o.kind}') returned false`);
   await tf.ready();
+  quietCpuAdvice(tf);
   return createTfjsBackend({
     tf,
     weights: weightsFromTransfer(o.weights),

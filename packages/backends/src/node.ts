@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { CreateDetectorOptions, Detector } from '@mtcnn/core';
+import { withExactEdges, type CreateDetectorOptions, type Detector, type MtcnnBackend } from '@mtcnn/core';
 import { createNodeTfjsBackend } from '@mtcnn/backend-tfjs/node';
 import { createNodeOnnxBackend } from '@mtcnn/backend-onnx/node';
 import type { MtcnnWeights } from '@mtcnn/models';
@@ -27,10 +27,22 @@ export interface NodeBackendOptions {
 /** The backends a Node program offers, by name. */
 export type BackendName = 'tfjs-wasm' | 'tfjs-cpu' | 'onnx' | 'onnx-wasm';
 
+/**
+ * `fast`, with the boxes that land on a pixel edge under the `reference` preset decided by tfjs-cpu
+ * (core's edges.ts: it matches the reference's arithmetic there, the other runtimes do not on every
+ * face). tfjs-cpu starts in a worker thread of its own the first time such a box is met, never
+ * under the default preset.
+ */
+async function exactEdges(fast: Promise<MtcnnBackend>, weights: MtcnnWeights | undefined): Promise<MtcnnBackend> {
+  return withExactEdges(await fast, () =>
+    createNodeTfjsBackend({ backend: 'cpu', threads: 1, ownThread: true, weights }),
+  );
+}
+
 const ENTRIES = {
   'tfjs-wasm': {
     description: 'tfjs on WebAssembly (SIMD), one tfjs per thread',
-    create: ({ threads, weights }) => createNodeTfjsBackend({ backend: 'wasm', threads, weights }),
+    create: ({ threads, weights }) => exactEdges(createNodeTfjsBackend({ backend: 'wasm', threads, weights }), weights),
   },
   'tfjs-cpu': {
     description: 'tfjs in plain JavaScript, one tfjs per thread',
@@ -38,11 +50,11 @@ const ENTRIES = {
   },
   onnx: {
     description: 'ONNX Runtime, native CPU kernels (onnxruntime-node): the fastest',
-    create: ({ threads, weights }) => createNodeOnnxBackend({ runtime: 'node', threads, weights }),
+    create: ({ threads, weights }) => exactEdges(createNodeOnnxBackend({ runtime: 'node', threads, weights }), weights),
   },
   'onnx-wasm': {
     description: 'ONNX Runtime Web on WebAssembly (onnxruntime-web), one thread',
-    create: ({ weights }) => createNodeOnnxBackend({ runtime: 'wasm', weights }),
+    create: ({ weights }) => exactEdges(createNodeOnnxBackend({ runtime: 'wasm', weights }), weights),
   },
 } satisfies Record<BackendName, BackendEntry<NodeBackendOptions>>;
 

@@ -11,7 +11,8 @@ import { SHARED_DIR, type OracleFace } from './shared.js';
 // preset: IoU >= 0.99, landmarks within 0.05 px, |dprob| < 1e-3, no extra faces, largest first.
 // All 2,207 images on all four backends is a manual run (docs/architecture.md, "Exactness"); CI
 // keeps, on every backend, every image that differed before the reference's ties were reproduced
-// (docs/architecture.md), plus an evenly spread sample sized to the backend's speed.
+// (docs/architecture.md) and those with a box on a pixel edge, plus an evenly spread sample sized
+// to the backend's speed.
 const FDDB_DIR = `${SHARED_DIR}data/fddb/`;
 const ORACLE = `${FDDB_DIR}reference/facenet-pytorch-dev.json`;
 const available = existsSync(ORACLE) && existsSync(`${FDDB_DIR}dev.txt`);
@@ -48,49 +49,18 @@ const ONCE_DIFFERENT = [
 ];
 
 /**
- * Faces no ordering can reach: the networks' own float32 arithmetic (ONNX Runtime's and tfjs's
- * kernels sum in another order than PyTorch's) moves an output by a few ulps, and here that moves
- * a box edge across an integer, so the next stage crops a different pixel window. Measured on the
- * full 2,207-image run; each entry names the reference face that differs (its box's top-left
- * corner) and which value crossed. Those images are still checked: every other face must match,
- * and this one must still differ (if it comes to match, the entry is stale and the test says so),
- * unless the entry says it depends on the CPU.
+ * Images with a box on a pixel edge, where the last ulps of the networks' regressions decide which
+ * pixel window the next stage crops (core's edges.ts): img_379 (an O-Net input's x2 is 300.99994 on
+ * onnx, 301 in the reference) and img_1252 (101 against 100.99998) differed on onnx, onnx-wasm and
+ * tfjs-wasm before tfjs-cpu decided such boxes; img_116 and img_44 have such a box in the last
+ * column of cells of an odd-width level, whose last pool window is cut (edges.ts `pnetWindow`).
  */
-interface RoundingMiss {
-  /** `[x1, y1]` of the reference face that differs (to 0.1 px). */
-  refCorner: [number, number];
-  why: string;
-  /**
-   * Set where the native kernels decide: onnxruntime-node's MLAS picks its kernels by the CPU's
-   * instruction set, so the last ulps (and this face) differ between machines. The face may then
-   * match or differ; every other face of the image must match either way.
-   */
-  dependsOnCpu?: string;
-}
-const IMG_379: RoundingMiss = {
-  refCorner: [231.1, 164.1],
-  why:
-    "an O-Net input's x2 is 300.99994 here, 301 in the reference (R-Net's regression): " +
-    'its crop is one column narrower',
-};
-const IMG_1252_WHY =
-  "an O-Net input's x2 is 101 here, 100.99998 in the reference (R-Net's regression): its crop is one " +
-  "column wider, and the face's O-Net score 0.636 instead of the reference's 0.701 (threshold 0.7)";
-const NETWORK_ROUNDING: Record<string, Record<string, RoundingMiss>> = {
-  onnx: {
-    '2002/08/03/big/img_379.jpg': IMG_379,
-    '2003/01/15/big/img_1252.jpg': {
-      refCorner: [3.2, 266.6],
-      why: IMG_1252_WHY,
-      dependsOnCpu: 'differs with AVX2 kernels (AMD EPYC, Zen 1), matches with AVX-512 ones (Intel Xeon)',
-    },
-  },
-  'onnx-wasm': { '2002/08/03/big/img_379.jpg': IMG_379 },
-  'tfjs-wasm': {
-    '2002/08/03/big/img_379.jpg': IMG_379,
-    '2003/01/15/big/img_1252.jpg': { refCorner: [3.2, 266.6], why: IMG_1252_WHY },
-  },
-};
+const PIXEL_EDGES = [
+  '2002/08/03/big/img_379.jpg',
+  '2003/01/15/big/img_1252.jpg',
+  '2002/08/03/big/img_116.jpg',
+  '2002/08/21/big/img_44.jpg',
+];
 
 /**
  * Every `step`-th image of dev.txt, from a backend-specific start so that backends see different
@@ -121,7 +91,7 @@ function imagesFor(backend: string): string[] {
   const step = SAMPLE_STEP[backend] ?? 50;
   const start = BACKENDS.findIndex((b) => b.name === backend);
   const sample = step === 0 ? [] : devList.filter((_, i) => i % step === start % step);
-  return [...new Set([...ONCE_DIFFERENT, ...sample])].filter((p) => !NETWORK_ROUNDING[backend]?.[p]);
+  return [...new Set([...ONCE_DIFFERENT, ...PIXEL_EDGES, ...sample])];
 }
 
 describe.skipIf(!available).each(BACKENDS)('parity on FDDB dev images, $name', ({ name, create }) => {
@@ -141,32 +111,8 @@ describe.skipIf(!available).each(BACKENDS)('parity on FDDB dev images, $name', (
   });
 
   it('every listed image is in the reference output', () => {
-    for (const p of [...ONCE_DIFFERENT, ...images]) expect(oracle[keyOf(p)], p).toBeDefined();
+    for (const p of images) expect(oracle[keyOf(p)], p).toBeDefined();
   });
-
-  const misses = Object.entries(NETWORK_ROUNDING[name] ?? {});
-  it.skipIf(misses.length === 0)(
-    'differs only in the known network-rounding faces',
-    async () => {
-      for (const [path, miss] of misses) {
-        const ref = oracle[keyOf(path)].faces;
-        const faces = await detector.detect(await loadImage(`${FDDB_DIR}images/${path}`, { autoOrient: false }));
-        const { matches } = matchFaces(ref, faces);
-        const isMiss = (m: (typeof matches)[number]) =>
-          Math.abs(m.ref.box[0] - miss.refCorner[0]) < 0.1 && Math.abs(m.ref.box[1] - miss.refCorner[1]) < 0.1;
-        expect(matches.filter(isMiss), `${path}: the listed face is in the reference`).toHaveLength(1);
-        for (const m of matches) {
-          if (isMiss(m)) {
-            const stale = `${path} ${miss.refCorner}: now matches, remove it from NETWORK_ROUNDING`;
-            if (miss.dependsOnCpu === undefined) expect(m.iou, stale).toBeLessThan(0.99);
-          } else {
-            expectMatch(m, path);
-          }
-        }
-      }
-    },
-    120_000,
-  );
 
   it('matches the reference face by face', async () => {
     for (const path of images) {

@@ -108,7 +108,7 @@ export function createDetector(backend: MtcnnBackend, options: CreateDetectorOpt
       p = await runPNetStage(net, image, opts, withTrace, checkpoint, sampler, scratch);
       t1 = performance.now();
       checkpoint();
-      r = await runRNetStage(net, image, p.boxes, p.ids, opts, withTrace, sampler, scratch);
+      r = await runRNetStage(net, image, p.boxes, p.ids, opts, withTrace, sampler, scratch, p.exactInputs);
       t2 = performance.now();
       checkpoint();
       o = await runONetStage(net, image, r.boxes, r.ids, opts, withTrace, sampler, scratch);

@@ -41,6 +41,8 @@ export {
 
 // Backends, as an application sees them (implementing one: `@mtcnn/core/backend-kit`)
 export type { MtcnnBackend, ONetOutput, PixelLayout, PNetOutput, RNetOutput } from './backend.js';
+// A fast backend paired with an exact one for boxes on a pixel edge (the reference preset).
+export { EDGE_EPSILON, exactOf, onPixelEdge, withExactEdges, type ExactEdgesBackend } from './edges.js';
 
 // Stage statistics and the trace
 export type {

@@ -1,4 +1,5 @@
 import type { MtcnnBackend } from './backend.js';
+import { exactOf } from './edges.js';
 
 /** The `inFlight` a backend asks for, as a usable count (>= 1). */
 export function inFlightOf(backend: MtcnnBackend): number {
@@ -15,6 +16,7 @@ export function inFlightOf(backend: MtcnnBackend): number {
  */
 export function serialBackend(backend: MtcnnBackend): MtcnnBackend & { close(error: Error): void } {
   const limit = inFlightOf(backend);
+  const exact = exactOf(backend);
   let running = 0;
   let closed: Error | undefined;
   const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -56,6 +58,8 @@ export function serialBackend(backend: MtcnnBackend): MtcnnBackend & { close(err
     runRNet: serial(backend.runRNet),
     runONet: serial(backend.runONet),
     dispose: () => backend.dispose(),
+    // The exact backend (edges.ts), one call at a time as well; disposed with the backend.
+    ...(exact ? { exact: serialBackend(exact) } : {}),
     // Every call still waiting for its turn rejects with `error` now, and any later one at once:
     // a disposed detector's queued calls settle without running (or preparing) anything more.
     close(error) {

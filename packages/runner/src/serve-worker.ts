@@ -1,7 +1,7 @@
 // The worker side of the pool: one backend per thread, detectors on it per option set, one task
 // at a time, each abortable.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDetector, MtcnnError, resolveOptions, type Detector, type MtcnnBackend } from '@mtcnn/core';
+import { createDetector, exactOf, MtcnnError, resolveOptions, type Detector, type MtcnnBackend } from '@mtcnn/core';
 import { BACKEND_NAMES, createBackend, isBackendName } from '@mtcnn/backends/node';
 import { detectImage, type AfterDetect } from './detect-image.js';
 import { entryError } from './entry.js';
@@ -28,6 +28,8 @@ function borrowed(backend: MtcnnBackend): MtcnnBackend {
     runRNet: (crops, count, layout) => backend.runRNet(crops, count, layout),
     runONet: (crops, count, layout) => backend.runONet(crops, count, layout),
     dispose: () => {},
+    // The backend that decides boxes on a pixel edge (core's edges.ts), left to the worker too.
+    ...(exactOf(backend) ? { exact: exactOf(backend) } : {}),
   };
 }
 

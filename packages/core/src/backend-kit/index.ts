@@ -17,6 +17,8 @@ export type { MtcnnBackend, ONetOutput, PixelLayout, PNetOutput, RNetOutput } fr
 export { checkBatchInput, checkLevelInput, pnetOutputSize, wholeNumberOption } from '../backend.js';
 export { toNCHW, toNHWC } from '../layout.js';
 export { levelRows, mergePNetStrips, pnetStrips, type Strip } from '../strips.js';
+// A backend deciding boxes on a pixel edge (the reference preset): its P-Net, cell by cell.
+export { pnetOffsetsOf, pnetWindow, type PNetWindow } from '../edges.js';
 export { MtcnnError, isMtcnnError, type MtcnnErrorCode } from '../errors.js';
 
 // The cascade's steps

@@ -1,5 +1,6 @@
 import type { MtcnnBackend, PNetOutput } from '../backend.js';
 import { regressPNet, square, type Box, type Offsets } from '../box.js';
+import { exactOf, onPixelEdge, pnetOffsetsOf, pnetWindow, type PNetWindow } from '../edges.js';
 import { f32 } from '../f32.js';
 import type { RgbImage } from '../image.js';
 import { nms } from '../nms.js';
@@ -143,6 +144,11 @@ export interface PNetStageResult {
   /** Thresholding, NMS, regression and squaring, ms. */
   postMs: number;
   trace?: { levels: LevelTrace[]; candidates: PNetCandidateTrace[] };
+  /**
+   * Under the `reference` preset with an exact backend (edges.ts): `boxes[j]` for each index `j`
+   * recomputed from the exact backend's P-Net offsets (and updated in `boxes`).
+   */
+  exactInputs?: (indices: readonly number[]) => Promise<Box[]>;
 }
 
 /**
@@ -175,10 +181,15 @@ export async function runPNetStage(
   // Levels in flight at once: with a backend computing elsewhere, level k + 1 is resampled while
   // level k runs; with one computing here (inFlight 1), each level is awaited before the next.
   const depth = inFlightOf(backend);
-  const pending: { k: number; height: number; width: number; run: Promise<PNetOutput> }[] = [];
+  // Under the reference preset, a second backend recomputes the offsets of survivors whose box lands on
+  // a pixel edge (edges.ts), from the level's pixels: the level is kept until its post-processing,
+  // which copies each survivor's window (`cellWindows`, parallel to `kept`).
+  const exact = opts.preset === 'reference' ? exactOf(backend) : undefined;
+  const cellWindows: PNetWindow[] = [];
+  const pending: { k: number; height: number; width: number; level: Float32Array; run: Promise<PNetOutput> }[] = [];
   /** Thresholds and NMS of the oldest level in flight (levels are post-processed in order). */
   const postNext = async (): Promise<void> => {
-    const { k, height, width, run } = pending.shift()!;
+    const { k, height, width, level, run } = pending.shift()!;
     const out = await run;
     const t1 = performance.now();
     const passing = { count: 0 };
@@ -190,6 +201,12 @@ export async function runPNetStage(
       'union',
       { ties },
     );
+    if (exact) {
+      // The 12x12 window of each survivor, for the exact backend later (the level goes back now).
+      for (const i of r.keep)
+        cellWindows.push(pnetWindow(level, height, width, layout, cands[i].cell[0], cands[i].cell[1]));
+      scratch.give(level);
+    }
     const offset = candidateCount;
     for (const i of r.keep) {
       scaleKept.push(offset + i);
@@ -235,9 +252,11 @@ export async function runPNetStage(
       const level = resampleImage(image, width, height, sampler, layout, scratch);
       pyramidMs += performance.now() - t0;
       // The backend is done with its input once the run settles.
-      const run = backend.runPNet(level, height, width, layout).finally(() => scratch.give(level));
+      const run = backend.runPNet(level, height, width, layout).finally(() => {
+        if (!exact) scratch.give(level);
+      });
       run.catch(() => undefined); // awaited (and its error thrown) in postNext, or settled on abort
-      pending.push({ k, height, width, run });
+      pending.push({ k, height, width, level, run });
       while (pending.length >= depth) await postNext();
     }
     while (pending.length > 0) await postNext();
@@ -268,6 +287,33 @@ export async function runPNetStage(
       traced[id].squared = boxes[i];
     });
   }
+  // Under the reference preset: the exact backend's offsets for the boxes on a pixel edge now, and
+  // for any other box on request (R-Net's boxes on an edge, rnet.ts), each box recomputed once.
+  let exactInputs: ((indices: readonly number[]) => Promise<Box[]>) | undefined;
+  if (exact) {
+    const done = new Set<number>();
+    exactInputs = async (indices) => {
+      const todo = [...new Set(indices)].filter((j) => !done.has(j));
+      const offsets = await pnetOffsetsOf(
+        exact,
+        todo.map((j) => cellWindows[cross.keep[j]]),
+      );
+      todo.forEach((j, t) => {
+        done.add(j);
+        const c = kept[cross.keep[j]];
+        c.offsets = [offsets[t][0], offsets[t][1], offsets[t][2], offsets[t][3]];
+        boxes[j] = square(regressPNet(c.box, c.offsets));
+        if (withTrace) {
+          const tr = traced[ids[j]];
+          tr.offsets = c.offsets;
+          tr.regressed = regressPNet(c.box, c.offsets);
+          tr.squared = boxes[j];
+        }
+      });
+      return indices.map((j) => boxes[j]);
+    };
+    await exactInputs(boxes.flatMap((b, j) => (onPixelEdge(b) ? [j] : [])));
+  }
   return {
     scales,
     candidateCount,
@@ -278,5 +324,6 @@ export async function runPNetStage(
     pyramidMs,
     postMs,
     trace: withTrace ? { levels, candidates: traced } : undefined,
+    exactInputs,
   };
 }

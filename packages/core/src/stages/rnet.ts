@@ -1,5 +1,7 @@
 import type { MtcnnBackend } from '../backend.js';
 import { regressPlusOne, square, type Box, type Offsets } from '../box.js';
+import { cropBatch } from '../crop.js';
+import { exactOf, onPixelEdge } from '../edges.js';
 import { f32 } from '../f32.js';
 import type { RgbImage } from '../image.js';
 import { areaSampler, type AreaSampler } from '../resample.js';
@@ -10,6 +12,7 @@ import { faceProbabilities } from '../softmax.js';
 import type { CropTrace } from '../trace.js';
 import { inFlightOf } from '../serial.js';
 import { runOnCrops } from './batch.js';
+import type { PNetStageResult } from './pnet.js';
 
 export const RNET_SIZE = 24;
 
@@ -35,6 +38,7 @@ export async function runRNetStage(
   withTrace: boolean,
   sampler: AreaSampler = areaSampler(image),
   scratch: Scratch = noScratch,
+  exactInputs?: PNetStageResult['exactInputs'],
 ): Promise<RNetStageResult> {
   if (input.length === 0) return { passedCount: 0, boxes: [], ids: [], postMs: 0, trace: withTrace ? [] : undefined };
   const layout = backend.pixelLayout ?? 'hwc'; // crop straight into the backend's layout
@@ -69,6 +73,22 @@ export async function runRNetStage(
   );
   const ids = r.keep.map((k) => passed[k]);
   const regressed = ids.map((i) => regressPlusOne(input[i], offsets(i)));
+  // Under the reference preset, a second backend recomputes the offsets behind each box that lands
+  // on a pixel edge (edges.ts): P-Net's for its input box (`exactInputs`), then R-Net's on its crop.
+  const exact = opts.preset === 'reference' ? exactOf(backend) : undefined;
+  if (exact) {
+    const edge = ids.flatMap((i, k) => (onPixelEdge(square(regressed[k])) ? [k] : []));
+    if (edge.length > 0) {
+      const edgeIds = edge.map((k) => ids[k]);
+      const boxesIn = exactInputs ? await exactInputs(edgeIds) : edgeIds.map((i) => input[i]);
+      const { data } = cropBatch(image, boxesIn, RNET_SIZE, opts.borderMode, sampler, 'hwc');
+      const e = await exact.runRNet(data, edge.length, 'hwc');
+      edge.forEach((k, j) => {
+        out.reg.set(e.reg.subarray(j * 4, j * 4 + 4), ids[k] * 4);
+        regressed[k] = regressPlusOne(boxesIn[j], offsets(ids[k]));
+      });
+    }
+  }
   const boxes = regressed.map(square);
   const postMs = performance.now() - t0;
   let trace: CropTrace[] | undefined;
