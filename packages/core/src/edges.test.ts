@@ -82,7 +82,7 @@ function windowSumPNet(calls: Array<[number, number]>): MtcnnBackend['runPNet'] 
 }
 
 describe('pnetOffsetsOf', () => {
-  it("gives each window the offsets its cell has on its own level: 12x12 ones in one call, an edge cell's alone", async () => {
+  it("gives each window its cell's offsets on the cell's level: 12x12 ones in one call, a cut one alone", async () => {
     const [height, width] = [26, 23]; // odd width: the last column of cells has 11-wide windows
     const level = codedLevel(height, width, 'hwc');
     const calls: Array<[number, number]> = [];
@@ -142,7 +142,7 @@ describe('withExactEdges', () => {
     [30.5, 30.5, 40.5, 40.5], // off any edge with zero offsets
   ];
 
-  it('decides the boxes on an edge by the exact backend under the reference preset only; made on first use', async () => {
+  it('decides boxes on an edge by the exact backend, under the reference preset only; made on first use', async () => {
     const disposed: string[] = [];
     let made = 0;
     const backend = withExactEdges(rnetBackend('fast', [0, 0, 0, 0], disposed), async () => {
@@ -156,11 +156,23 @@ describe('withExactEdges', () => {
 
     const fast2 = rnetBackend('fast', [0, 0, 0, 0], disposed);
     const runs: number[] = [];
-    const withCount: MtcnnBackend = { ...fast2, runRNet: (c, n, l) => (runs.push(n), fast2.runRNet(c, n, l)) };
+    const withCount: MtcnnBackend = {
+      ...fast2,
+      runRNet: (c, n, l) => {
+        runs.push(n);
+        return fast2.runRNet(c, n, l);
+      },
+    };
     const b2 = withExactEdges(withCount, async () => {
       made++;
       const exact = rnetBackend('exact', [0, 0, 0.25, 0.25], disposed);
-      return { ...exact, runRNet: (c, n, l) => (runs.push(-n), exact.runRNet(c, n, l)) };
+      return {
+        ...exact,
+        runRNet: (c, n, l) => {
+          runs.push(-n);
+          return exact.runRNet(c, n, l);
+        },
+      };
     });
     const asked: number[][] = [];
     const r = await runRNetStage(

@@ -77,7 +77,7 @@ export async function runRNetStage(
   // on a pixel edge (edges.ts): P-Net's for its input box (`exactInputs`), then R-Net's on its crop.
   const exact = opts.preset === 'reference' ? exactOf(backend) : undefined;
   if (exact) {
-    const edge = ids.flatMap((i, k) => (onPixelEdge(square(regressed[k])) ? [k] : []));
+    const edge = regressed.flatMap((b, k) => (onPixelEdge(square(b)) ? [k] : []));
     if (edge.length > 0) {
       const edgeIds = edge.map((k) => ids[k]);
       const boxesIn = exactInputs ? await exactInputs(edgeIds) : edgeIds.map((i) => input[i]);
