@@ -158,9 +158,7 @@ function frameDifference(video: HTMLVideoElement, bitmap: ImageBitmap): number {
 }
 
 /** The WebM of `bitmap` in a <video> showing its first frame, checked to be the picture. */
-async function encodedVideo(
-  bitmap: ImageBitmap,
-): Promise<{ video: HTMLVideoElement; blob: Blob; mimeType: string }> {
+async function encodedVideo(bitmap: ImageBitmap): Promise<{ video: HTMLVideoElement; blob: Blob; mimeType: string }> {
   const { blob, mimeType } = await encodeWebm(bitmap);
   const video = await playableVideo(blob);
   const diff = frameDifference(video, bitmap);
@@ -177,7 +175,13 @@ async function playableVideo(blob: Blob): Promise<HTMLVideoElement> {
   // 60 s: decoding one frame takes milliseconds, but a CI machine can be very busy.
   const loaded = event(video, 'loadeddata', 'error', 60_000);
   video.src = URL.createObjectURL(blob);
-  await loaded; // readyState >= HAVE_CURRENT_DATA: the first frame can be drawn
+  try {
+    await loaded; // readyState >= HAVE_CURRENT_DATA: the first frame can be drawn
+  } catch (e) {
+    // What the element had reached, for a failure that cannot be reproduced at will.
+    const state = `readyState ${video.readyState}, networkState ${video.networkState}, error ${video.error?.message ?? video.error?.code ?? 'none'}`;
+    throw new Error(`${(e as Error).message} (a ${blob.size}-byte ${blob.type}; ${state})`);
+  }
   return video;
 }
 
