@@ -179,7 +179,8 @@ async function playableVideo(blob: Blob): Promise<HTMLVideoElement> {
     await loaded; // readyState >= HAVE_CURRENT_DATA: the first frame can be drawn
   } catch (e) {
     // What the element had reached, for a failure that cannot be reproduced at will.
-    const state = `readyState ${video.readyState}, networkState ${video.networkState}, error ${video.error?.message ?? video.error?.code ?? 'none'}`;
+    const error = video.error?.message || video.error?.code || 'none';
+    const state = `readyState ${video.readyState}, networkState ${video.networkState}, error ${error}`;
     throw new Error(`${(e as Error).message} (a ${blob.size}-byte ${blob.type}; ${state})`);
   }
   return video;
