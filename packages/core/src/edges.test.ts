@@ -276,4 +276,83 @@ describe('runPNetStage with an exact backend', () => {
     expect(byDefault.exactInputs).toBeUndefined();
     expect(calls).toHaveLength(1);
   });
+
+  it('gives every level back to the scratch pool once: after a run, a failed run and an abort', async () => {
+    const image: RgbImage = { data: new Uint8Array(60 * 60 * 3), width: 60, height: 60 };
+    const unused = (): Promise<never> => Promise.reject(new Error('unused'));
+    /** A scratch that lends fresh arrays and records what comes back (twice would be a bug). */
+    const counting = () => {
+      const lent = new Set<Float32Array | Uint32Array>();
+      const back: Array<Float32Array | Uint32Array> = [];
+      return {
+        lent,
+        back,
+        float32: (n: number) => {
+          const a = new Float32Array(n);
+          lent.add(a);
+          return a;
+        },
+        uint32: (n: number) => {
+          const a = new Uint32Array(n);
+          lent.add(a);
+          return a;
+        },
+        give: (a: Float32Array | Uint32Array) => void back.push(a),
+      };
+    };
+    /** Three levels in flight; P-Net fails on level `failAt`; a candidate at cell (0, 0) of every level. */
+    const fastFailingAt = (failAt: number): MtcnnBackend => {
+      let k = 0;
+      return {
+        name: 'fast',
+        inFlight: 3,
+        async runPNet(_level, height, width): Promise<PNetOutput> {
+          if (k++ === failAt) throw new Error('P-Net failed');
+          const h = pnetOutputSize(height);
+          const w = pnetOutputSize(width);
+          const logit = new Float32Array(h * w).fill(-Infinity);
+          logit[0] = 5;
+          return { logit, reg: new Float32Array(h * w * 4), height: h, width: w };
+        },
+        runRNet: unused,
+        runONet: unused,
+        dispose() {},
+      };
+    };
+    const exact = { ...fastFailingAt(-1), name: 'exact' };
+    const opts = resolveOptions({ preset: 'reference', minFaceSize: 12 });
+    const levels = (sc: ReturnType<typeof counting>) => [...sc.lent].filter((a) => a instanceof Float32Array);
+    /** Every level lent came back, each once, and nothing else (by identity). */
+    const allBackOnce = (sc: ReturnType<typeof counting>) => {
+      expect(new Set(sc.back).size, 'given back twice').toBe(sc.back.length);
+      expect(sc.back.every((a) => sc.lent.has(a))).toBe(true);
+      expect(
+        levels(sc).filter((a) => !sc.back.includes(a)),
+        'levels never given back',
+      ).toHaveLength(0);
+    };
+
+    const ok = counting();
+    await runPNetStage(withExactEdges(fastFailingAt(-1), exact), image, opts, false, () => undefined, undefined, ok);
+    expect(levels(ok).length).toBeGreaterThan(3);
+    allBackOnce(ok);
+
+    const failed = counting();
+    await expect(
+      runPNetStage(withExactEdges(fastFailingAt(1), exact), image, opts, false, () => undefined, undefined, failed),
+    ).rejects.toThrow('P-Net failed');
+    expect(levels(failed).length).toBeGreaterThan(1);
+    allBackOnce(failed);
+
+    const aborted = counting();
+    let checks = 0;
+    const abortAtThird = () => {
+      if (++checks === 3) throw new Error('aborted');
+    };
+    await expect(
+      runPNetStage(withExactEdges(fastFailingAt(-1), exact), image, opts, false, abortAtThird, undefined, aborted),
+    ).rejects.toThrow('aborted');
+    expect(levels(aborted)).toHaveLength(2); // levels 0 and 1 in flight when the third level was refused
+    allBackOnce(aborted);
+  });
 });

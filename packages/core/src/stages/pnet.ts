@@ -190,7 +190,11 @@ export async function runPNetStage(
   /** Thresholds and NMS of the oldest level in flight (levels are post-processed in order). */
   const postNext = async (): Promise<void> => {
     const { k, height, width, level, run } = pending.shift()!;
-    const out = await run;
+    // Under the reference preset this call owns the level now: back once its windows are copied, or on failure.
+    const out = await run.catch((e: unknown) => {
+      if (exact) scratch.give(level);
+      throw e;
+    });
     const t1 = performance.now();
     const passing = { count: 0 };
     const cands = pnetCandidates(out, scales[k], k, opts.thresholds[0], opts.maxCandidatesPerLevel, passing);
@@ -264,6 +268,8 @@ export async function runPNetStage(
     // Stopped (abort, dispose, a failed run): let the runs in flight settle before returning, so
     // that nothing still works on this detection's buffers.
     await Promise.allSettled(pending.map((p) => p.run));
+    // Levels never post-processed (kept for their windows under the reference preset) go back too.
+    if (exact) for (const p of pending) scratch.give(p.level);
     throw e;
   }
   // Across levels: the per-level survivors, level by level, each level best first.
